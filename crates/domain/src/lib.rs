@@ -1,0 +1,22 @@
+//! Tessera's coworking domain: pure types and rules, no I/O, no async.
+//!
+//! Values are parsed at the edge into types that cannot hold an invalid value
+//! (periods, money, names, e-mail), and every rule that decides a status or a
+//! transition is a plain function here, so storage and HTTP only carry it out.
+
+pub mod locale;
+pub mod money;
+pub mod order_status;
+pub mod period;
+pub mod period_text;
+pub mod person;
+pub mod pricing;
+pub mod role;
+pub mod ticket_status;
+
+pub use locale::Locale;
+pub use money::Money;
+pub use order_status::OrderStatus;
+pub use period::{Period, PeriodError, PeriodInput};
+pub use role::Role;
+pub use ticket_status::TicketStatus;

@@ -1,0 +1,157 @@
+//! Bearer tokens and role capabilities.
+//!
+//! A handler states what it needs by the extractor it takes: a
+//! `CoworkingManager` can only be had by admins and rental managers, so a
+//! handler that takes one cannot serve anybody else by mistake.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tessera_domain::Role;
+use tessera_store::User;
+
+use crate::AppState;
+use crate::error::Problem;
+
+/// A fresh bearer token: 256 random bits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored of a token: its SHA-256. Tokens are random, so a fast
+/// hash is enough and lookups stay an index probe.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with Argon2id (off the async threads: it is slow on purpose).
+pub async fn hash_password(password: String) -> Result<String, Problem> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+        let salt = SaltString::generate(&mut OsRng);
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| Problem::Internal)
+    })
+    .await
+    .map_err(|_| Problem::Internal)?
+}
+
+/// Checks a password against a stored hash, in constant time.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the e-mail is unknown, so that a wrong
+/// e-mail takes as long as a wrong password.
+pub static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(b"not a password anyone has", &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Whoever sent a valid bearer token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user.
+    pub user: User,
+    /// Their role.
+    pub role: Role,
+    /// The token's hash (to sign out).
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 256)
+            .ok_or(Problem::Unauthenticated)?;
+        let hash = token_hash(token);
+        let user = state
+            .store
+            .session_user(&hash, state.clock.now().as_second())
+            .await?
+            .ok_or(Problem::Unauthenticated)?;
+        let role = Role::parse(&user.role).ok_or(Problem::Forbidden)?;
+        let caller = Caller {
+            user,
+            role,
+            token_hash: hash,
+        };
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+macro_rules! capability {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = Problem;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+                let caller = Caller::from_request_parts(parts, state).await?;
+                let allowed: fn(Role) -> bool = $allowed;
+                if allowed(caller.role) { Ok($name(caller)) } else { Err(Problem::Forbidden) }
+            }
+        }
+    };
+}
+
+capability!(
+    /// An admin.
+    Admin,
+    |r| r == Role::Admin
+);
+capability!(
+    /// Someone who works the coworking calendar: admin or rental manager.
+    CoworkingManager,
+    Role::manages_coworking
+);
+capability!(
+    /// A person (not a turnstile): anybody but `gate`.
+    Person,
+    |r| r != Role::Gate
+);
+
+/// Hashes a password on the calling thread (the CLI, the demo loader).
+pub fn hash_password_now(password: &str) -> Option<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .ok()
+        .map(|h| h.to_string())
+}

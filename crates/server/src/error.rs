@@ -1,0 +1,379 @@
+//! Every error leaves as `application/problem+json`, in the caller's
+//! language. Handlers return a [`Problem`]; the `localize` middleware renders
+//! it once the request's language is known. Server faults are logged in full
+//! and answered without their details.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tessera_domain::{Locale, TicketStatus};
+use tessera_store::{Conflict, StoreError};
+
+use crate::i18n::{order_status, pick, ticket_status};
+
+/// A field that failed, with why.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The request field (`items[0].period.end_date`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// The problem+json body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemBody {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary in the caller's language.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened, in the caller's language.
+    pub detail: String,
+    /// Invalid fields, when the problem is about them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Ticket numbers involved (a taken workplace).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<i64>,
+}
+
+/// What went wrong, before it is put into words.
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// The body or query is not well-formed.
+    Malformed(String),
+    /// Values are invalid.
+    Invalid(Vec<FieldError>),
+    /// No or bad credentials.
+    Unauthenticated,
+    /// Wrong e-mail or password.
+    BadCredentials,
+    /// The role may not do this.
+    Forbidden,
+    /// Missing or not the caller's.
+    NotFound(&'static str),
+    /// A conflict with state.
+    Conflict(Conflict),
+    /// The body is too large.
+    TooLarge,
+    /// Not JSON.
+    UnsupportedMediaType,
+    /// A fault of ours.
+    Internal,
+}
+
+impl Problem {
+    /// One invalid field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Problem::Malformed(_) => StatusCode::BAD_REQUEST,
+            Problem::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Problem::Unauthenticated | Problem::BadCredentials => StatusCode::UNAUTHORIZED,
+            Problem::Forbidden => StatusCode::FORBIDDEN,
+            Problem::NotFound(_) => StatusCode::NOT_FOUND,
+            Problem::Conflict(_) => StatusCode::CONFLICT,
+            Problem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Problem::Malformed(_) => "malformed-request",
+            Problem::Invalid(_) => "invalid-fields",
+            Problem::Unauthenticated => "unauthenticated",
+            Problem::BadCredentials => "bad-credentials",
+            Problem::Forbidden => "forbidden",
+            Problem::NotFound(_) => "not-found",
+            Problem::Conflict(Conflict::WorkplaceTaken { .. }) => "workplace-taken",
+            Problem::Conflict(Conflict::OrderTransition { .. }) => "illegal-transition",
+            Problem::Conflict(Conflict::TicketStatus { .. }) => "ticket-status",
+            Problem::Conflict(Conflict::AlreadyValidated) => "already-validated",
+            Problem::Conflict(Conflict::EmailTaken) => "email-taken",
+            Problem::TooLarge => "payload-too-large",
+            Problem::UnsupportedMediaType => "unsupported-media-type",
+            Problem::Internal => "internal",
+        }
+    }
+
+    /// The body in a language.
+    pub fn render(&self, l: Locale) -> ProblemBody {
+        let (title, detail): (&str, String) = match self {
+            Problem::Malformed(d) => (
+                pick(l, "Некорректный запрос", "Некоректна заявка", "Malformed request"),
+                d.clone(),
+            ),
+            Problem::Invalid(_) => (
+                pick(l, "Недопустимые значения", "Невалидни стойности", "Invalid values"),
+                pick(
+                    l,
+                    "Проверьте отмеченные поля.",
+                    "Проверете отбелязаните полета.",
+                    "Check the fields listed in errors.",
+                )
+                .into(),
+            ),
+            Problem::Unauthenticated => (
+                pick(l, "Требуется вход", "Необходим е вход", "Sign-in required"),
+                pick(
+                    l,
+                    "Нет действительного токена доступа.",
+                    "Липсва валиден токен за достъп.",
+                    "No valid bearer token was sent.",
+                )
+                .into(),
+            ),
+            Problem::BadCredentials => (
+                pick(
+                    l,
+                    "Неверные данные для входа",
+                    "Грешни данни за вход",
+                    "Wrong credentials",
+                ),
+                pick(
+                    l,
+                    "Неверный e-mail или пароль.",
+                    "Грешен имейл или парола.",
+                    "The e-mail or password is wrong.",
+                )
+                .into(),
+            ),
+            Problem::Forbidden => (
+                pick(l, "Доступ запрещён", "Достъпът е забранен", "Forbidden"),
+                pick(
+                    l,
+                    "Ваша роль не позволяет это действие.",
+                    "Вашата роля не позволява това действие.",
+                    "Your role may not do this.",
+                )
+                .into(),
+            ),
+            Problem::NotFound(what) => (pick(l, "Не найдено", "Не е намерено", "Not found"), format!("{what}")),
+            Problem::Conflict(c) => conflict_text(c, l),
+            Problem::TooLarge => (
+                pick(l, "Слишком большой запрос", "Твърде голяма заявка", "Payload too large"),
+                String::new(),
+            ),
+            Problem::UnsupportedMediaType => (
+                pick(
+                    l,
+                    "Неподдерживаемый формат",
+                    "Неподдържан формат",
+                    "Unsupported media type",
+                ),
+                pick(
+                    l,
+                    "Ожидается application/json.",
+                    "Очаква се application/json.",
+                    "Expected application/json.",
+                )
+                .into(),
+            ),
+            Problem::Internal => (
+                pick(l, "Внутренняя ошибка", "Вътрешна грешка", "Internal error"),
+                pick(
+                    l,
+                    "Ошибка на сервере; она записана в журнал.",
+                    "Грешка в сървъра; записана е в дневника.",
+                    "The server failed; the fault is logged.",
+                )
+                .into(),
+            ),
+        };
+        ProblemBody {
+            kind: format!("https://tessera.dev/problems/{}", self.slug()),
+            title: title.into(),
+            status: self.status().as_u16(),
+            detail,
+            errors: match self {
+                Problem::Invalid(e) => e.clone(),
+                _ => vec![],
+            },
+            tickets: match self {
+                Problem::Conflict(Conflict::WorkplaceTaken { tickets, .. }) => tickets.clone(),
+                _ => vec![],
+            },
+        }
+    }
+}
+
+fn list(numbers: &[i64]) -> String {
+    numbers.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
+fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
+    match c {
+        Conflict::WorkplaceTaken { tickets, .. } => (
+            pick(l, "Рабочее место занято", "Работното място е заето", "Workplace taken"),
+            if tickets.is_empty() {
+                pick(
+                    l,
+                    "Рабочее место уже занято на этот период.",
+                    "Работното място вече е заето за този период.",
+                    "The workplace is already taken for this period.",
+                )
+                .into()
+            } else {
+                format!(
+                    "{} {}",
+                    pick(
+                        l,
+                        "Рабочее место занято на этот период билетами:",
+                        "Работното място е заето за този период от билети:",
+                        "The workplace is taken for this period by tickets:"
+                    ),
+                    list(tickets)
+                )
+            },
+        ),
+        Conflict::OrderTransition { from, to, reason } => (
+            pick(
+                l,
+                "Недопустимая смена статуса",
+                "Недопустима смяна на статуса",
+                "Status change not allowed",
+            ),
+            format!("{} → {}: {reason}", order_status(*from, l), order_status(*to, l)),
+        ),
+        Conflict::TicketStatus { status, action } => (
+            pick(
+                l,
+                "Недопустимо в этом статусе",
+                "Недопустимо в този статус",
+                "Not allowed in this status",
+            ),
+            format!("{action}: {}", ticket_status(*status, l)),
+        ),
+        Conflict::AlreadyValidated => (
+            pick(
+                l,
+                "Билет уже валидирован",
+                "Билетът вече е валидиран",
+                "Ticket already validated",
+            ),
+            pick(
+                l,
+                "Сначала сбросьте валидацию.",
+                "Първо нулирайте валидирането.",
+                "Reset the validation first.",
+            )
+            .into(),
+        ),
+        Conflict::EmailTaken => (
+            pick(
+                l,
+                "E-mail уже занят",
+                "Имейлът вече е зает",
+                "E-mail already registered",
+            ),
+            pick(
+                l,
+                "Пользователь с таким e-mail уже есть.",
+                "Вече има потребител с този имейл.",
+                "A user with this e-mail exists.",
+            )
+            .into(),
+        ),
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut res = self.status().into_response();
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Problem::NotFound(what),
+            StoreError::Conflict(c) => Problem::Conflict(c),
+            StoreError::Unprocessable { field, message } => Problem::field(field, message),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                Problem::Internal
+            }
+        }
+    }
+}
+
+/// A ticket-status conflict (used by handlers that check before writing).
+pub fn ticket_status_conflict(status: TicketStatus, action: &'static str) -> Problem {
+    Problem::Conflict(Conflict::TicketStatus { status, action })
+}
+
+/// The language of a request: `Accept-Language` or the configured default.
+pub fn request_locale(headers: &axum::http::HeaderMap, default: Locale) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::negotiate)
+        .unwrap_or(default)
+}
+
+/// Renders any [`Problem`] a handler or extractor returned, and turns the
+/// framework's own bare errors (unknown route, wrong method, body limits)
+/// into problem+json too.
+pub async fn localize(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let locale = request_locale(req.headers(), state.config.default_locale);
+    let res = next.run(req).await;
+    let problem = match res.extensions().get::<Problem>() {
+        Some(p) => Some(p.clone()),
+        None if res.status().is_client_error() || res.status().is_server_error() => {
+            let is_problem = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+            (!is_problem).then(|| match res.status() {
+                StatusCode::NOT_FOUND => Problem::NotFound("route"),
+                StatusCode::METHOD_NOT_ALLOWED => Problem::Malformed("method not allowed for this path".into()),
+                StatusCode::PAYLOAD_TOO_LARGE => Problem::TooLarge,
+                StatusCode::REQUEST_TIMEOUT => Problem::Internal,
+                s if s.is_server_error() => Problem::Internal,
+                _ => Problem::Malformed(res.status().canonical_reason().unwrap_or("bad request").into()),
+            })
+        }
+        None => None,
+    };
+    let Some(problem) = problem else { return res };
+    let status = if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        res.status()
+    } else {
+        problem.status()
+    };
+    let body = problem.render(locale);
+    let mut out = (status, axum::Json(body)).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    out.headers_mut()
+        .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        out.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    out
+}

@@ -1,0 +1,76 @@
+//! Tessera's HTTP API: axum handlers over the store, problem+json errors in
+//! the caller's language, bearer-token auth with role capabilities, and the
+//! OpenAPI document generated from the handlers themselves.
+
+mod auth;
+mod clock;
+mod error;
+mod extract;
+mod i18n;
+mod openapi;
+mod routes;
+mod state;
+mod wire;
+
+pub use auth::hash_password_now;
+pub use clock::Clock;
+pub use openapi::ApiDoc;
+pub use state::{AppState, Config};
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The whole application: API routes with tracing and request ids.
+pub fn app(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    routes::router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))
+        .with_state(state)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // Name the matched route, not the raw path: few distinct spans.
+            let route = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            tracing::info_span!("request", method = %req.method(), route, request_id = id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Runs the background sweep that writes down time-driven status changes.
+pub fn spawn_sweeper(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                match state.store.sweep(state.clock.now()).await {
+                    Ok(n) if n > 0 => tracing::info!(tickets = n, "time-driven statuses written"),
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sweep failed; retrying next tick");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,78 @@
+//! Signing in and out.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::{Caller, DUMMY_HASH, new_token, token_hash, verify_password};
+use crate::error::{Problem, ProblemBody};
+use crate::extract::Json;
+use crate::wire::UserOut;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginIn {
+    /// E-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A bearer token and its user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginOut {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Who signed in.
+    pub user: UserOut,
+}
+
+/// Signs in with e-mail and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
+    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn login(State(state): State<AppState>, Json(body): Json<LoginIn>) -> Result<axum::Json<LoginOut>, Problem> {
+    if body.email.len() > 254 || body.password.len() > 1024 {
+        return Err(Problem::BadCredentials);
+    }
+    let email = body.email.trim().to_lowercase();
+    let found = state.store.user_for_login(&email).await?;
+    let (user, hash) = match found {
+        Some((user, Some(hash))) => (Some(user), hash),
+        _ => (None, DUMMY_HASH.clone()),
+    };
+    let ok = verify_password(body.password, hash).await;
+    let user = user.filter(|_| ok).ok_or(Problem::BadCredentials)?;
+    let token = new_token();
+    let now = state.clock.now().as_second();
+    let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX / 2);
+    state
+        .store
+        .create_session(token_hash(&token), user.id, now, now.saturating_add(ttl))
+        .await?;
+    tracing::info!(user = user.id, "signed in");
+    Ok(axum::Json(LoginOut {
+        token,
+        user: user.into(),
+    }))
+}
+
+/// Ends the session of the token sent.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "signed out"), (status = 401, body = ProblemBody)))]
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Problem> {
+    state
+        .store
+        .revoke_session(caller.token_hash, state.clock.now().as_second())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserOut), (status = 401, body = ProblemBody)))]
+pub async fn me(caller: Caller) -> axum::Json<UserOut> {
+    axum::Json(caller.user.into())
+}

@@ -1,0 +1,479 @@
+//! The catalogue: admins create, everybody signed in reads.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tessera_domain::Money;
+use tessera_domain::pricing::TariffUnit;
+use tessera_store::{NewModifier, NewPremises, NewTariff, NewVenue};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{Admin, Caller};
+use crate::error::{FieldError, Problem, ProblemBody};
+use crate::extract::{Json, Number, Query};
+use crate::wire::{DecimalIn, Page, check, text_field};
+
+type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
+type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
+
+fn page<T: ToSchema, R>(rows: Vec<R>, f: impl Fn(R) -> T) -> axum::Json<Page<T>> {
+    axum::Json(Page {
+        items: rows.into_iter().map(f).collect(),
+        next_cursor: None,
+    })
+}
+
+fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
+    match Money::parse(&d.text()) {
+        Ok(m) => m.to_wire(),
+        Err(e) => {
+            errors.push(FieldError {
+                field: field.into(),
+                message: e.to_string(),
+            });
+            String::new()
+        }
+    }
+}
+
+/// Filter by venue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VenueFilter {
+    /// Only this venue's.
+    pub venue_id: Option<i64>,
+}
+
+/// A venue to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VenueIn {
+    /// Name.
+    pub name: String,
+    /// IANA time zone (`Europe/Moscow`).
+    pub time_zone: String,
+    /// ISO 4217 currency (`RUB`).
+    pub currency: String,
+    /// Default language: `ru`, `bg` or `en`.
+    pub locale: String,
+}
+
+/// A venue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VenueOut {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Currency.
+    pub currency: String,
+    /// Default language.
+    pub locale: String,
+}
+
+fn venue_out(v: tessera_store::Venue) -> VenueOut {
+    VenueOut {
+        id: v.id,
+        name: v.name,
+        time_zone: v.time_zone,
+        currency: v.currency,
+        locale: v.locale,
+    }
+}
+
+/// Creates a venue.
+#[utoipa::path(post, path = "/api/v1/venues", tag = "catalogue", request_body = VenueIn, security(("bearer" = [])),
+    responses((status = 201, body = VenueOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Json<VenueIn>) -> Created<VenueOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 200, &mut errors);
+    if jiff::tz::TimeZone::get(b.time_zone.trim()).is_err() || b.time_zone.len() > 64 {
+        errors.push(FieldError {
+            field: "time_zone".into(),
+            message: "not an IANA time zone".into(),
+        });
+    }
+    let currency = b.currency.trim().to_ascii_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+        errors.push(FieldError {
+            field: "currency".into(),
+            message: "an ISO 4217 code such as RUB".into(),
+        });
+    }
+    let locale = tessera_domain::Locale::parse(&b.locale);
+    if locale.is_none() || b.locale.len() > 16 {
+        errors.push(FieldError {
+            field: "locale".into(),
+            message: "one of ru, bg, en".into(),
+        });
+    }
+    check(errors)?;
+    let v = state
+        .store
+        .create_venue(NewVenue {
+            name,
+            time_zone: b.time_zone.trim().into(),
+            currency,
+            locale: locale.map(|l| l.tag()).unwrap_or("ru").into(),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(venue_out(v))))
+}
+
+/// Lists venues.
+#[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
+pub async fn list_venues(State(state): State<AppState>, _c: Caller) -> Listed<VenueOut> {
+    Ok(page(state.store.venues().await?, venue_out))
+}
+
+/// Premises to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PremisesIn {
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// `coworking` or `hall`.
+    pub kind: String,
+    /// How to find it and where to show the pass, for a first visit.
+    pub directions: Option<String>,
+}
+
+/// Premises.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PremisesOut {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// `coworking` or `hall`.
+    pub kind: String,
+    /// First-visit directions.
+    pub directions: Option<String>,
+}
+
+fn premises_out(p: tessera_store::Premises) -> PremisesOut {
+    PremisesOut {
+        id: p.id,
+        venue_id: p.venue_id,
+        name: p.name,
+        kind: p.kind,
+        directions: p.directions,
+    }
+}
+
+/// Creates premises.
+#[utoipa::path(post, path = "/api/v1/premises", tag = "catalogue", request_body = PremisesIn, security(("bearer" = [])),
+    responses((status = 201, body = PremisesOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_premises(
+    State(state): State<AppState>,
+    _a: Admin,
+    Json(b): Json<PremisesIn>,
+) -> Created<PremisesOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 200, &mut errors);
+    if b.kind != "coworking" && b.kind != "hall" {
+        errors.push(FieldError {
+            field: "kind".into(),
+            message: "one of coworking, hall".into(),
+        });
+    }
+    let directions = b
+        .directions
+        .as_deref()
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    if directions.as_deref().is_some_and(|d| d.chars().count() > 2000) {
+        errors.push(FieldError {
+            field: "directions".into(),
+            message: "is too long (at most 2000 characters)".into(),
+        });
+    }
+    check(errors)?;
+    let p = state
+        .store
+        .create_premises(NewPremises {
+            venue_id: b.venue_id,
+            name,
+            kind: b.kind,
+            directions,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(premises_out(p))))
+}
+
+/// Lists premises.
+#[utoipa::path(get, path = "/api/v1/premises", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<PremisesOut>)))]
+pub async fn list_premises(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Query<VenueFilter>,
+) -> Listed<PremisesOut> {
+    Ok(page(state.store.premises_list(q.venue_id).await?, premises_out))
+}
+
+/// A workplace to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkplaceIn {
+    /// Name (`PM №1`).
+    pub name: String,
+}
+
+/// A workplace.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkplaceOut {
+    /// Id.
+    pub id: i64,
+    /// Premises.
+    pub premises_id: i64,
+    /// Name.
+    pub name: String,
+}
+
+fn workplace_out(w: tessera_store::Workplace) -> WorkplaceOut {
+    WorkplaceOut {
+        id: w.id,
+        premises_id: w.premises_id,
+        name: w.name,
+    }
+}
+
+/// Creates a workplace in coworking premises.
+#[utoipa::path(post, path = "/api/v1/premises/{id}/workplaces", tag = "catalogue", request_body = WorkplaceIn, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Premises id")),
+    responses((status = 201, body = WorkplaceOut), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_workplace(
+    State(state): State<AppState>,
+    _a: Admin,
+    Number(premises): Number,
+    Json(b): Json<WorkplaceIn>,
+) -> Created<WorkplaceOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 100, &mut errors);
+    check(errors)?;
+    let w = state.store.create_workplace(premises, name).await?;
+    Ok((StatusCode::CREATED, axum::Json(workplace_out(w))))
+}
+
+/// Lists a premises' workplaces.
+#[utoipa::path(get, path = "/api/v1/premises/{id}/workplaces", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Premises id")),
+    responses((status = 200, body = Page<WorkplaceOut>), (status = 404, body = ProblemBody)))]
+pub async fn list_workplaces(
+    State(state): State<AppState>,
+    _c: Caller,
+    Number(premises): Number,
+) -> Listed<WorkplaceOut> {
+    state
+        .store
+        .premises(premises)
+        .await?
+        .ok_or(Problem::NotFound("premises"))?;
+    Ok(page(state.store.workplaces(Some(premises)).await?, workplace_out))
+}
+
+/// A tariff to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TariffIn {
+    /// Venue.
+    pub venue_id: i64,
+    /// Name (`Суточный`).
+    pub name: String,
+    /// `hour`, `day` or `month`.
+    pub unit: String,
+    /// Decimal price per unit (`"7000.00"`).
+    #[schema(value_type = String, example = "7000.00")]
+    pub price: DecimalIn,
+}
+
+/// A tariff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TariffOut {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Decimal price per unit.
+    pub price: String,
+}
+
+fn tariff_out(t: tessera_store::Tariff) -> TariffOut {
+    TariffOut {
+        id: t.id,
+        venue_id: t.venue_id,
+        name: t.name,
+        unit: t.unit,
+        price: t.price,
+    }
+}
+
+/// Creates a tariff.
+#[utoipa::path(post, path = "/api/v1/tariffs", tag = "catalogue", request_body = TariffIn, security(("bearer" = [])),
+    responses((status = 201, body = TariffOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_tariff(State(state): State<AppState>, _a: Admin, Json(b): Json<TariffIn>) -> Created<TariffOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 200, &mut errors);
+    if TariffUnit::parse(&b.unit).is_none() {
+        errors.push(FieldError {
+            field: "unit".into(),
+            message: "one of hour, day, month".into(),
+        });
+    }
+    let price = price("price", &b.price, &mut errors);
+    check(errors)?;
+    let t = state
+        .store
+        .create_tariff(NewTariff {
+            venue_id: b.venue_id,
+            name,
+            unit: b.unit,
+            price,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(tariff_out(t))))
+}
+
+/// Lists tariffs.
+#[utoipa::path(get, path = "/api/v1/tariffs", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<TariffOut>)))]
+pub async fn list_tariffs(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Query<VenueFilter>,
+) -> Listed<TariffOut> {
+    Ok(page(state.store.tariffs(q.venue_id).await?, tariff_out))
+}
+
+/// A service variant to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceVariantIn {
+    /// Venue.
+    pub venue_id: i64,
+    /// Name (`Резидент +`).
+    pub name: String,
+}
+
+/// A service variant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceVariantOut {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+}
+
+fn variant_out(v: tessera_store::ServiceVariant) -> ServiceVariantOut {
+    ServiceVariantOut {
+        id: v.id,
+        venue_id: v.venue_id,
+        name: v.name,
+    }
+}
+
+/// Creates a service variant.
+#[utoipa::path(post, path = "/api/v1/service-variants", tag = "catalogue", request_body = ServiceVariantIn, security(("bearer" = [])),
+    responses((status = 201, body = ServiceVariantOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_service_variant(
+    State(state): State<AppState>,
+    _a: Admin,
+    Json(b): Json<ServiceVariantIn>,
+) -> Created<ServiceVariantOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 200, &mut errors);
+    check(errors)?;
+    let v = state.store.create_service_variant(b.venue_id, name).await?;
+    Ok((StatusCode::CREATED, axum::Json(variant_out(v))))
+}
+
+/// Lists service variants.
+#[utoipa::path(get, path = "/api/v1/service-variants", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<ServiceVariantOut>)))]
+pub async fn list_service_variants(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Query<VenueFilter>,
+) -> Listed<ServiceVariantOut> {
+    Ok(page(state.store.service_variants(q.venue_id).await?, variant_out))
+}
+
+/// A modifier to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModifierIn {
+    /// Venue.
+    pub venue_id: i64,
+    /// Name (`Шкафчик`).
+    pub name: String,
+    /// Decimal price per ticket.
+    #[schema(value_type = String, example = "7000.00")]
+    pub price: DecimalIn,
+}
+
+/// A modifier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModifierOut {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// Decimal price.
+    pub price: String,
+}
+
+/// Converts a stored modifier.
+pub fn modifier_out(m: tessera_store::Modifier) -> ModifierOut {
+    ModifierOut {
+        id: m.id,
+        venue_id: m.venue_id,
+        name: m.name,
+        price: m.price,
+    }
+}
+
+/// Creates a modifier.
+#[utoipa::path(post, path = "/api/v1/modifiers", tag = "catalogue", request_body = ModifierIn, security(("bearer" = [])),
+    responses((status = 201, body = ModifierOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create_modifier(
+    State(state): State<AppState>,
+    _a: Admin,
+    Json(b): Json<ModifierIn>,
+) -> Created<ModifierOut> {
+    let mut errors = Vec::new();
+    let name = text_field("name", &b.name, 200, &mut errors);
+    let price = price("price", &b.price, &mut errors);
+    check(errors)?;
+    let m = state
+        .store
+        .create_modifier(NewModifier {
+            venue_id: b.venue_id,
+            name,
+            price,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(modifier_out(m))))
+}
+
+/// Lists modifiers.
+#[utoipa::path(get, path = "/api/v1/modifiers", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<ModifierOut>)))]
+pub async fn list_modifiers(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Query<VenueFilter>,
+) -> Listed<ModifierOut> {
+    Ok(page(state.store.modifiers(q.venue_id).await?, modifier_out))
+}

@@ -1,0 +1,65 @@
+//! The route table.
+
+pub(crate) mod auth;
+pub(crate) mod catalogue;
+pub(crate) mod health;
+pub(crate) mod orders;
+pub(crate) mod tickets;
+pub(crate) mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// Every route of the API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/openapi.json", get(crate::openapi::document))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/users", post(users::create).get(users::search))
+        .route(
+            "/api/v1/venues",
+            post(catalogue::create_venue).get(catalogue::list_venues),
+        )
+        .route(
+            "/api/v1/premises",
+            post(catalogue::create_premises).get(catalogue::list_premises),
+        )
+        .route(
+            "/api/v1/premises/{id}/workplaces",
+            post(catalogue::create_workplace).get(catalogue::list_workplaces),
+        )
+        .route(
+            "/api/v1/tariffs",
+            post(catalogue::create_tariff).get(catalogue::list_tariffs),
+        )
+        .route(
+            "/api/v1/service-variants",
+            post(catalogue::create_service_variant).get(catalogue::list_service_variants),
+        )
+        .route(
+            "/api/v1/modifiers",
+            post(catalogue::create_modifier).get(catalogue::list_modifiers),
+        )
+        .route("/api/v1/orders", post(orders::create))
+        .route("/api/v1/orders/{number}", get(orders::get_one))
+        .route("/api/v1/orders/{number}/status", post(orders::change_status))
+        .route("/api/v1/coworking/tickets", get(tickets::list))
+        .route("/api/v1/coworking/tickets/{number}", get(tickets::get_one))
+        .route(
+            "/api/v1/coworking/tickets/{number}/validation",
+            post(tickets::validate).delete(tickets::reset_validation),
+        )
+        .route(
+            "/api/v1/coworking/tickets/{number}/visitor",
+            axum::routing::put(tickets::change_visitor),
+        )
+        .route(
+            "/api/v1/coworking/tickets/{number}/workplace",
+            axum::routing::put(tickets::change_workplace),
+        )
+}

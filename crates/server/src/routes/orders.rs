@@ -1,0 +1,198 @@
+//! Orders: managers book for a customer (walk-ins too), visitors for
+//! themselves and the future only; status changes carry the tickets along.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tessera_domain::{OrderStatus, Role};
+use tessera_store::{Booking, NewOrder, NewOrderItem, OrderView};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::{Caller, CoworkingManager};
+use crate::error::{Problem, ProblemBody};
+use crate::extract::{Json, Lang, Number};
+use crate::i18n;
+use crate::wire::{PeriodIn, UserOut};
+
+/// One workplace to book.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderItemIn {
+    /// Workplace.
+    pub workplace_id: i64,
+    /// Period.
+    pub period: PeriodIn,
+    /// Tariff of the workplace's venue.
+    pub tariff_id: i64,
+    /// Service variant.
+    pub service_variant_id: Option<i64>,
+    /// Modifiers.
+    pub modifier_ids: Option<Vec<i64>>,
+}
+
+/// An order to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderIn {
+    /// The customer, whose tickets they will be.
+    pub customer_id: i64,
+    /// At least one item.
+    pub items: Vec<OrderItemIn>,
+}
+
+/// A ticket of an order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderTicket {
+    /// Ticket number.
+    pub number: i64,
+    /// Ticket status.
+    pub status: String,
+}
+
+/// An order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderOut {
+    /// Number.
+    pub number: i64,
+    /// Status (one of the ten).
+    pub status: String,
+    /// The status in words.
+    pub status_text: String,
+    /// The customer.
+    pub customer: UserOut,
+    /// Decimal total.
+    pub total: String,
+    /// Currency.
+    pub currency: String,
+    /// Tickets.
+    pub tickets: Vec<OrderTicket>,
+}
+
+fn order_out(o: OrderView, l: tessera_domain::Locale) -> OrderOut {
+    OrderOut {
+        number: o.number,
+        status: o.status.as_str().into(),
+        status_text: i18n::order_status(o.status, l).into(),
+        customer: o.customer.into(),
+        total: o.total,
+        currency: o.currency,
+        tickets: o
+            .tickets
+            .into_iter()
+            .map(|(number, s)| OrderTicket {
+                number,
+                status: s.as_str().into(),
+            })
+            .collect(),
+    }
+}
+
+/// Creates an order; 409 names the tickets holding a taken workplace.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderIn, security(("bearer" = [])),
+    responses((status = 201, body = OrderOut), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Lang(l): Lang,
+    Json(b): Json<OrderIn>,
+) -> Result<(StatusCode, axum::Json<OrderOut>), Problem> {
+    let manager = caller.role.manages_coworking();
+    if !manager && caller.role != Role::Visitor {
+        return Err(Problem::Forbidden);
+    }
+    if !manager && b.customer_id != caller.user.id {
+        return Err(Problem::field("customer_id", "a visitor orders for themselves"));
+    }
+    if b.items.len() > 50 {
+        return Err(Problem::field("items", "at most 50 items per order"));
+    }
+    let mut items = Vec::with_capacity(b.items.len());
+    for (i, item) in b.items.iter().enumerate() {
+        let modifier_ids = item.modifier_ids.clone().unwrap_or_default();
+        if modifier_ids.len() > 50 {
+            return Err(Problem::field(
+                format!("items[{i}].modifier_ids"),
+                "at most 50 modifiers",
+            ));
+        }
+        items.push(NewOrderItem {
+            workplace_id: item.workplace_id,
+            period: item.period.parse(&format!("items[{i}].period"))?,
+            tariff_id: item.tariff_id,
+            service_variant_id: item.service_variant_id,
+            modifier_ids,
+        });
+    }
+    let booking = if manager { Booking::Manager } else { Booking::Visitor };
+    let order = NewOrder {
+        customer_id: b.customer_id,
+        items,
+        created_by: caller.user.id,
+        booking,
+        numbers: None,
+    };
+    let created = state.store.create_order(order, state.clock.now()).await?;
+    tracing::info!(actor = caller.user.id, order = created.number, "order created");
+    Ok((StatusCode::CREATED, axum::Json(order_out(created, l))))
+}
+
+/// An order; a visitor sees only their own (404 otherwise).
+#[utoipa::path(get, path = "/api/v1/orders/{number}", tag = "orders", security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Order number")),
+    responses((status = 200, body = OrderOut), (status = 404, body = ProblemBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Lang(l): Lang,
+    Number(n): Number,
+) -> Result<axum::Json<OrderOut>, Problem> {
+    let order = state
+        .store
+        .order(n, state.clock.now())
+        .await?
+        .ok_or(Problem::NotFound("order"))?;
+    let visible =
+        caller.role.manages_coworking() || (caller.role == Role::Visitor && order.customer.id == caller.user.id);
+    if !visible {
+        return Err(if caller.role == Role::Visitor {
+            Problem::NotFound("order")
+        } else {
+            Problem::Forbidden
+        });
+    }
+    Ok(axum::Json(order_out(order, l)))
+}
+
+/// A status to move an order to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusIn {
+    /// One of the ten order statuses.
+    pub status: String,
+}
+
+/// Moves an order to another status; 409 when that move is not allowed.
+#[utoipa::path(post, path = "/api/v1/orders/{number}/status", tag = "orders", request_body = StatusIn, security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Order number")),
+    responses((status = 200, body = OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    CoworkingManager(caller): CoworkingManager,
+    Lang(l): Lang,
+    Number(n): Number,
+    Json(b): Json<StatusIn>,
+) -> Result<axum::Json<OrderOut>, Problem> {
+    let to = OrderStatus::parse(&b.status).ok_or_else(|| Problem::field("status", "not an order status"))?;
+    let order = state
+        .store
+        .change_order_status(n, to, caller.user.id, state.clock.now())
+        .await?;
+    tracing::info!(
+        actor = caller.user.id,
+        order = n,
+        status = to.as_str(),
+        "order status changed"
+    );
+    Ok(axum::Json(order_out(order, l)))
+}

@@ -1,0 +1,158 @@
+//! Users: creation by admins (any role) and rental managers (visitors), and
+//! the partial-name search of the change-visitor dialog.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use tessera_domain::Role;
+use tessera_domain::person::{parse_email, parse_name, parse_phone};
+use tessera_store::NewUser;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{CoworkingManager, hash_password};
+use crate::error::{FieldError, Problem, ProblemBody};
+use crate::extract::{Json, Query};
+use crate::wire::{Page, UserOut, check, limit};
+
+/// A user to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserIn {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail, unique.
+    pub email: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Role; `visitor` if omitted.
+    pub role: Option<String>,
+    /// Password (at least 8 characters); without one the user cannot sign in yet.
+    pub password: Option<String>,
+}
+
+/// Parses a user to create, collecting every field error.
+pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String>), Problem> {
+    let mut errors = Vec::new();
+    let f = |n: &str| format!("{prefix}{n}");
+    let mut take = |field: String, r: Result<String, tessera_domain::person::PersonError>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(FieldError {
+                field,
+                message: e.to_string(),
+            });
+            String::new()
+        }
+    };
+    let first_name = take(f("first_name"), parse_name(&body.first_name));
+    let last_name = take(f("last_name"), parse_name(&body.last_name));
+    let email = take(f("email"), parse_email(&body.email));
+    let phone = match body.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Some(take(f("phone"), parse_phone(p))),
+        None => None,
+    };
+    let role = match body.role.as_deref() {
+        None => Role::Visitor,
+        Some(r) => Role::parse(r).unwrap_or_else(|| {
+            errors.push(FieldError {
+                field: f("role"),
+                message: "one of admin, rental_manager, event_manager, visitor, gate".into(),
+            });
+            Role::Visitor
+        }),
+    };
+    if let Some(p) = &body.password {
+        if p.chars().count() < 8 || p.len() > 1024 {
+            errors.push(FieldError {
+                field: f("password"),
+                message: "must be 8 to 1024 characters".into(),
+            });
+        }
+    }
+    check(errors)?;
+    let user = NewUser {
+        email,
+        first_name,
+        last_name,
+        phone,
+        role: role.as_str().into(),
+        password_hash: None,
+    };
+    Ok((user, body.password.clone()))
+}
+
+/// Creates a user. Admins create any role; rental managers create visitors.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn, security(("bearer" = [])),
+    responses((status = 201, body = UserOut), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CoworkingManager(caller): CoworkingManager,
+    Json(body): Json<UserIn>,
+) -> Result<(StatusCode, axum::Json<UserOut>), Problem> {
+    let (mut user, password) = parse_user(&body, "")?;
+    if caller.role != Role::Admin && user.role != Role::Visitor.as_str() {
+        return Err(Problem::Forbidden);
+    }
+    if let Some(p) = password {
+        user.password_hash = Some(hash_password(p).await?);
+    }
+    let created = state.store.create_user(user, state.clock.now().as_second()).await?;
+    tracing::info!(actor = caller.user.id, user = created.id, role = %created.role, "user created");
+    Ok((StatusCode::CREATED, axum::Json(created.into())))
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Part of a first or last name (any case, any script), or the start of an e-mail.
+    pub search: Option<String>,
+    /// Only users of this role.
+    pub role: Option<String>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<i64>,
+    /// From `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Finds users by partial name.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(SearchQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<UserOut>), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    _m: CoworkingManager,
+    Query(q): Query<SearchQuery>,
+) -> Result<axum::Json<Page<UserOut>>, Problem> {
+    let limit = limit(q.limit)?;
+    let after = match q.cursor.as_deref() {
+        Some(c) => crate::wire::decode_cursor(c)?,
+        None => 0,
+    };
+    if q.search.as_deref().is_some_and(|s| s.chars().count() > 100) {
+        return Err(Problem::Malformed("search is at most 100 characters".into()));
+    }
+    if let Some(r) = q.role.as_deref() {
+        if Role::parse(r).is_none() {
+            return Err(Problem::Malformed("unknown role".into()));
+        }
+    }
+    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let mut users = state
+        .store
+        .search_users(search, q.role.as_deref(), after, limit + 1)
+        .await?;
+    let more = users.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    users.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        users.last().map(|u| crate::wire::encode_cursor(u.id))
+    } else {
+        None
+    };
+    Ok(axum::Json(Page {
+        items: users.into_iter().map(UserOut::from).collect(),
+        next_cursor,
+    }))
+}

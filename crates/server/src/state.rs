@@ -1,0 +1,37 @@
+//! What every handler shares.
+
+use std::time::Duration;
+
+use tessera_domain::Locale;
+use tessera_store::Store;
+
+use crate::Clock;
+
+/// Server settings that handlers need.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Language when the request names none.
+    pub default_locale: Locale,
+    /// How long a bearer token lives.
+    pub session_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            default_locale: Locale::Ru,
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The clock.
+    pub clock: Clock,
+    /// Settings.
+    pub config: Config,
+}

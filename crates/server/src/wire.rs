@@ -1,0 +1,323 @@
+//! The JSON shapes of the API contract (API.md), with their OpenAPI schemas.
+//! Inputs take dates, times and money as strings and are parsed into domain
+//! types with field-level errors; outputs are built from store views.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use tessera_domain::period_text::period_text;
+use tessera_domain::{Locale, Period, PeriodInput};
+use utoipa::ToSchema;
+
+use crate::error::{FieldError, Problem};
+
+/// A user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    /// Opaque id.
+    pub id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail.
+    pub email: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Role.
+    pub role: String,
+}
+
+impl From<tessera_store::User> for UserOut {
+    fn from(u: tessera_store::User) -> Self {
+        UserOut {
+            id: u.id,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            email: u.email,
+            phone: u.phone,
+            role: u.role,
+        }
+    }
+}
+
+/// A person named on a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonRef {
+    /// Id.
+    pub id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// Something with an id and a name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Named {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// A list page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    /// Items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A rental period as sent: whole days (`start_date`, `end_date`) or a slot
+/// (`date`, `start_time`, `end_time`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodIn {
+    /// First day, `YYYY-MM-DD` (whole days).
+    pub start_date: Option<String>,
+    /// Last day, included (whole days).
+    pub end_date: Option<String>,
+    /// The day of a slot.
+    pub date: Option<String>,
+    /// Slot start, `HH:MM`.
+    pub start_time: Option<String>,
+    /// Slot end, `HH:MM`, excluded.
+    pub end_time: Option<String>,
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    match s.parse::<Date>() {
+        Ok(d) if ok => Some(d),
+        _ => {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "expected a date as YYYY-MM-DD".into(),
+            });
+            None
+        }
+    }
+}
+
+/// Parses `HH:MM` strictly.
+pub fn parse_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Time> {
+    let b = s.as_bytes();
+    let ok = b.len() == 5 && b[2] == b':' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
+    let parsed = ok.then(|| s.parse::<Time>().ok()).flatten();
+    if parsed.is_none() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "expected a time as HH:MM".into(),
+        });
+    }
+    parsed
+}
+
+impl PeriodIn {
+    /// Parses into a period input; `prefix` names the field in errors.
+    pub fn parse(&self, prefix: &str) -> Result<PeriodInput, Problem> {
+        let mut errors = Vec::new();
+        let f = |name: &str| format!("{prefix}.{name}");
+        let days = self.start_date.is_some() || self.end_date.is_some();
+        let slot = self.date.is_some() || self.start_time.is_some() || self.end_time.is_some();
+        if days == slot {
+            return Err(Problem::field(
+                prefix,
+                "give either start_date and end_date, or date, start_time and end_time",
+            ));
+        }
+        let need = |v: &Option<String>, name: &str, errors: &mut Vec<FieldError>| -> Option<String> {
+            if v.is_none() {
+                errors.push(FieldError {
+                    field: f(name),
+                    message: "is required".into(),
+                });
+            }
+            v.clone()
+        };
+        let input = if days {
+            let s = need(&self.start_date, "start_date", &mut errors);
+            let e = need(&self.end_date, "end_date", &mut errors);
+            let s = s.and_then(|s| parse_date(&f("start_date"), &s, &mut errors));
+            let e = e.and_then(|e| parse_date(&f("end_date"), &e, &mut errors));
+            s.zip(e)
+                .map(|(start_date, end_date)| PeriodInput::Days { start_date, end_date })
+        } else {
+            let d = need(&self.date, "date", &mut errors);
+            let st = need(&self.start_time, "start_time", &mut errors);
+            let et = need(&self.end_time, "end_time", &mut errors);
+            let d = d.and_then(|d| parse_date(&f("date"), &d, &mut errors));
+            let st = st.and_then(|t| parse_time(&f("start_time"), &t, &mut errors));
+            let et = et.and_then(|t| parse_time(&f("end_time"), &t, &mut errors));
+            match (d, st, et) {
+                (Some(date), Some(start_time), Some(end_time)) => Some(PeriodInput::Slot {
+                    date,
+                    start_time,
+                    end_time,
+                }),
+                _ => None,
+            }
+        };
+        match input {
+            Some(i) if errors.is_empty() => Ok(i),
+            _ => Err(Problem::Invalid(errors)),
+        }
+    }
+}
+
+/// A period as answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodOut {
+    /// First day (whole days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last day, included (whole days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// The day (slot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Slot start (slot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Slot end (slot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// First instant, RFC 3339 with the venue's offset.
+    pub start: String,
+    /// End instant (excluded).
+    pub end: String,
+    /// As the list shows it: `13.12.2022 - 14.12.2022`.
+    pub text: String,
+}
+
+/// An instant in RFC 3339 with the venue's offset.
+pub fn instant(at: Timestamp, tz: &TimeZone) -> String {
+    at.display_with_offset(tz.to_offset(at)).to_string()
+}
+
+/// An instant from UNIX seconds.
+pub fn instant_s(seconds: i64, tz: &TimeZone) -> String {
+    instant(Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH), tz)
+}
+
+impl PeriodOut {
+    /// Builds the answer for a period.
+    pub fn new(p: &Period, tz: &TimeZone, l: Locale) -> PeriodOut {
+        let hm = |t: Time| t.strftime("%H:%M").to_string();
+        let mut out = PeriodOut {
+            start_date: None,
+            end_date: None,
+            date: None,
+            start_time: None,
+            end_time: None,
+            start: instant(p.start(), tz),
+            end: instant(p.end(), tz),
+            text: period_text(&p.input(), l),
+        };
+        match p.input() {
+            PeriodInput::Days { start_date, end_date } => {
+                out.start_date = Some(start_date.to_string());
+                out.end_date = Some(end_date.to_string());
+            }
+            PeriodInput::Slot {
+                date,
+                start_time,
+                end_time,
+            } => {
+                out.date = Some(date.to_string());
+                out.start_time = Some(hm(start_time));
+                out.end_time = Some(hm(end_time));
+            }
+        }
+        out
+    }
+}
+
+/// A time zone by IANA name; unknown names fall back to UTC only for data
+/// that was checked when stored.
+pub fn zone(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+/// A decimal given as a JSON string (`"7000.00"`) or number (`7000`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DecimalIn {
+    /// As a string.
+    Text(String),
+    /// As a number.
+    Number(serde_json::Number),
+}
+
+impl DecimalIn {
+    /// The text of the decimal.
+    pub fn text(&self) -> String {
+        match self {
+            DecimalIn::Text(s) => s.clone(),
+            DecimalIn::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// Collects field errors into one problem.
+pub fn check(errors: Vec<FieldError>) -> Result<(), Problem> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::Invalid(errors))
+    }
+}
+
+/// A required text field: trimmed, non-empty, at most `max` characters.
+pub fn text_field(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "must not be empty".into(),
+        });
+    } else if v.chars().count() > max {
+        errors.push(FieldError {
+            field: field.into(),
+            message: format!("is too long (at most {max} characters)"),
+        });
+    } else if v.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "must not contain control characters".into(),
+        });
+    }
+    v.to_owned()
+}
+
+/// Cursors are opaque to clients; inside they carry the last number seen.
+pub fn encode_cursor(before: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("n{before}"))
+}
+
+/// Reads a cursor back; a forged or broken one is a 400.
+pub fn decode_cursor(cursor: &str) -> Result<i64, Problem> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix('n').and_then(|n| n.parse::<i64>().ok()))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Problem::Malformed("the cursor is not one this server gave".into()))
+}
+
+/// Page size: default 50, at most 500.
+pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
+    match l {
+        None => Ok(50),
+        Some(n) if (1..=500).contains(&n) => Ok(n),
+        Some(_) => Err(Problem::Malformed("limit must be between 1 and 500".into())),
+    }
+}

@@ -1,0 +1,96 @@
+//! What can go wrong in storage, in the product's terms.
+
+use tessera_domain::order_status::TransitionError;
+use tessera_domain::{OrderStatus, TicketStatus};
+
+/// A store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist (or is not the caller's).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the current state.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    /// A value refers to something unusable (e.g. a tariff of another venue).
+    #[error("{field}: {message}")]
+    Unprocessable {
+        /// The request field.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The single writer is gone (shutting down).
+    #[error("the database writer has stopped")]
+    WriterGone,
+}
+
+/// Conflicts with state, each a 409 with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conflict {
+    /// The workplace is held by these live tickets for an overlapping period.
+    WorkplaceTaken {
+        /// The workplace asked for.
+        workplace_id: i64,
+        /// Numbers of the tickets holding it.
+        tickets: Vec<i64>,
+    },
+    /// The order cannot move to that status.
+    OrderTransition {
+        /// Current status.
+        from: OrderStatus,
+        /// Asked status.
+        to: OrderStatus,
+        /// Why not.
+        reason: TransitionError,
+    },
+    /// The ticket's status does not allow the action.
+    TicketStatus {
+        /// The ticket's status now.
+        status: TicketStatus,
+        /// The action refused.
+        action: &'static str,
+    },
+    /// The ticket is validated already.
+    AlreadyValidated,
+    /// An account with that e-mail exists.
+    EmailTaken,
+}
+
+impl StoreError {
+    /// A conflict.
+    pub fn conflict(c: Conflict) -> Self {
+        StoreError::Conflict(c)
+    }
+
+    /// A 422 on a field.
+    pub fn unprocessable(field: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::Unprocessable {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether the database refused the row as a double booking (the SQLite
+    /// trigger or the PostgreSQL exclusion constraint).
+    pub fn is_double_booking(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                e.code().as_deref() == Some("23P01") || e.message().contains("workplace_taken")
+            }
+            StoreError::Conflict(Conflict::WorkplaceTaken { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether a unique constraint refused the row.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}

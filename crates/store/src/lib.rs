@@ -1,0 +1,33 @@
+//! Tessera's storage: one API over SQLite (the embedded default) and
+//! PostgreSQL (for several instances). Each backend has its own migrations;
+//! queries are written once in portable SQL where that is cheap and per
+//! backend where it matters.
+
+mod args;
+mod catalogue;
+mod conn;
+mod error;
+mod migrate;
+mod orders;
+mod rows;
+mod sessions;
+mod store;
+mod sweeper;
+mod ticket_list;
+mod tickets;
+mod users;
+mod writer;
+
+pub use args::Arg;
+pub use catalogue::{NewModifier, NewPremises, NewTariff, NewVenue};
+pub use conn::{Conn, Dialect};
+pub use error::{Conflict, StoreError};
+pub use orders::{Booking, NewOrder, NewOrderItem, OrderView};
+pub use rows::*;
+pub use store::Store;
+pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
+pub use tickets::{TicketView, VisitorChange};
+pub use users::NewUser;
+
+/// A result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

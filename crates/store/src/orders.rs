@@ -1,0 +1,520 @@
+//! Orders: creation with pricing and the double-booking guard, status
+//! changes that carry their tickets along.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use tessera_domain::pricing::{TariffUnit, item_total};
+use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
+
+use crate::catalogue::{modifier_by_id, tariff_by_id, variant_by_id, workplace_in_venue};
+use crate::tickets::{TicketCore, catch_up, clashing_tickets, record_status};
+use crate::users::user_by_id;
+use crate::{Conflict, Conn, Dialect, Result, Store, StoreError, User, args, sql};
+
+/// One workplace to book.
+#[derive(Debug, Clone)]
+pub struct NewOrderItem {
+    /// The workplace.
+    pub workplace_id: i64,
+    /// The period, in the venue's time zone.
+    pub period: PeriodInput,
+    /// The tariff.
+    pub tariff_id: i64,
+    /// The service variant.
+    pub service_variant_id: Option<i64>,
+    /// Modifiers (add-ons).
+    pub modifier_ids: Vec<i64>,
+}
+
+/// An order to create.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    /// Whose order (and whose tickets).
+    pub customer_id: i64,
+    /// What to book.
+    pub items: Vec<NewOrderItem>,
+    /// Who creates it.
+    pub created_by: i64,
+    /// Which periods may be booked.
+    pub booking: Booking,
+    /// Numbers to give the order and its tickets (importing existing data,
+    /// such as the demo's); new numbers when `None`.
+    pub numbers: Option<(i64, Vec<i64>)>,
+}
+
+/// Which periods an order may book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booking {
+    /// A visitor: future periods only.
+    Visitor,
+    /// A manager: also a period that has started (a walk-in), not one that has ended.
+    Manager,
+    /// Importing history: any period.
+    Import,
+}
+
+/// An order as read back.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    /// Number.
+    pub number: i64,
+    /// Status as it reads now.
+    pub status: OrderStatus,
+    /// The customer.
+    pub customer: User,
+    /// Decimal total.
+    pub total: String,
+    /// Currency.
+    pub currency: String,
+    /// Created at (UNIX seconds).
+    pub created_at: i64,
+    /// Its tickets: number and status as they read now.
+    pub tickets: Vec<(i64, TicketStatus)>,
+}
+
+/// A checked item, ready to insert.
+struct PricedItem {
+    workplace_id: i64,
+    premises_id: i64,
+    period: Period,
+    tariff_id: i64,
+    service_variant_id: Option<i64>,
+    modifier_ids: Vec<i64>,
+    price: Money,
+}
+
+fn field(i: usize, name: &str) -> String {
+    format!("items[{i}].{name}")
+}
+
+/// Checks every item against the catalogue and prices it.
+async fn price_items(c: &mut Conn<'_>, order: &NewOrder, now: Timestamp) -> Result<(i64, String, Vec<PricedItem>)> {
+    if order.items.is_empty() {
+        return Err(StoreError::unprocessable(
+            "items",
+            "an order books at least one workplace",
+        ));
+    }
+    let mut venue: Option<(i64, String)> = None;
+    let mut priced: Vec<PricedItem> = Vec::with_capacity(order.items.len());
+    for (i, item) in order.items.iter().enumerate() {
+        let wp = workplace_in_venue(c, item.workplace_id)
+            .await?
+            .ok_or_else(|| StoreError::unprocessable(field(i, "workplace_id"), "no such workplace"))?;
+        match &venue {
+            None => venue = Some((wp.venue.id, wp.venue.currency.clone())),
+            Some((id, _)) if *id != wp.venue.id => {
+                return Err(StoreError::unprocessable(
+                    field(i, "workplace_id"),
+                    "all workplaces of an order must be in one venue",
+                ));
+            }
+            Some(_) => {}
+        }
+        let tz = TimeZone::get(&wp.venue.time_zone).unwrap_or(TimeZone::UTC);
+        let period = Period::new(item.period, &tz)
+            .map_err(|e| StoreError::unprocessable(field(i, &format!("period.{}", e.field())), e.to_string()))?;
+        match order.booking {
+            Booking::Manager if period.end() <= now => {
+                return Err(StoreError::unprocessable(
+                    field(i, "period"),
+                    "the period has already ended",
+                ));
+            }
+            Booking::Visitor if period.start() <= now => {
+                return Err(StoreError::unprocessable(
+                    field(i, "period"),
+                    "the period must start in the future",
+                ));
+            }
+            _ => {}
+        }
+        let tariff = tariff_by_id(c, item.tariff_id)
+            .await?
+            .filter(|t| t.venue_id == wp.venue.id)
+            .ok_or_else(|| StoreError::unprocessable(field(i, "tariff_id"), "no such tariff in this venue"))?;
+        if let Some(v) = item.service_variant_id {
+            variant_by_id(c, v)
+                .await?
+                .filter(|s| s.venue_id == wp.venue.id)
+                .ok_or_else(|| {
+                    StoreError::unprocessable(field(i, "service_variant_id"), "no such service variant in this venue")
+                })?;
+        }
+        let ids: BTreeSet<i64> = item.modifier_ids.iter().copied().collect();
+        let mut modifier_prices = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let m = modifier_by_id(c, *id)
+                .await?
+                .filter(|m| m.venue_id == wp.venue.id)
+                .ok_or_else(|| {
+                    StoreError::unprocessable(
+                        field(i, "modifier_ids"),
+                        format!("no such modifier in this venue: {id}"),
+                    )
+                })?;
+            modifier_prices.push(stored_money(&m.price)?);
+        }
+        let unit = TariffUnit::parse(&tariff.unit).ok_or(StoreError::NotFound("tariff unit"))?;
+        let price = item_total(stored_money(&tariff.price)?, unit, &period, &modifier_prices);
+        if priced
+            .iter()
+            .any(|p| p.workplace_id == item.workplace_id && p.period.overlaps(&period))
+        {
+            return Err(StoreError::conflict(Conflict::WorkplaceTaken {
+                workplace_id: item.workplace_id,
+                tickets: vec![],
+            }));
+        }
+        priced.push(PricedItem {
+            workplace_id: item.workplace_id,
+            premises_id: wp.premises.id,
+            period,
+            tariff_id: tariff.id,
+            service_variant_id: item.service_variant_id,
+            modifier_ids: ids.into_iter().collect(),
+            price,
+        });
+    }
+    let (venue_id, currency) = venue.ok_or_else(|| StoreError::unprocessable("items", "empty"))?;
+    Ok((venue_id, currency, priced))
+}
+
+/// A decimal stored by us; a bad one means the database was edited by hand.
+pub(crate) fn stored_money(s: &str) -> Result<Money> {
+    Money::parse(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(format!("stored price {s:?}: {e}").into())))
+}
+
+pub(crate) fn period_columns(p: &Period) -> (String, String, Option<String>, Option<String>) {
+    match p.input() {
+        PeriodInput::Days { start_date, end_date } => (start_date.to_string(), end_date.to_string(), None, None),
+        PeriodInput::Slot {
+            date,
+            start_time,
+            end_time,
+        } => (
+            date.to_string(),
+            date.to_string(),
+            Some(start_time.strftime("%H:%M").to_string()),
+            Some(end_time.strftime("%H:%M").to_string()),
+        ),
+    }
+}
+
+async fn insert_order(
+    c: &mut Conn<'_>,
+    order: &NewOrder,
+    venue_id: i64,
+    currency: &str,
+    items: &[PricedItem],
+    customer: &User,
+    now: i64,
+) -> Result<(i64, Vec<i64>, Money)> {
+    let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
+    let (given_order, given_tickets) = match &order.numbers {
+        Some((o, t)) => (Some(*o), t.clone()),
+        None => (None, vec![]),
+    };
+    let (number,): (i64,) = c
+        .one(
+            match c.dialect() {
+                // NULL asks SQLite for the next rowid.
+                Dialect::Sqlite => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by)
+                     VALUES (?7, ?1, ?2, 'new', ?3, ?4, ?5, ?6) RETURNING number",
+                Dialect::Postgres => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by)
+                     VALUES (COALESCE($7, nextval(pg_get_serial_sequence('orders', 'number'))), $1, $2, 'new', $3, $4, $5, $6) RETURNING number",
+            },
+            &args![order.customer_id, venue_id, total.to_wire(), currency, now, order.created_by, given_order],
+        )
+        .await?;
+    c.exec(
+        sql!(c, "INSERT INTO order_history (order_number, at, from_status, to_status, actor_id, cause) VALUES ($1, $2, NULL, 'new', $3, 'order_created')"),
+        &args![number, now, order.created_by],
+    )
+    .await?;
+    let first_key = tessera_domain::person::name_key(&customer.first_name);
+    let last_key = tessera_domain::person::name_key(&customer.last_name);
+    let mut tickets = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let (start_date, end_date, start_time, end_time) = period_columns(&item.period);
+        let inserted = c
+            .one::<(i64,)>(
+                match c.dialect() {
+                    Dialect::Sqlite => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
+                             tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
+                             start_at, end_at, status, created_at)
+                         VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'new', ?18)
+                         RETURNING number",
+                    Dialect::Postgres => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
+                             tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
+                             start_at, end_at, status, created_at)
+                         VALUES (COALESCE($19, nextval(pg_get_serial_sequence('tickets', 'number'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'new', $18)
+                         RETURNING number",
+                },
+                &args![
+                    number,
+                    item.workplace_id,
+                    item.premises_id,
+                    order.customer_id,
+                    first_key.as_str(),
+                    last_key.as_str(),
+                    item.tariff_id,
+                    item.service_variant_id,
+                    item.price.to_wire(),
+                    start_date,
+                    end_date,
+                    start_time,
+                    end_time,
+                    tessera_domain::period::day_number(item.period.first_day()),
+                    tessera_domain::period::day_number(item.period.last_day()),
+                    item.period.start().as_second(),
+                    item.period.end().as_second(),
+                    now,
+                    given_tickets.get(i).copied()
+                ],
+            )
+            .await;
+        let ticket = match inserted {
+            Ok((n,)) => n,
+            Err(e) if e.is_double_booking() => {
+                let holders = clashing_tickets(
+                    c,
+                    item.workplace_id,
+                    item.period.start().as_second(),
+                    item.period.end().as_second(),
+                    None,
+                )
+                .await?;
+                return Err(StoreError::conflict(Conflict::WorkplaceTaken {
+                    workplace_id: item.workplace_id,
+                    tickets: holders,
+                }));
+            }
+            Err(e) => return Err(e),
+        };
+        for m in &item.modifier_ids {
+            c.exec(
+                sql!(
+                    c,
+                    "INSERT INTO ticket_modifiers (ticket_number, modifier_id) VALUES ($1, $2)"
+                ),
+                &args![ticket, *m],
+            )
+            .await?;
+        }
+        record_status(
+            c,
+            ticket,
+            now,
+            None,
+            TicketStatus::New,
+            Some(order.created_by),
+            "order_created",
+        )
+        .await?;
+        tickets.push(ticket);
+    }
+    Ok((number, tickets, total))
+}
+
+/// The status an order reads now: a confirmed order whose every ticket has
+/// ended reads `completed` even before the sweep writes it.
+pub(crate) fn order_status_now(stored: OrderStatus, last_end: Option<i64>, now: i64) -> OrderStatus {
+    match (stored, last_end) {
+        (OrderStatus::Confirmed, Some(end)) if end <= now => OrderStatus::Completed,
+        (s, _) => s,
+    }
+}
+
+impl Store {
+    /// Creates an order, one ticket per item; `409` if a workplace is taken.
+    pub async fn create_order(&self, order: NewOrder, now: Timestamp) -> Result<OrderView> {
+        // The catalogue is only ever added to, so it is checked on a reader
+        // and the single writer spends its time on the inserts alone.
+        let (customer, venue_id, currency, items) = {
+            let mut r = self.reader().await?;
+            let mut c = r.conn();
+            let customer = user_by_id(&mut c, order.customer_id)
+                .await?
+                .ok_or_else(|| StoreError::unprocessable("customer_id", "no such user"))?;
+            let (venue_id, currency, items) = price_items(&mut c, &order, now).await?;
+            (customer, venue_id, currency, items)
+        };
+        let at = now.as_second();
+        let (view_customer, view_currency) = (customer.clone(), currency.clone());
+        let (number, tickets, total) = self
+            .write(move |mut c| {
+                Box::pin(async move { insert_order(&mut c, &order, venue_id, &currency, &items, &customer, at).await })
+            })
+            .await?;
+        Ok(OrderView {
+            number,
+            status: OrderStatus::New,
+            customer: view_customer,
+            total: total.to_wire(),
+            currency: view_currency,
+            created_at: at,
+            tickets: tickets.into_iter().map(|t| (t, TicketStatus::New)).collect(),
+        })
+    }
+
+    /// After importing explicit numbers, new ones continue above them
+    /// (PostgreSQL sequences do not notice explicit values; SQLite does).
+    pub async fn continue_numbering(&self) -> Result<()> {
+        if self.dialect() == Dialect::Sqlite {
+            return Ok(());
+        }
+        self.write(|mut c| {
+            Box::pin(async move {
+                for table in ["orders", "tickets"] {
+                    let q = format!(
+                        "SELECT setval(pg_get_serial_sequence('{table}', 'number'), GREATEST((SELECT COALESCE(MAX(number), 0) FROM {table}), 1))"
+                    );
+                    c.exec(&q, &[]).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// An order as it reads now.
+    pub async fn order(&self, number: i64, now: Timestamp) -> Result<Option<OrderView>> {
+        let mut r = self.reader().await?;
+        order_view(&mut r.conn(), number, now.as_second()).await
+    }
+
+    /// Moves an order to another status (as a person asks); its tickets follow.
+    pub async fn change_order_status(
+        &self,
+        number: i64,
+        to: OrderStatus,
+        actor: i64,
+        now: Timestamp,
+    ) -> Result<OrderView> {
+        let at = now.as_second();
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let lock = match c.dialect() {
+                    crate::Dialect::Postgres => " FOR UPDATE",
+                    crate::Dialect::Sqlite => "",
+                };
+                let row: Option<(String,)> = c
+                    .opt(
+                        &format!("{}{lock}", sql!(c, "SELECT status FROM orders WHERE number = $1")),
+                        &args![number],
+                    )
+                    .await?;
+                let stored = row
+                    .and_then(|(s,)| OrderStatus::parse(&s))
+                    .ok_or(StoreError::NotFound("order"))?;
+                let tickets = TicketCore::of_order(&mut c, number).await?;
+                let mut tickets_now = Vec::with_capacity(tickets.len());
+                for t in tickets {
+                    tickets_now.push(catch_up(&mut c, t, at).await?);
+                }
+                let last_end = tickets_now.iter().map(|t| t.end_at).max();
+                let current = order_status_now(stored, last_end, at);
+                if current != stored {
+                    set_order_status(&mut c, number, stored, current, None, "period_ended", at).await?;
+                }
+                current.transition_to(to).map_err(|reason| {
+                    StoreError::conflict(Conflict::OrderTransition {
+                        from: current,
+                        to,
+                        reason,
+                    })
+                })?;
+                set_order_status(&mut c, number, current, to, Some(actor), "order_status", at).await?;
+                for t in tickets_now {
+                    let next = TicketStatus::derive(to, t.start(), t.end(), now);
+                    // A ticket whose period is over stays completed whatever the order does.
+                    if next != t.status.0 && t.status.0 != TicketStatus::Completed {
+                        c.exec(
+                            sql!(c, "UPDATE tickets SET status = $2 WHERE number = $1"),
+                            &args![t.number, next.as_str()],
+                        )
+                        .await?;
+                        record_status(
+                            &mut c,
+                            t.number,
+                            at,
+                            Some(t.status.0),
+                            next,
+                            Some(actor),
+                            "order_status",
+                        )
+                        .await?;
+                    }
+                }
+                order_view(&mut c, number, at)
+                    .await?
+                    .ok_or(StoreError::NotFound("order"))
+            })
+        })
+        .await
+    }
+}
+
+pub(crate) async fn set_order_status(
+    c: &mut Conn<'_>,
+    number: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    actor: Option<i64>,
+    cause: &str,
+    at: i64,
+) -> Result<()> {
+    c.exec(
+        sql!(c, "UPDATE orders SET status = $2 WHERE number = $1"),
+        &args![number, to.as_str()],
+    )
+    .await?;
+    c.exec(
+        sql!(c, "INSERT INTO order_history (order_number, at, from_status, to_status, actor_id, cause) VALUES ($1, $2, $3, $4, $5, $6)"),
+        &args![number, at, from.as_str(), to.as_str(), actor, cause],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Result<Option<OrderView>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        number: i64,
+        status: String,
+        customer_id: i64,
+        total: String,
+        currency: String,
+        created_at: i64,
+    }
+    let Some(row) = c
+        .opt::<Row>(
+            sql!(
+                c,
+                "SELECT number, status, customer_id, total, currency, created_at FROM orders WHERE number = $1"
+            ),
+            &args![number],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let customer = user_by_id(c, row.customer_id)
+        .await?
+        .ok_or(StoreError::NotFound("customer"))?;
+    let tickets = TicketCore::of_order(c, number).await?;
+    let stored = OrderStatus::parse(&row.status).ok_or(StoreError::NotFound("order status"))?;
+    let last_end = tickets.iter().map(|t| t.end_at).max();
+    Ok(Some(OrderView {
+        number: row.number,
+        status: order_status_now(stored, last_end, now),
+        customer,
+        total: row.total,
+        currency: row.currency,
+        created_at: row.created_at,
+        tickets: tickets.iter().map(|t| (t.number, t.status_at(now))).collect(),
+    }))
+}

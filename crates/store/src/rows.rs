@@ -1,0 +1,119 @@
+//! Rows as stored, decoded alike from both backends.
+
+use sqlx::FromRow;
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// E-mail, lower-cased.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Phone, as typed.
+    pub phone: Option<String>,
+    /// Role name.
+    pub role: String,
+}
+
+/// A venue.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Venue {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Default locale.
+    pub locale: String,
+}
+
+/// A room of a venue.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Premises {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name ("Коворкинг на 2 этаже").
+    pub name: String,
+    /// `coworking` or `hall`.
+    pub kind: String,
+    /// How to find it, shown on a first visit.
+    pub directions: Option<String>,
+}
+
+/// A numbered workplace of a coworking.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Workplace {
+    /// Id.
+    pub id: i64,
+    /// Premises.
+    pub premises_id: i64,
+    /// Name ("PM №1").
+    pub name: String,
+}
+
+/// A tariff.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Tariff {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name ("Суточный").
+    pub name: String,
+    /// `hour`, `day` or `month`.
+    pub unit: String,
+    /// Decimal price per unit.
+    pub price: String,
+}
+
+/// A service variant ("Резидент +").
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ServiceVariant {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// A priced add-on ("Шкафчик").
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Modifier {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// Decimal price.
+    pub price: String,
+}
+
+/// One line of a ticket's history.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct HistoryEntry {
+    /// When (UNIX seconds).
+    pub at: i64,
+    /// `status`, `validated`, `validation_reset`, `visitor_changed`, `workplace_changed`, `sent`.
+    pub kind: String,
+    /// Status before, for status changes.
+    pub from_status: Option<String>,
+    /// Status after, for status changes.
+    pub to_status: Option<String>,
+    /// Who did it; `None` for the system.
+    pub actor_id: Option<i64>,
+    /// Why: `order_created`, `order_status`, `period_started`, `period_ended`, …
+    pub cause: String,
+    /// Free detail (JSON), e.g. the previous and new visitor.
+    pub detail: Option<String>,
+}

@@ -1,0 +1,126 @@
+//! Opening a store and running work on it.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool};
+
+use crate::writer::Writer;
+use crate::{Conn, Dialect, Result, migrate};
+
+enum Backend {
+    Sqlite { readers: SqlitePool, writer: Writer },
+    Postgres(PgPool),
+}
+
+/// The database, shared by every request.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<Backend>,
+}
+
+/// A pooled connection for reading.
+pub enum Reader {
+    /// SQLite, read-only.
+    Sqlite(PoolConnection<Sqlite>),
+    /// PostgreSQL.
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Reader {
+    /// The connection.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Reader::Sqlite(c) => Conn::Sqlite(c),
+            Reader::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating and migrating) the database at `url`:
+    /// `sqlite://path` or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
+            let pool = PgPoolOptions::new()
+                .max_connections(32)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            migrate::postgres(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // Durable: a commit returns only once the WAL is on disk.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536")
+                .pragma("mmap_size", "1073741824")
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let mut writer = options.connect().await?;
+            migrate::sqlite(&mut writer).await?;
+            let readers = SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .connect_with(options.read_only(true))
+                .await?;
+            Backend::Sqlite {
+                readers,
+                writer: Writer::start(writer),
+            }
+        };
+        Ok(Store {
+            backend: Arc::new(backend),
+        })
+    }
+
+    /// The backend's dialect.
+    pub fn dialect(&self) -> Dialect {
+        match *self.backend {
+            Backend::Sqlite { .. } => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// A connection for reading.
+    pub async fn reader(&self) -> Result<Reader> {
+        Ok(match &*self.backend {
+            Backend::Sqlite { readers, .. } => Reader::Sqlite(readers.acquire().await?),
+            Backend::Postgres(pool) => Reader::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Runs `work` in one transaction and answers once it is committed.
+    pub async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        match &*self.backend {
+            Backend::Sqlite { writer, .. } => writer.write(Box::new(work)).await,
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let value = work(Conn::Postgres(&mut tx)).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// Closes every connection (after in-flight work).
+    pub async fn close(&self) {
+        match &*self.backend {
+            Backend::Sqlite { readers, .. } => readers.close().await,
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,599 @@
+//! Tickets: their time-driven status, the manager's actions on them, and the
+//! full view the ticket page shows.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use tessera_domain::person::name_key;
+use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
+
+use crate::orders::order_status_now;
+use crate::users::{insert_user, user_by_id};
+use crate::{Conflict, Conn, Dialect, HistoryEntry, Modifier, NewUser, Result, Store, StoreError, User, args, sql};
+
+/// The columns every status decision needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct TicketCore {
+    pub number: i64,
+    pub order_number: i64,
+    pub workplace_id: i64,
+    pub premises_id: i64,
+    pub visitor_id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: StoredStatus,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub validated_at: Option<i64>,
+}
+
+/// A ticket status column, parsed as it is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoredStatus(pub TicketStatus);
+
+impl TryFrom<String> for StoredStatus {
+    type Error = String;
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        TicketStatus::parse(&s)
+            .map(StoredStatus)
+            .ok_or_else(|| format!("unknown ticket status {s:?}"))
+    }
+}
+
+impl PartialEq<TicketStatus> for StoredStatus {
+    fn eq(&self, other: &TicketStatus) -> bool {
+        self.0 == *other
+    }
+}
+
+const CORE: &str =
+    "number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at";
+
+fn ts(s: i64) -> Timestamp {
+    Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+impl TicketCore {
+    pub fn start(&self) -> Timestamp {
+        ts(self.start_at)
+    }
+
+    pub fn end(&self) -> Timestamp {
+        ts(self.end_at)
+    }
+
+    /// The status as it reads at `now`.
+    pub fn status_at(&self, now: i64) -> TicketStatus {
+        self.status.0.at(self.start(), self.end(), ts(now))
+    }
+
+    pub async fn of_order(c: &mut Conn<'_>, order: i64) -> Result<Vec<TicketCore>> {
+        let q = match c.dialect() {
+            Dialect::Sqlite => {
+                "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = ?1 ORDER BY number"
+            }
+            Dialect::Postgres => {
+                "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = $1 ORDER BY number"
+            }
+        };
+        c.all(q, &args![order]).await
+    }
+
+    /// Loads one ticket, locked for the rest of the transaction on PostgreSQL
+    /// (SQLite's single writer already serialises).
+    pub async fn lock(c: &mut Conn<'_>, number: i64) -> Result<TicketCore> {
+        let q = match c.dialect() {
+            Dialect::Sqlite => format!("SELECT {CORE} FROM tickets WHERE number = ?1"),
+            Dialect::Postgres => format!("SELECT {CORE} FROM tickets WHERE number = $1 FOR UPDATE"),
+        };
+        c.opt(&q, &args![number]).await?.ok_or(StoreError::NotFound("ticket"))
+    }
+}
+
+/// Writes a status change into the ticket's history, once: the partial
+/// unique index makes a second writer of the same change a no-op.
+pub(crate) async fn record_status(
+    c: &mut Conn<'_>,
+    ticket: i64,
+    at: i64,
+    from: Option<TicketStatus>,
+    to: TicketStatus,
+    actor: Option<i64>,
+    cause: &str,
+) -> Result<u64> {
+    c.exec(
+        sql!(
+            c,
+            "INSERT INTO ticket_history (ticket_number, at, kind, from_status, to_status, actor_id, cause)
+                 VALUES ($1, $2, 'status', $3, $4, $5, $6)
+                 ON CONFLICT (ticket_number, to_status) WHERE kind = 'status' DO NOTHING"
+        ),
+        &args![ticket, at, from.map(TicketStatus::as_str), to.as_str(), actor, cause],
+    )
+    .await
+}
+
+async fn record_event(
+    c: &mut Conn<'_>,
+    ticket: i64,
+    at: i64,
+    kind: &str,
+    actor: Option<i64>,
+    cause: &str,
+    detail: Option<String>,
+) -> Result<()> {
+    c.exec(
+        sql!(c, "INSERT INTO ticket_history (ticket_number, at, kind, actor_id, cause, detail) VALUES ($1, $2, $3, $4, $5, $6)"),
+        &args![ticket, at, kind, actor, cause, detail],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves one ticket along the clock (confirmed → active → completed),
+/// writing each change at the instant it happened. Conditional updates make
+/// it safe to run from several instances at once: only one wins each change.
+pub(crate) async fn catch_up(c: &mut Conn<'_>, mut t: TicketCore, now: i64) -> Result<TicketCore> {
+    if t.status == TicketStatus::Confirmed && t.start_at <= now {
+        let n = c
+            .exec(
+                sql!(
+                    c,
+                    "UPDATE tickets SET status = 'active' WHERE number = $1 AND status = 'confirmed'"
+                ),
+                &args![t.number],
+            )
+            .await?;
+        if n == 1 {
+            record_status(
+                c,
+                t.number,
+                t.start_at,
+                Some(TicketStatus::Confirmed),
+                TicketStatus::Active,
+                None,
+                "period_started",
+            )
+            .await?;
+        }
+        t.status = StoredStatus(TicketStatus::Active);
+    }
+    if t.status == TicketStatus::Active && t.end_at <= now {
+        let n = c
+            .exec(
+                sql!(
+                    c,
+                    "UPDATE tickets SET status = 'completed' WHERE number = $1 AND status = 'active'"
+                ),
+                &args![t.number],
+            )
+            .await?;
+        if n == 1 {
+            record_status(
+                c,
+                t.number,
+                t.end_at,
+                Some(TicketStatus::Active),
+                TicketStatus::Completed,
+                None,
+                "period_ended",
+            )
+            .await?;
+        }
+        t.status = StoredStatus(TicketStatus::Completed);
+    }
+    Ok(t)
+}
+
+/// Numbers of the live tickets holding a workplace during `[start, end)`.
+pub(crate) async fn clashing_tickets(
+    c: &mut Conn<'_>,
+    workplace_id: i64,
+    start: i64,
+    end: i64,
+    except: Option<i64>,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = c
+        .all(
+            sql!(
+                c,
+                "SELECT number FROM tickets
+                     WHERE workplace_id = $1 AND end_at > $2 AND start_at < $3 AND status <> 'cancelled'
+                       AND number <> $4 ORDER BY number"
+            ),
+            &args![workplace_id, start, end, except.unwrap_or(0)],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Rebuilds a period from its stored columns.
+pub(crate) fn stored_period(
+    start_date: &str,
+    end_date: &str,
+    start_time: Option<&str>,
+    end_time: Option<&str>,
+    start_at: i64,
+    end_at: i64,
+) -> Result<Period> {
+    let bad = |what: &str| StoreError::Database(sqlx::Error::Decode(format!("stored period: {what}").into()));
+    let date = |s: &str| s.parse::<Date>().map_err(|_| bad(s));
+    let time = |s: &str| s.parse::<Time>().map_err(|_| bad(s));
+    let input = match (start_time, end_time) {
+        (Some(st), Some(et)) => PeriodInput::Slot {
+            date: date(start_date)?,
+            start_time: time(st)?,
+            end_time: time(et)?,
+        },
+        _ => PeriodInput::Days {
+            start_date: date(start_date)?,
+            end_date: date(end_date)?,
+        },
+    };
+    Ok(Period::from_stored(input, ts(start_at), ts(end_at)))
+}
+
+/// How a manager changes a ticket's visitor.
+#[derive(Debug, Clone)]
+pub enum VisitorChange {
+    /// To an existing user.
+    Existing(i64),
+    /// To a user created on the spot.
+    New(NewUser),
+}
+
+/// Everything the ticket page shows.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    /// Number.
+    pub number: i64,
+    /// Created at (UNIX seconds).
+    pub created_at: i64,
+    /// Status as it reads now.
+    pub status: TicketStatus,
+    /// Period.
+    pub period: Period,
+    /// Order number.
+    pub order_number: i64,
+    /// Order status as it reads now.
+    pub order_status: OrderStatus,
+    /// Workplace id and name.
+    pub workplace: (i64, String),
+    /// Premises id, name and first-visit directions.
+    pub premises: (i64, String, Option<String>),
+    /// The venue's time zone.
+    pub time_zone: String,
+    /// The venue's currency.
+    pub currency: String,
+    /// Visitor.
+    pub visitor: User,
+    /// Tariff id and name.
+    pub tariff: (i64, String),
+    /// Service variant id and name.
+    pub service_variant: Option<(i64, String)>,
+    /// Modifiers.
+    pub modifiers: Vec<Modifier>,
+    /// When the identity was checked.
+    pub validated_at: Option<i64>,
+    /// Who checked it.
+    pub validated_by: Option<User>,
+    /// Price of this ticket.
+    pub price: String,
+    /// Bumped whenever earlier passes must stop working.
+    pub pass_generation: i64,
+    /// First entry through the door.
+    pub first_visit_at: Option<i64>,
+    /// History, oldest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    number: i64,
+    created_at: i64,
+    status: String,
+    order_number: i64,
+    order_status: String,
+    order_last_end: i64,
+    start_date: String,
+    end_date: String,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    start_at: i64,
+    end_at: i64,
+    validated_at: Option<i64>,
+    validated_by: Option<i64>,
+    price: String,
+    pass_generation: i64,
+    first_visit_at: Option<i64>,
+    workplace_id: i64,
+    workplace_name: String,
+    premises_id: i64,
+    premises_name: String,
+    directions: Option<String>,
+    time_zone: String,
+    currency: String,
+    visitor_id: i64,
+    tariff_id: i64,
+    tariff_name: String,
+    variant_id: Option<i64>,
+    variant_name: Option<String>,
+}
+
+pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Result<Option<TicketView>> {
+    let Some(r) = c
+        .opt::<ViewRow>(
+            sql!(c, "SELECT t.number, t.created_at, t.status, t.order_number, o.status AS order_status,
+                            (SELECT MAX(t2.end_at) FROM tickets t2 WHERE t2.order_number = t.order_number) AS order_last_end,
+                            t.start_date, t.end_date, t.start_time, t.end_time, t.start_at, t.end_at,
+                            t.validated_at, t.validated_by, t.price, t.pass_generation, t.first_visit_at,
+                            w.id AS workplace_id, w.name AS workplace_name,
+                            p.id AS premises_id, p.name AS premises_name, p.directions,
+                            v.time_zone, v.currency, t.visitor_id,
+                            tr.id AS tariff_id, tr.name AS tariff_name,
+                            sv.id AS variant_id, sv.name AS variant_name
+                     FROM tickets t
+                     JOIN orders o ON o.number = t.order_number
+                     JOIN workplaces w ON w.id = t.workplace_id
+                     JOIN premises p ON p.id = t.premises_id
+                     JOIN venues v ON v.id = p.venue_id
+                     JOIN tariffs tr ON tr.id = t.tariff_id
+                     LEFT JOIN service_variants sv ON sv.id = t.service_variant_id
+                     WHERE t.number = $1"),
+            &args![number],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let visitor = user_by_id(c, r.visitor_id)
+        .await?
+        .ok_or(StoreError::NotFound("visitor"))?;
+    let validated_by = match r.validated_by {
+        Some(id) => user_by_id(c, id).await?,
+        None => None,
+    };
+    let modifiers: Vec<Modifier> = c
+        .all(
+            sql!(c, "SELECT m.id, m.venue_id, m.name, m.price FROM ticket_modifiers tm JOIN modifiers m ON m.id = tm.modifier_id
+                     WHERE tm.ticket_number = $1 ORDER BY m.id"),
+            &args![number],
+        )
+        .await?;
+    let history: Vec<HistoryEntry> = c
+        .all(
+            sql!(
+                c,
+                "SELECT at, kind, from_status, to_status, actor_id, cause, detail FROM ticket_history
+                     WHERE ticket_number = $1 ORDER BY at, id"
+            ),
+            &args![number],
+        )
+        .await?;
+    let period = stored_period(
+        &r.start_date,
+        &r.end_date,
+        r.start_time.as_deref(),
+        r.end_time.as_deref(),
+        r.start_at,
+        r.end_at,
+    )?;
+    let stored = TicketStatus::parse(&r.status).ok_or(StoreError::NotFound("ticket status"))?;
+    let order_stored = OrderStatus::parse(&r.order_status).ok_or(StoreError::NotFound("order status"))?;
+    Ok(Some(TicketView {
+        number: r.number,
+        created_at: r.created_at,
+        status: stored.at(period.start(), period.end(), ts(now)),
+        period,
+        order_number: r.order_number,
+        order_status: order_status_now(order_stored, Some(r.order_last_end), now),
+        workplace: (r.workplace_id, r.workplace_name),
+        premises: (r.premises_id, r.premises_name, r.directions),
+        time_zone: r.time_zone,
+        currency: r.currency,
+        visitor,
+        tariff: (r.tariff_id, r.tariff_name),
+        service_variant: r.variant_id.zip(r.variant_name),
+        modifiers,
+        validated_at: r.validated_at,
+        validated_by,
+        price: r.price,
+        pass_generation: r.pass_generation,
+        first_visit_at: r.first_visit_at,
+        history,
+    }))
+}
+
+fn refuse(status: TicketStatus, action: &'static str) -> StoreError {
+    StoreError::conflict(Conflict::TicketStatus { status, action })
+}
+
+impl Store {
+    /// A ticket as its page shows it.
+    pub async fn ticket(&self, number: i64, now: Timestamp) -> Result<Option<TicketView>> {
+        let mut r = self.reader().await?;
+        ticket_view(&mut r.conn(), number, now.as_second()).await
+    }
+
+    /// Runs a change on one locked, caught-up ticket and answers its new view.
+    async fn change_ticket<F>(&self, number: i64, now: Timestamp, change: F) -> Result<TicketView>
+    where
+        F: for<'x> FnOnce(Conn<'x>, TicketCore, i64) -> futures::future::BoxFuture<'x, Result<()>> + Send + 'static,
+    {
+        let at = now.as_second();
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let t = TicketCore::lock(&mut c, number).await?;
+                let t = catch_up(&mut c, t, at).await?;
+                change(c.reborrow(), t, at).await?;
+                ticket_view(&mut c, number, at)
+                    .await?
+                    .ok_or(StoreError::NotFound("ticket"))
+            })
+        })
+        .await
+    }
+
+    /// Records that a manager checked the visitor's identity.
+    pub async fn validate_ticket(&self, number: i64, manager: i64, now: Timestamp) -> Result<TicketView> {
+        self.change_ticket(number, now, move |mut c, t, at| {
+            Box::pin(async move {
+                let status = t.status_at(at);
+                if !status.may_validate() {
+                    return Err(refuse(status, "validate"));
+                }
+                if t.validated_at.is_some() {
+                    return Err(StoreError::conflict(Conflict::AlreadyValidated));
+                }
+                c.exec(
+                    sql!(
+                        c,
+                        "UPDATE tickets SET validated_at = $2, validated_by = $3 WHERE number = $1"
+                    ),
+                    &args![t.number, at, manager],
+                )
+                .await?;
+                record_event(
+                    &mut c,
+                    t.number,
+                    at,
+                    "validated",
+                    Some(manager),
+                    "identity_checked",
+                    None,
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    /// Clears the validation; passes issued before stop working.
+    pub async fn reset_validation(&self, number: i64, manager: i64, now: Timestamp) -> Result<TicketView> {
+        self.change_ticket(number, now, move |mut c, t, at| {
+            Box::pin(async move {
+                if t.validated_at.is_none() {
+                    return Ok(());
+                }
+                c.exec(
+                    sql!(c, "UPDATE tickets SET validated_at = NULL, validated_by = NULL, pass_generation = pass_generation + 1 WHERE number = $1"),
+                    &args![t.number],
+                )
+                .await?;
+                record_event(&mut c, t.number, at, "validation_reset", Some(manager), "validation_reset", None).await
+            })
+        })
+        .await
+    }
+
+    /// Gives the ticket to another (or a new) user.
+    pub async fn change_visitor(
+        &self,
+        number: i64,
+        to: VisitorChange,
+        manager: i64,
+        now: Timestamp,
+    ) -> Result<TicketView> {
+        self.change_ticket(number, now, move |mut c, t, at| {
+            Box::pin(async move {
+                let status = t.status_at(at);
+                if !status.may_change_visitor() {
+                    return Err(refuse(status, "change_visitor"));
+                }
+                let user = match to {
+                    VisitorChange::Existing(id) => user_by_id(&mut c, id)
+                        .await?
+                        .ok_or_else(|| StoreError::unprocessable("user_id", "no such user"))?,
+                    VisitorChange::New(new) => insert_user(&mut c, &new, at).await?,
+                };
+                set_visitor(&mut c, &t, &user, at, Some(manager), "visitor_changed").await
+            })
+        })
+        .await
+    }
+
+    /// Moves the ticket to another workplace of its venue, free for its period.
+    pub async fn change_workplace(
+        &self,
+        number: i64,
+        workplace_id: i64,
+        manager: i64,
+        now: Timestamp,
+    ) -> Result<TicketView> {
+        self.change_ticket(number, now, move |mut c, t, at| {
+            Box::pin(async move {
+                let status = t.status_at(at);
+                if !status.may_change_workplace() {
+                    return Err(refuse(status, "change_workplace"));
+                }
+                if t.workplace_id == workplace_id {
+                    return Ok(());
+                }
+                let target = crate::catalogue::workplace_in_venue(&mut c, workplace_id)
+                    .await?
+                    .ok_or_else(|| StoreError::unprocessable("workplace_id", "no such workplace"))?;
+                let current = crate::catalogue::workplace_in_venue(&mut c, t.workplace_id)
+                    .await?
+                    .ok_or(StoreError::NotFound("workplace"))?;
+                if target.venue.id != current.venue.id {
+                    return Err(StoreError::unprocessable(
+                        "workplace_id",
+                        "the workplace is in another venue",
+                    ));
+                }
+                let moved = c
+                    .exec(
+                        sql!(
+                            c,
+                            "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1"
+                        ),
+                        &args![t.number, workplace_id, target.premises.id],
+                    )
+                    .await;
+                match moved {
+                    Err(e) if e.is_double_booking() => {
+                        let holders =
+                            clashing_tickets(&mut c, workplace_id, t.start_at, t.end_at, Some(t.number)).await?;
+                        return Err(StoreError::conflict(Conflict::WorkplaceTaken {
+                            workplace_id,
+                            tickets: holders,
+                        }));
+                    }
+                    other => other?,
+                };
+                let detail = serde_json::json!({"from": t.workplace_id, "to": workplace_id}).to_string();
+                record_event(
+                    &mut c,
+                    t.number,
+                    at,
+                    "workplace_changed",
+                    Some(manager),
+                    "workplace_changed",
+                    Some(detail),
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
+
+/// Hands the ticket to `user`; passes issued before stop working.
+pub(crate) async fn set_visitor(
+    c: &mut Conn<'_>,
+    t: &TicketCore,
+    user: &User,
+    at: i64,
+    actor: Option<i64>,
+    cause: &str,
+) -> Result<()> {
+    if t.visitor_id == user.id {
+        return Ok(());
+    }
+    c.exec(
+        sql!(c, "UPDATE tickets SET visitor_id = $2, visitor_first_key = $3, visitor_last_key = $4, pass_generation = pass_generation + 1
+                 WHERE number = $1"),
+        &args![t.number, user.id, name_key(&user.first_name), name_key(&user.last_name)],
+    )
+    .await?;
+    let detail = serde_json::json!({"from": t.visitor_id, "to": user.id}).to_string();
+    record_event(c, t.number, at, "visitor_changed", actor, cause, Some(detail)).await
+}

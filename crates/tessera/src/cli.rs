@@ -1,0 +1,173 @@
+//! The command line. Every option can also come from a `TESSERA_*`
+//! environment variable; flags win.
+
+use std::io::Read;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use tessera_domain::person::{parse_email, parse_name, parse_phone};
+use tessera_domain::{Locale, Role};
+use tessera_store::{NewUser, Store};
+
+use crate::{demo, serve};
+
+/// Tessera: coworking tickets, events and folios for venues.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Database: `sqlite://path` (created if missing) or `postgres://…`.
+    #[arg(
+        long,
+        env = "TESSERA_DATABASE_URL",
+        default_value = "sqlite://tessera.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Log format: `pretty` or `json`.
+    #[arg(long, env = "TESSERA_LOG_FORMAT", default_value = "pretty", global = true)]
+    pub log_format: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the HTTP server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Language when a request names none: ru, bg or en.
+        #[arg(long, env = "TESSERA_DEFAULT_LOCALE", default_value = "ru")]
+        default_locale: String,
+        /// Seconds between sweeps writing down time-driven status changes.
+        #[arg(long, env = "TESSERA_SWEEP_SECONDS", default_value_t = 5)]
+        sweep_seconds: u64,
+        /// Hours a sign-in token lives.
+        #[arg(long, env = "TESSERA_SESSION_HOURS", default_value_t = 720)]
+        session_hours: u64,
+        /// Load the demo data first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manages users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fills an empty database with the seeds' examples and prints the demo logins.
+    Demo,
+}
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user; the password is read from standard input.
+    Add {
+        /// E-mail (the login).
+        #[arg(long)]
+        email: String,
+        /// First name.
+        #[arg(long)]
+        first_name: String,
+        /// Last name.
+        #[arg(long)]
+        last_name: String,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// admin, rental_manager, event_manager, visitor or gate.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+impl Cli {
+    /// Runs the command.
+    pub async fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            Command::Serve {
+                listen,
+                default_locale,
+                sweep_seconds,
+                session_hours,
+                demo: with_demo,
+            } => {
+                let store = open(&self.database_url).await?;
+                if with_demo {
+                    if store.count_users().await? == 0 {
+                        demo::load(&store, jiff::Timestamp::now()).await?.print();
+                    } else {
+                        tracing::info!("the database has data; demo not loaded");
+                    }
+                }
+                let default_locale =
+                    Locale::parse(&default_locale).context("TESSERA_DEFAULT_LOCALE must be ru, bg or en")?;
+                let config = tessera_server::Config {
+                    default_locale,
+                    session_ttl: Duration::from_secs(session_hours.saturating_mul(3600)),
+                };
+                serve::run(store, &listen, config, Duration::from_secs(sweep_seconds.max(1))).await
+            }
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        email,
+                        first_name,
+                        last_name,
+                        phone,
+                        role,
+                    },
+            } => {
+                let role = Role::parse(&role)
+                    .context("--role must be admin, rental_manager, event_manager, visitor or gate")?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut password)
+                    .context("reading the password from standard input")?;
+                let password = password.trim_end_matches(['\n', '\r']).to_owned();
+                if password.chars().count() < 8 {
+                    bail!("the password (from standard input) must have at least 8 characters");
+                }
+                let user = NewUser {
+                    email: parse_email(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?,
+                    first_name: parse_name(&first_name).map_err(|e| anyhow::anyhow!("--first-name {e}"))?,
+                    last_name: parse_name(&last_name).map_err(|e| anyhow::anyhow!("--last-name {e}"))?,
+                    phone: phone
+                        .as_deref()
+                        .map(parse_phone)
+                        .transpose()
+                        .map_err(|e| anyhow::anyhow!("--phone {e}"))?,
+                    role: role.as_str().into(),
+                    password_hash: Some(demo::hash(&password)?),
+                };
+                let store = open(&self.database_url).await?;
+                let created = store
+                    .create_user(user, jiff::Timestamp::now().as_second())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!(
+                    "created {} {} <{}> as {}, id {}",
+                    created.first_name, created.last_name, created.email, created.role, created.id
+                );
+                Ok(())
+            }
+            Command::Demo => {
+                let store = open(&self.database_url).await?;
+                if store.count_users().await? > 0 {
+                    bail!("the database is not empty; the demo fills an empty one");
+                }
+                demo::load(&store, jiff::Timestamp::now()).await?.print();
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("opening the database {url}"))
+}
