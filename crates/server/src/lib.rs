@@ -12,7 +12,7 @@ mod routes;
 mod state;
 mod wire;
 
-pub use auth::hash_password_now;
+pub use auth::{hash_password_now, token_hash};
 pub use clock::Clock;
 pub use openapi::ApiDoc;
 pub use state::{AppState, Config};

@@ -9,7 +9,7 @@ use tessera_domain::pricing::{TariffUnit, item_total};
 use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
 
 use crate::catalogue::{modifier_by_id, tariff_by_id, variant_by_id, workplace_in_venue};
-use crate::tickets::{TicketCore, catch_up, clashing_tickets, record_status};
+use crate::tickets::{TicketCore, catch_up, clashing_tickets, guard, record_status, unguard};
 use crate::users::user_by_id;
 use crate::{Conflict, Conn, Dialect, Result, Store, StoreError, User, args, sql};
 
@@ -239,6 +239,7 @@ async fn insert_order(
     let mut tickets = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (start_date, end_date, start_time, end_time) = period_columns(&item.period);
+        guard(c).await?;
         let inserted = c
             .one::<(i64,)>(
                 match c.dialect() {
@@ -279,6 +280,7 @@ async fn insert_order(
         let ticket = match inserted {
             Ok((n,)) => n,
             Err(e) if e.is_double_booking() => {
+                unguard(c).await?;
                 let holders = clashing_tickets(
                     c,
                     item.workplace_id,
@@ -315,6 +317,15 @@ async fn insert_order(
         )
         .await?;
         tickets.push(ticket);
+    }
+    if order.numbers.is_some() && c.dialect() == Dialect::Postgres {
+        // Sequences do not notice explicit numbers; keep new ones above them.
+        for q in [
+            "SELECT setval(pg_get_serial_sequence('orders', 'number'), (SELECT MAX(number) FROM orders))",
+            "SELECT setval(pg_get_serial_sequence('tickets', 'number'), (SELECT MAX(number) FROM tickets))",
+        ] {
+            c.exec(q, &[]).await?;
+        }
     }
     Ok((number, tickets, total))
 }
@@ -358,26 +369,6 @@ impl Store {
             created_at: at,
             tickets: tickets.into_iter().map(|t| (t, TicketStatus::New)).collect(),
         })
-    }
-
-    /// After importing explicit numbers, new ones continue above them
-    /// (PostgreSQL sequences do not notice explicit values; SQLite does).
-    pub async fn continue_numbering(&self) -> Result<()> {
-        if self.dialect() == Dialect::Sqlite {
-            return Ok(());
-        }
-        self.write(|mut c| {
-            Box::pin(async move {
-                for table in ["orders", "tickets"] {
-                    let q = format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'number'), GREATEST((SELECT COALESCE(MAX(number), 0) FROM {table}), 1))"
-                    );
-                    c.exec(&q, &[]).await?;
-                }
-                Ok(())
-            })
-        })
-        .await
     }
 
     /// An order as it reads now.

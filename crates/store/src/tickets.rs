@@ -183,6 +183,24 @@ pub(crate) async fn catch_up(c: &mut Conn<'_>, mut t: TicketCore, now: i64) -> R
     Ok(t)
 }
 
+/// Marks a point to return to if the next statement is refused as a double
+/// booking: PostgreSQL aborts the whole transaction on a constraint
+/// violation, while SQLite's trigger aborts only the statement.
+pub(crate) async fn guard(c: &mut Conn<'_>) -> Result<()> {
+    if c.dialect() == Dialect::Postgres {
+        c.exec("SAVEPOINT booking_guard", &[]).await?;
+    }
+    Ok(())
+}
+
+/// Returns to the guard after a refused statement.
+pub(crate) async fn unguard(c: &mut Conn<'_>) -> Result<()> {
+    if c.dialect() == Dialect::Postgres {
+        c.exec("ROLLBACK TO SAVEPOINT booking_guard", &[]).await?;
+    }
+    Ok(())
+}
+
 /// Numbers of the live tickets holding a workplace during `[start, end)`.
 pub(crate) async fn clashing_tickets(
     c: &mut Conn<'_>,
@@ -539,6 +557,7 @@ impl Store {
                         "the workplace is in another venue",
                     ));
                 }
+                guard(&mut c).await?;
                 let moved = c
                     .exec(
                         sql!(
@@ -550,6 +569,7 @@ impl Store {
                     .await;
                 match moved {
                     Err(e) if e.is_double_booking() => {
+                        unguard(&mut c).await?;
                         let holders =
                             clashing_tickets(&mut c, workplace_id, t.start_at, t.end_at, Some(t.number)).await?;
                         return Err(StoreError::conflict(Conflict::WorkplaceTaken {

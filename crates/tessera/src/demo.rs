@@ -417,6 +417,5 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
                 .map_err(err)?;
         }
     }
-    store.continue_numbering().await.map_err(err)?;
     Ok(DemoLogins(logins))
 }
