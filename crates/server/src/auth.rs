@@ -96,11 +96,19 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|t| !t.is_empty() && t.len() <= 256)
             .ok_or(Problem::Unauthenticated)?;
         let hash = token_hash(token);
-        let user = state
-            .store
-            .session_user(&hash, state.clock.now().as_second())
-            .await?
-            .ok_or(Problem::Unauthenticated)?;
+        let now = state.clock.now().as_second();
+        let user = match state.sessions.get(&hash, now) {
+            Some(user) => user,
+            None => {
+                let user = state
+                    .store
+                    .session_user(&hash, now)
+                    .await?
+                    .ok_or(Problem::Unauthenticated)?;
+                state.sessions.put(hash.clone(), user.clone(), now);
+                user
+            }
+        };
         let role = Role::parse(&user.role).ok_or(Problem::Forbidden)?;
         let caller = Caller {
             user,

@@ -9,6 +9,7 @@ mod extract;
 mod i18n;
 mod openapi;
 mod routes;
+mod sessions;
 mod state;
 mod wire;
 

@@ -28,6 +28,8 @@ impl Default for Config {
 /// Shared application state.
 #[derive(Clone)]
 pub struct AppState {
+    /// Recently seen sessions.
+    pub sessions: crate::sessions::SessionCache,
     /// The database.
     pub store: Store,
     /// The clock.

@@ -5,6 +5,7 @@
 
 mod args;
 mod catalogue;
+mod catalogue_cache;
 mod conn;
 mod error;
 mod migrate;

@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool};
 
+use crate::catalogue_cache::CatalogueCache;
 use crate::writer::Writer;
 use crate::{Conn, Dialect, Result, migrate};
 
@@ -22,6 +23,7 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    pub(crate) catalogue: Arc<CatalogueCache>,
 }
 
 /// A pooled connection for reading.
@@ -68,7 +70,10 @@ impl Store {
                 .log_statements(tracing::log::LevelFilter::Trace);
             let mut writer = options.connect().await?;
             migrate::sqlite(&mut writer).await?;
+            // A pooled SQLite connection is a thread of ours, not a socket: there
+            // is nothing to test before handing it out, and the test costs a round trip.
             let readers = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(8)
                 .min_connections(1)
                 .connect_with(options.read_only(true))
@@ -80,6 +85,7 @@ impl Store {
         };
         Ok(Store {
             backend: Arc::new(backend),
+            catalogue: Arc::default(),
         })
     }
 
@@ -106,13 +112,26 @@ impl Store {
         F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         match &*self.backend {
-            Backend::Sqlite { writer, .. } => writer.write(Box::new(work)).await,
+            Backend::Sqlite { writer, .. } => writer.write(Box::new(work), false).await,
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 let value = work(Conn::Postgres(&mut tx)).await?;
                 tx.commit().await?;
                 Ok(value)
             }
+        }
+    }
+
+    /// Like [`Store::write`], for a unit that keeps itself atomic on SQLite
+    /// (see `orders::insert_single_sqlite`): the writer skips its savepoint.
+    pub(crate) async fn write_self_contained<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        match &*self.backend {
+            Backend::Sqlite { writer, .. } => writer.write(Box::new(work), true).await,
+            Backend::Postgres(_) => self.write(work).await,
         }
     }
 

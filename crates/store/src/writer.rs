@@ -24,6 +24,9 @@ type Deliver = Box<dyn FnOnce(Result<()>) + Send>;
 
 /// A unit of work with its reply channel, erased so one queue carries all.
 trait Job: Send {
+    /// Whether the unit keeps itself atomic (one multi-statement round trip
+    /// that undoes itself on failure), so the writer need not wrap it.
+    fn self_contained(&self) -> bool;
     fn run<'c>(self: Box<Self>, conn: Conn<'c>) -> BoxFuture<'c, (bool, Deliver)>;
     fn fail(self: Box<Self>, error: StoreError);
 }
@@ -31,11 +34,16 @@ trait Job: Send {
 struct Typed<T> {
     work: Work<T>,
     reply: oneshot::Sender<Result<T>>,
+    self_contained: bool,
 }
 
 impl<T: Send + 'static> Job for Typed<T> {
+    fn self_contained(&self) -> bool {
+        self.self_contained
+    }
+
     fn run<'c>(self: Box<Self>, conn: Conn<'c>) -> BoxFuture<'c, (bool, Deliver)> {
-        let Typed { work, reply } = *self;
+        let Typed { work, reply, .. } = *self;
         Box::pin(async move {
             let result = match AssertUnwindSafe(work(conn)).catch_unwind().await {
                 Ok(r) => r,
@@ -64,15 +72,32 @@ impl Writer {
     /// Starts the writer on its own connection.
     pub fn start(conn: SqliteConnection) -> Writer {
         let (queue, rx) = mpsc::channel(4096);
-        tokio::spawn(run(conn, rx));
+        // The writer gets a thread and a runtime of its own, so that its
+        // round trips to SQLite never wait behind HTTP work for a worker.
+        let spawned = std::thread::Builder::new()
+            .name("tessera-writer".into())
+            .spawn(
+                move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(rt) => rt.block_on(run(conn, rx)),
+                    Err(e) => tracing::error!(error = %e, "cannot start the writer's runtime"),
+                },
+            );
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the writer thread");
+        }
         Writer { queue }
     }
 
     /// Runs `work` in the next batch; answers after that batch committed.
-    pub async fn write<T: Send + 'static>(&self, work: Work<T>) -> Result<T> {
+    /// A `self_contained` unit undoes its own writes when it fails.
+    pub async fn write<T: Send + 'static>(&self, work: Work<T>, self_contained: bool) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Box::new(Typed { work, reply }))
+            .send(Box::new(Typed {
+                work,
+                reply,
+                self_contained,
+            }))
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
@@ -106,11 +131,18 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
     }
     let mut delivers = Vec::with_capacity(batch.len());
     for job in batch.drain(..) {
-        if let Err(e) = conn.execute("SAVEPOINT unit").await {
-            job.fail(StoreError::Database(e));
-            continue;
+        let wrapped = !job.self_contained();
+        if wrapped {
+            if let Err(e) = conn.execute("SAVEPOINT unit").await {
+                job.fail(StoreError::Database(e));
+                continue;
+            }
         }
         let (ok, deliver) = job.run(Conn::Sqlite(&mut *conn)).await;
+        if !wrapped {
+            delivers.push(deliver);
+            continue;
+        }
         let end = if ok {
             "RELEASE unit"
         } else {

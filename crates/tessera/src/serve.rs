@@ -23,6 +23,7 @@ pub fn init_logging(format: &str) {
 /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
 pub async fn run(store: Store, listen: &str, config: Config, sweep_every: Duration) -> anyhow::Result<()> {
     let state = AppState {
+        sessions: Default::default(),
         store: store.clone(),
         clock: Clock::system(),
         config,

@@ -63,6 +63,7 @@ pub async fn login(State(state): State<AppState>, Json(body): Json<LoginIn>) -> 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "signed out"), (status = 401, body = ProblemBody)))]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Problem> {
+    state.sessions.forget(&caller.token_hash);
     state
         .store
         .revoke_session(caller.token_hash, state.clock.now().as_second())

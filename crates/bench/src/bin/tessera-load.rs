@@ -1,0 +1,508 @@
+//! `tessera-load`: measures Tessera the way users meet it.
+//!
+//! - `list`: the ticket list in-process on a data set of N tickets, every
+//!   filter combination of the seed, first page and a deep cursor page.
+//! - `orders`: starts the real `tessera` binary on a fresh database and has
+//!   C clients create one-ticket orders over HTTP, then checks the database
+//!   for double bookings.
+//!
+//! Results print as Markdown tables; `--markdown FILE` also writes them
+//! into FILE between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use tessera_bench::dataset;
+use tessera_bench::stats::{ms, percentiles};
+use tessera_domain::TicketStatus;
+use tessera_store::{Store, TicketFilter};
+
+#[derive(Parser)]
+#[command(about = "Tessera's load and latency tool")]
+struct Cli {
+    /// Also write the table into this Markdown file.
+    #[arg(long, global = true)]
+    markdown: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Ticket-list latency in-process.
+    List {
+        /// Tickets in the data set.
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: i64,
+        /// Where to keep the generated data set (reused when present).
+        #[arg(long, default_value = "target/bench-data")]
+        dir: PathBuf,
+        /// Runs per case.
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+    },
+    /// Order creation over HTTP against the real server.
+    Orders {
+        /// The server binary.
+        #[arg(long, default_value = "target/release/tessera")]
+        server: PathBuf,
+        /// `sqlite` or a `postgres://…/db` URL (its database is emptied first).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        /// Port for the server.
+        #[arg(long, default_value_t = 18181)]
+        port: u16,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let (name, table) = match cli.command {
+        Cmd::List { tickets, dir, runs } => ("list", list(tickets, &dir, runs).await?),
+        Cmd::Orders {
+            server,
+            database,
+            clients,
+            seconds,
+            port,
+        } => {
+            let label = if database == "sqlite" {
+                "orders-sqlite"
+            } else {
+                "orders-postgres"
+            };
+            (label, orders(&server, &database, clients, seconds, port).await?)
+        }
+    };
+    println!("{table}");
+    if let Some(file) = cli.markdown {
+        write_section(&file, name, &table)?;
+    }
+    Ok(())
+}
+
+fn write_section(file: &Path, name: &str, table: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let (start, end) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));
+    let block = format!("{start}\n{table}\n{end}");
+    let updated = match (text.find(&start), text.find(&end)) {
+        (Some(a), Some(b)) if b > a => format!("{}{}{}", &text[..a], block, &text[b + end.len()..]),
+        _ => format!("{text}\n{block}\n"),
+    };
+    std::fs::write(file, updated).with_context(|| format!("writing {}", file.display()))
+}
+
+async fn list(tickets: i64, dir: &Path, runs: usize) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("tickets-{tickets}.db"));
+    let now = Timestamp::now();
+    if !path.exists() {
+        eprintln!("generating {tickets} tickets into {} …", path.display());
+        let started = Instant::now();
+        let tmp = dir.join(format!("tickets-{tickets}.db.partial"));
+        let _ = std::fs::remove_file(&tmp);
+        dataset::generate(tmp.to_str().context("path")?, tickets, now).await?;
+        std::fs::rename(&tmp, &path)?;
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+        eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
+    }
+    let store = Store::open(&format!("sqlite://{}", path.display())).await?;
+    let today = tessera_domain::period::day_number(now.to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?).date());
+    let deep = Some(tickets / 50);
+    let base = TicketFilter {
+        limit: 50,
+        ..TicketFilter::default()
+    };
+    let cases: Vec<(&str, TicketFilter)> = vec![
+        ("no filter", base.clone()),
+        (
+            "no filter, deep cursor",
+            TicketFilter {
+                before: deep,
+                ..base.clone()
+            },
+        ),
+        (
+            "number",
+            TicketFilter {
+                number: Some(tickets / 3),
+                ..base.clone()
+            },
+        ),
+        (
+            "visitor `ма` (common)",
+            TicketFilter {
+                visitor: Some("ма".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "visitor `щу` (rare)",
+            TicketFilter {
+                visitor: Some("щу".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "visitor `щу`, deep cursor",
+            TicketFilter {
+                visitor: Some("щу".into()),
+                before: deep,
+                ..base.clone()
+            },
+        ),
+        (
+            "period: one week ahead",
+            TicketFilter {
+                from_day: Some(today + 7),
+                to_day: Some(today + 13),
+                ..base.clone()
+            },
+        ),
+        (
+            "period: one day a year ago",
+            TicketFilter {
+                from_day: Some(today - 365),
+                to_day: Some(today - 365),
+                ..base.clone()
+            },
+        ),
+        (
+            "period, deep cursor",
+            TicketFilter {
+                from_day: Some(today - 400),
+                to_day: Some(today - 300),
+                before: deep,
+                ..base.clone()
+            },
+        ),
+        (
+            "status active",
+            TicketFilter {
+                statuses: vec![TicketStatus::Active],
+                ..base.clone()
+            },
+        ),
+        (
+            "status cancelled",
+            TicketFilter {
+                statuses: vec![TicketStatus::Cancelled],
+                ..base.clone()
+            },
+        ),
+        (
+            "status new+confirmed",
+            TicketFilter {
+                statuses: vec![TicketStatus::New, TicketStatus::Confirmed],
+                ..base.clone()
+            },
+        ),
+        (
+            "status completed, deep cursor",
+            TicketFilter {
+                statuses: vec![TicketStatus::Completed],
+                before: deep,
+                ..base.clone()
+            },
+        ),
+        (
+            "visitor `мар` + status cancelled",
+            TicketFilter {
+                visitor: Some("мар".into()),
+                statuses: vec![TicketStatus::Cancelled],
+                ..base.clone()
+            },
+        ),
+        (
+            "visitor `ив` + period month + status new,confirmed",
+            TicketFilter {
+                visitor: Some("ив".into()),
+                from_day: Some(today),
+                to_day: Some(today + 30),
+                statuses: vec![TicketStatus::New, TicketStatus::Confirmed],
+                ..base.clone()
+            },
+        ),
+        (
+            "all four filters, deep cursor",
+            TicketFilter {
+                number: None,
+                visitor: Some("е".into()),
+                from_day: Some(today - 700),
+                to_day: Some(today - 10),
+                statuses: vec![TicketStatus::Completed, TicketStatus::Cancelled],
+                before: deep,
+                ..base.clone()
+            },
+        ),
+    ];
+    let mut out = format!(
+        "Ticket list in-process, SQLite, {tickets} tickets, 50 per page, {runs} runs per case (ms)\n\n| filter | rows | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n"
+    );
+    for (name, filter) in cases {
+        let mut rows = 0;
+        for _ in 0..5 {
+            rows = store.list_tickets(&filter, now).await?.items.len();
+        }
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let page = store.list_tickets(&filter, now).await?;
+            samples.push(t.elapsed());
+            std::hint::black_box(page);
+        }
+        let p = percentiles(&mut samples);
+        out.push_str(&format!(
+            "| {name} | {rows} | {} | {} | {} |\n",
+            ms(p.p50),
+            ms(p.p99),
+            ms(p.max)
+        ));
+    }
+    Ok(out)
+}
+
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    body: Value,
+) -> anyhow::Result<(u16, Value)> {
+    let mut req = http.request(method, url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await?;
+    let status = res.status().as_u16();
+    let value = res.json::<Value>().await.unwrap_or(Value::Null);
+    Ok((status, value))
+}
+
+async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, port: u16) -> anyhow::Result<String> {
+    if !server.exists() {
+        bail!(
+            "{} not found: build it with `cargo build --release -p tessera`",
+            server.display()
+        );
+    }
+    let work = std::env::temp_dir().join(format!("tessera-load-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let url = if database == "sqlite" {
+        format!("sqlite://{}", work.join("load.db").display())
+    } else {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(database).await?;
+        sqlx::Executor::execute(&mut c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;").await?;
+        database.to_owned()
+    };
+    let mut add = Command::new(server)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "load@bench.test",
+            "--first-name",
+            "Load",
+            "--last-name",
+            "Admin",
+            "--role",
+            "admin",
+        ])
+        .env("TESSERA_DATABASE_URL", &url)
+        .stdin(Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = add.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(b"load-password\n")?;
+    }
+    if !add.wait()?.success() {
+        bail!("tessera user add failed");
+    }
+    let _server = ServerProcess(
+        Command::new(server)
+            .arg("serve")
+            .env("TESSERA_DATABASE_URL", &url)
+            .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
+    for _ in 0..100 {
+        if http
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let post = reqwest::Method::POST;
+    let (_, login) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        json!({"email": "load@bench.test", "password": "load-password"}),
+    )
+    .await?;
+    let token = login["token"].as_str().context("login")?.to_owned();
+    let t = Some(token.as_str());
+    let (_, venue) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/venues"),
+        t,
+        json!({"name": "Load", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru"}),
+    )
+    .await?;
+    let venue = venue["id"].as_i64().context("venue")?;
+    let (_, premises) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/premises"),
+        t,
+        json!({"venue_id": venue, "name": "Open space", "kind": "coworking"}),
+    )
+    .await?;
+    let premises = premises["id"].as_i64().context("premises")?;
+    let mut workplaces = Vec::new();
+    for i in 0..200 {
+        let (_, w) = call(
+            &http,
+            post.clone(),
+            &format!("{base}/api/v1/premises/{premises}/workplaces"),
+            t,
+            json!({"name": format!("PM №{i}")}),
+        )
+        .await?;
+        workplaces.push(w["id"].as_i64().context("workplace")?);
+    }
+    let (_, tariff) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/tariffs"),
+        t,
+        json!({"venue_id": venue, "name": "Суточный", "unit": "day", "price": "1500"}),
+    )
+    .await?;
+    let tariff = tariff["id"].as_i64().context("tariff")?;
+    let (_, customer) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/users"),
+        t,
+        json!({"first_name": "Мария", "last_name": "Семенова", "email": "maria@bench.test"}),
+    )
+    .await?;
+    let customer = customer["id"].as_i64().context("customer")?;
+
+    let today = Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?)
+        .date();
+    let workplaces = Arc::new(workplaces);
+    let next = Arc::new(AtomicI64::new(0));
+    let conflicts = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, base, token, workplaces, next, conflicts, errors) = (
+            http.clone(),
+            base.clone(),
+            token.clone(),
+            workplaces.clone(),
+            next.clone(),
+            conflicts.clone(),
+            errors.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                // Every request a distinct workplace-day, plus every tenth a
+                // deliberate repeat of an earlier one, which must be refused.
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let slot = if i % 10 == 9 { i - 5 } else { i };
+                let w = workplaces[(slot % workplaces.len() as i64) as usize];
+                let day = today.checked_add(jiff::Span::new().days(1 + slot / workplaces.len() as i64)).map(|d| d.to_string()).unwrap_or_default();
+                let body = json!({"customer_id": customer, "items": [{"workplace_id": w, "period": {"start_date": day, "end_date": day}, "tariff_id": tariff}]});
+                let started = Instant::now();
+                match call(&http, reqwest::Method::POST, &format!("{base}/api/v1/orders"), Some(&token), body).await {
+                    Ok((201, _)) => samples.push(started.elapsed()),
+                    Ok((409, _)) => {
+                        conflicts.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            samples
+        }));
+    }
+    let started = Instant::now();
+    let mut samples = Vec::new();
+    for t in tasks {
+        samples.extend(t.await?);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let created = samples.len();
+    let p = percentiles(&mut samples);
+    let doubles = double_bookings(&url).await?;
+    let _ = std::fs::remove_dir_all(&work);
+    let backend = if database == "sqlite" {
+        "SQLite (synchronous=FULL, WAL)"
+    } else {
+        "PostgreSQL"
+    };
+    Ok(format!(
+        "Order creation over HTTP, {backend}, {clients} clients, {seconds} s\n\n| created | orders/s | p50 ms | p90 ms | p99 ms | refused (409) | errors | double bookings |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {created} | {:.0} | {} | {} | {} | {} | {} | {doubles} |\n",
+        created as f64 / elapsed,
+        ms(p.p50),
+        ms(p.p90),
+        ms(p.p99),
+        conflicts.load(Ordering::Relaxed),
+        errors.load(Ordering::Relaxed),
+    ))
+}
+
+/// Pairs of live tickets holding one workplace at overlapping instants.
+async fn double_bookings(url: &str) -> anyhow::Result<i64> {
+    let q = "SELECT COUNT(*) FROM tickets a JOIN tickets b ON a.workplace_id = b.workplace_id AND a.number < b.number
+             AND a.start_at < b.end_at AND b.start_at < a.end_at WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'";
+    if url.starts_with("sqlite") {
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(url).await?;
+        Ok(sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await?)
+    } else {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+        Ok(sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await?)
+    }
+}
