@@ -124,6 +124,7 @@ macro_rules! capability {
     ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
+        #[allow(dead_code, reason = "handlers that need only the capability ignore who holds it")]
         pub struct $name(pub Caller);
 
         impl FromRequestParts<AppState> for $name {
@@ -147,11 +148,6 @@ capability!(
     /// Someone who works the coworking calendar: admin or rental manager.
     CoworkingManager,
     Role::manages_coworking
-);
-capability!(
-    /// A person (not a turnstile): anybody but `gate`.
-    Person,
-    |r| r != Role::Gate
 );
 
 /// Hashes a password on the calling thread (the CLI, the demo loader).

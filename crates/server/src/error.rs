@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tessera_domain::{Locale, TicketStatus};
+use tessera_domain::Locale;
 use tessera_store::{Conflict, StoreError};
 
 use crate::i18n::{order_status, pick, ticket_status};
@@ -161,7 +161,7 @@ impl Problem {
                 )
                 .into(),
             ),
-            Problem::NotFound(what) => (pick(l, "Не найдено", "Не е намерено", "Not found"), format!("{what}")),
+            Problem::NotFound(what) => (pick(l, "Не найдено", "Не е намерено", "Not found"), what.to_string()),
             Problem::Conflict(c) => conflict_text(c, l),
             Problem::TooLarge => (
                 pick(l, "Слишком большой запрос", "Твърде голяма заявка", "Payload too large"),
@@ -310,11 +310,6 @@ impl From<StoreError> for Problem {
             }
         }
     }
-}
-
-/// A ticket-status conflict (used by handlers that check before writing).
-pub fn ticket_status_conflict(status: TicketStatus, action: &'static str) -> Problem {
-    Problem::Conflict(Conflict::TicketStatus { status, action })
 }
 
 /// The language of a request: `Accept-Language` or the configured default.

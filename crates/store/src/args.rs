@@ -50,8 +50,8 @@ impl From<Option<&str>> for Arg {
     }
 }
 
-/// Builds a `Vec<Arg>` from values of mixed types.
+/// Builds an array of [`Arg`]s from values of mixed types.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { vec![$($crate::Arg::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::Arg::from($v)),*] };
 }

@@ -17,17 +17,17 @@ const BATCH: i64 = 500;
 async fn due(c: &mut Conn<'_>, now: i64) -> Result<Vec<TicketCore>> {
     let (q1, q2) = match c.dialect() {
         Dialect::Sqlite => (
-            "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at
+            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
              FROM tickets WHERE status = 'confirmed' AND start_at <= ?1 ORDER BY start_at LIMIT ?2",
-            "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at
+            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
              FROM tickets WHERE status IN ('confirmed','active') AND end_at <= ?1 ORDER BY end_at LIMIT ?2",
         ),
         // SKIP LOCKED: another instance sweeping the same tickets just now
         // takes them; this one moves on to others.
         Dialect::Postgres => (
-            "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at
+            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
              FROM tickets WHERE status = 'confirmed' AND start_at <= $1 ORDER BY start_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-            "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at
+            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
              FROM tickets WHERE status IN ('confirmed','active') AND end_at <= $1 ORDER BY end_at LIMIT $2 FOR UPDATE SKIP LOCKED",
         ),
     };

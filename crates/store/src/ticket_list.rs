@@ -266,7 +266,7 @@ impl Store {
             // Visitor prefix: both name indexes, each range sorted by number.
             let mut all = fetch(&mut c, f, now, Driver::FirstName, dialect, limit + 1).await?;
             all.extend(fetch(&mut c, f, now, Driver::LastName, dialect, limit + 1).await?);
-            all.sort_by(|a, b| b.number.cmp(&a.number));
+            all.sort_by_key(|t| std::cmp::Reverse(t.number));
             all.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
             all
         } else {

@@ -16,7 +16,6 @@ pub(crate) struct TicketCore {
     pub number: i64,
     pub order_number: i64,
     pub workplace_id: i64,
-    pub premises_id: i64,
     pub visitor_id: i64,
     #[sqlx(try_from = "String")]
     pub status: StoredStatus,
@@ -44,8 +43,7 @@ impl PartialEq<TicketStatus> for StoredStatus {
     }
 }
 
-const CORE: &str =
-    "number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at";
+const CORE: &str = "number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at";
 
 fn ts(s: i64) -> Timestamp {
     Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -68,10 +66,10 @@ impl TicketCore {
     pub async fn of_order(c: &mut Conn<'_>, order: i64) -> Result<Vec<TicketCore>> {
         let q = match c.dialect() {
             Dialect::Sqlite => {
-                "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = ?1 ORDER BY number"
+                "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = ?1 ORDER BY number"
             }
             Dialect::Postgres => {
-                "SELECT number, order_number, workplace_id, premises_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = $1 ORDER BY number"
+                "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at FROM tickets WHERE order_number = $1 ORDER BY number"
             }
         };
         c.all(q, &args![order]).await

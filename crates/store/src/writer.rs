@@ -132,11 +132,9 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
     let mut delivers = Vec::with_capacity(batch.len());
     for job in batch.drain(..) {
         let wrapped = !job.self_contained();
-        if wrapped {
-            if let Err(e) = conn.execute("SAVEPOINT unit").await {
-                job.fail(StoreError::Database(e));
-                continue;
-            }
+        if wrapped && let Err(e) = conn.execute("SAVEPOINT unit").await {
+            job.fail(StoreError::Database(e));
+            continue;
         }
         let (ok, deliver) = job.run(Conn::Sqlite(&mut *conn)).await;
         if !wrapped {

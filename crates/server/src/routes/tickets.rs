@@ -99,13 +99,13 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
         q.to.as_deref()
             .filter(|s| !s.is_empty())
             .and_then(|s| parse_date("to", s, &mut errors));
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            errors.push(FieldError {
-                field: "to".into(),
-                message: "must not be before from".into(),
-            });
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errors.push(FieldError {
+            field: "to".into(),
+            message: "must not be before from".into(),
+        });
     }
     let visitor = q
         .visitor

@@ -50,10 +50,12 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
     let first_name = take(f("first_name"), parse_name(&body.first_name));
     let last_name = take(f("last_name"), parse_name(&body.last_name));
     let email = take(f("email"), parse_email(&body.email));
-    let phone = match body.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Some(take(f("phone"), parse_phone(p))),
-        None => None,
-    };
+    let phone = body
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| take(f("phone"), parse_phone(p)));
     let role = match body.role.as_deref() {
         None => Role::Visitor,
         Some(r) => Role::parse(r).unwrap_or_else(|| {
@@ -64,13 +66,13 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
             Role::Visitor
         }),
     };
-    if let Some(p) = &body.password {
-        if p.chars().count() < 8 || p.len() > 1024 {
-            errors.push(FieldError {
-                field: f("password"),
-                message: "must be 8 to 1024 characters".into(),
-            });
-        }
+    if let Some(p) = &body.password
+        && (p.chars().count() < 8 || p.len() > 1024)
+    {
+        errors.push(FieldError {
+            field: f("password"),
+            message: "must be 8 to 1024 characters".into(),
+        });
     }
     check(errors)?;
     let user = NewUser {
@@ -134,10 +136,10 @@ pub async fn search(
     if q.search.as_deref().is_some_and(|s| s.chars().count() > 100) {
         return Err(Problem::Malformed("search is at most 100 characters".into()));
     }
-    if let Some(r) = q.role.as_deref() {
-        if Role::parse(r).is_none() {
-            return Err(Problem::Malformed("unknown role".into()));
-        }
+    if let Some(r) = q.role.as_deref()
+        && Role::parse(r).is_none()
+    {
+        return Err(Problem::Malformed("unknown role".into()));
     }
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let mut users = state
