@@ -1,11 +1,20 @@
 //! The ticket list: every filter of the seed, number descending, by cursor,
 //! fast at millions of tickets.
 //!
-//! A single query plan cannot be fast for every filter: scanning numbers
-//! downward is ideal when many tickets match, hopeless when few do. So the
-//! list first asks the narrowest index how many tickets it would visit, up to
-//! a bound, and drives the query from it when that is few; otherwise it walks
-//! numbers downward, where matches come quickly.
+//! A single query plan cannot be fast for every filter: walking numbers
+//! downward is ideal when many tickets match, hopeless when few do. So each
+//! filter that has an index offers a *plan*: one or more index ranges
+//! ("parts") whose union holds every match. The list counts, up to a bound,
+//! what each plan would visit and takes the smallest; when every plan is
+//! large, matches are common and the walk down the numbers finds a page
+//! quickly. Each part is its own query sorted by number; the parts' pages
+//! are merged. Rows are fetched first from `tickets` alone and only the page
+//! is joined to names, so the join never steers the plan.
+//!
+//! A status is read through the clock (a confirmed ticket whose period began
+//! reads `active`); the background sweep writes such changes within seconds,
+//! so the not-yet-written ones are few and each status plan adds them from
+//! the small partial indexes `tickets_due_start` / `tickets_due_end`.
 
 use jiff::Timestamp;
 use tessera_domain::person::{name_key, prefix_upper_bound};
@@ -67,8 +76,8 @@ pub struct TicketPage {
     pub next_before: Option<i64>,
 }
 
-/// How many index entries a driving index may visit before the number scan
-/// is the better plan.
+/// How many index entries a plan may visit before walking the numbers is
+/// the better plan.
 const DRIVE_BOUND: i64 = 4000;
 
 #[derive(sqlx::FromRow)]
@@ -128,44 +137,156 @@ impl Query {
     }
 }
 
-/// The SQL condition for "reads as `status` at `now`" over stored columns.
-fn status_condition(q: &mut Query, statuses: &[TicketStatus], now: i64) {
-    q.push(" AND (");
-    for (i, s) in statuses.iter().enumerate() {
-        if i > 0 {
-            q.push(" OR ");
+/// One index range of a plan.
+#[derive(Debug, Clone)]
+struct Part {
+    /// SQLite index to read (`None`: walk the numbers).
+    index: Option<&'static str>,
+    /// Extra condition that selects this part's range.
+    condition: Vec<Cond>,
+}
+
+/// A condition fragment with its bound values.
+#[derive(Debug, Clone)]
+enum Cond {
+    Sql(&'static str),
+    Arg(Arg),
+}
+
+fn cond(parts: &[Cond], q: &mut Query) {
+    for c in parts {
+        match c {
+            Cond::Sql(s) => {
+                q.push(s);
+            }
+            Cond::Arg(a) => {
+                q.bind(a.clone());
+            }
         }
-        match s {
-            TicketStatus::New => q.push("t.status = 'new'"),
-            TicketStatus::Cancelled => q.push("t.status = 'cancelled'"),
-            TicketStatus::Confirmed => q.push("(t.status = 'confirmed' AND t.start_at > ").bind(now).push(")"),
-            TicketStatus::Active => q
-                .push("(t.status IN ('confirmed','active') AND t.start_at <= ")
-                .bind(now)
-                .push(" AND t.end_at > ")
-                .bind(now)
-                .push(")"),
-            TicketStatus::Completed => q
-                .push("(t.status = 'completed' OR (t.status IN ('confirmed','active') AND t.end_at <= ")
-                .bind(now)
-                .push("))"),
-        };
     }
-    q.push(")");
 }
 
-/// Which index drives the query.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Driver {
-    Numbers,
-    FirstName,
-    LastName,
-    Days,
-    EndDays,
-    Status,
+fn arg(v: impl Into<Arg>) -> Cond {
+    Cond::Arg(v.into())
 }
 
-fn conditions(q: &mut Query, f: &TicketFilter, now: i64, driver: Driver) {
+/// The parts of "reads as one of `statuses` at `now`", each over an index.
+fn status_parts(statuses: &[TicketStatus], now: i64) -> Vec<Part> {
+    use Cond::Sql;
+    let by_status = |stored: &'static str, extra: Vec<Cond>| {
+        let mut condition = vec![Sql(stored)];
+        condition.extend(extra);
+        Part {
+            index: Some("tickets_status"),
+            condition,
+        }
+    };
+    let mut parts = Vec::new();
+    for s in statuses {
+        match s {
+            TicketStatus::New => parts.push(by_status(" AND t.status = 'new'", vec![])),
+            TicketStatus::Cancelled => parts.push(by_status(" AND t.status = 'cancelled'", vec![])),
+            TicketStatus::Confirmed => parts.push(by_status(
+                " AND t.status = 'confirmed' AND t.start_at > ",
+                vec![arg(now)],
+            )),
+            TicketStatus::Active => {
+                parts.push(by_status(" AND t.status = 'active' AND t.end_at > ", vec![arg(now)]));
+                parts.push(Part {
+                    index: Some("tickets_due_start"),
+                    condition: vec![
+                        Sql(" AND t.status = 'confirmed' AND t.start_at <= "),
+                        arg(now),
+                        Sql(" AND t.end_at > "),
+                        arg(now),
+                    ],
+                });
+            }
+            TicketStatus::Completed => {
+                parts.push(by_status(" AND t.status = 'completed'", vec![]));
+                parts.push(Part {
+                    index: Some("tickets_due_end"),
+                    condition: vec![
+                        Sql(" AND t.status IN ('confirmed','active') AND t.end_at <= "),
+                        arg(now),
+                    ],
+                });
+            }
+        }
+    }
+    parts
+}
+
+/// The condition "reads as one of `statuses`", for plans driven by another index.
+fn any_status(statuses: &[TicketStatus], now: i64) -> Vec<Cond> {
+    let mut out = vec![Cond::Sql(" AND (1 = 0")];
+    for part in status_parts(statuses, now) {
+        out.push(Cond::Sql(" OR (1 = 1"));
+        out.extend(part.condition);
+        out.push(Cond::Sql(")"));
+    }
+    out.push(Cond::Sql(")"));
+    out
+}
+
+/// The plans the filter allows, besides walking the numbers.
+fn plans(f: &TicketFilter, now: i64) -> Vec<Vec<Part>> {
+    use Cond::Sql;
+    let mut plans = Vec::new();
+    if let Some(prefix) = f.visitor.as_deref() {
+        let key = name_key(prefix);
+        let upper = prefix_upper_bound(&key);
+        plans.push(vec![
+            Part {
+                index: Some("tickets_first_key"),
+                condition: vec![
+                    Sql(" AND t.visitor_first_key >= "),
+                    arg(key.as_str()),
+                    Sql(" AND t.visitor_first_key < "),
+                    arg(upper.as_str()),
+                ],
+            },
+            // Tickets matching by both names come from the first part only.
+            Part {
+                index: Some("tickets_last_key"),
+                condition: vec![
+                    Sql(" AND t.visitor_last_key >= "),
+                    arg(key.as_str()),
+                    Sql(" AND t.visitor_last_key < "),
+                    arg(upper.as_str()),
+                    Sql(" AND NOT (t.visitor_first_key >= "),
+                    arg(key.as_str()),
+                    Sql(" AND t.visitor_first_key < "),
+                    arg(upper.as_str()),
+                    Sql(")"),
+                ],
+            },
+        ]);
+    }
+    if let Some(to) = f.to_day {
+        plans.push(vec![Part {
+            index: Some("tickets_days"),
+            condition: vec![Sql(" AND t.start_day <= "), arg(to)],
+        }]);
+    }
+    if let Some(from) = f.from_day {
+        plans.push(vec![Part {
+            index: Some("tickets_end_day"),
+            condition: vec![Sql(" AND t.end_day >= "), arg(from)],
+        }]);
+    }
+    if filters_status(f) {
+        plans.push(status_parts(&f.statuses, now));
+    }
+    plans
+}
+
+fn filters_status(f: &TicketFilter) -> bool {
+    !f.statuses.is_empty() && f.statuses.len() < TicketStatus::ALL.len()
+}
+
+/// Every filter except the visitor name and status (which plans may carry).
+fn common_conditions(q: &mut Query, f: &TicketFilter) {
     q.push(" WHERE 1 = 1");
     if let Some(n) = f.number {
         q.push(" AND t.number = ").bind(n);
@@ -182,99 +303,132 @@ fn conditions(q: &mut Query, f: &TicketFilter, now: i64, driver: Driver) {
     if let Some(from) = f.from_day {
         q.push(" AND t.end_day >= ").bind(from);
     }
-    if let Some(prefix) = f.visitor.as_deref() {
-        let key = name_key(prefix);
-        let upper = prefix_upper_bound(&key);
-        match driver {
-            Driver::FirstName => {
-                q.push(" AND t.visitor_first_key >= ")
-                    .bind(key.as_str())
-                    .push(" AND t.visitor_first_key < ")
-                    .bind(upper.as_str());
+}
+
+/// The visitor-name condition for plans not driven by the name indexes.
+fn visitor_condition(f: &TicketFilter) -> Vec<Cond> {
+    use Cond::Sql;
+    let Some(prefix) = f.visitor.as_deref() else {
+        return vec![];
+    };
+    let key = name_key(prefix);
+    let upper = prefix_upper_bound(&key);
+    vec![
+        Sql(" AND ((t.visitor_first_key >= "),
+        arg(key.as_str()),
+        Sql(" AND t.visitor_first_key < "),
+        arg(upper.as_str()),
+        Sql(") OR (t.visitor_last_key >= "),
+        arg(key.as_str()),
+        Sql(" AND t.visitor_last_key < "),
+        arg(upper.as_str()),
+        Sql("))"),
+    ]
+}
+
+/// The ticket rows of one part, whole filter applied, newest first.
+fn part_query(
+    dialect: Dialect,
+    f: &TicketFilter,
+    now: i64,
+    part: &Part,
+    plan_is_visitor: bool,
+    plan_is_status: bool,
+    limit: i64,
+) -> Query {
+    let mut q = Query::new(dialect);
+    q.push("SELECT * FROM tickets t");
+    if dialect == Dialect::Sqlite {
+        match part.index {
+            Some(index) => {
+                q.push(" INDEXED BY ").push(index);
             }
-            Driver::LastName => {
-                q.push(" AND t.visitor_last_key >= ")
-                    .bind(key.as_str())
-                    .push(" AND t.visitor_last_key < ")
-                    .bind(upper.as_str());
-                // A ticket matching by both names is found by the first-name pass.
-                q.push(" AND NOT (t.visitor_first_key >= ")
-                    .bind(key.as_str())
-                    .push(" AND t.visitor_first_key < ")
-                    .bind(upper.as_str())
-                    .push(")");
-            }
-            _ => {
-                q.push(" AND ((t.visitor_first_key >= ")
-                    .bind(key.as_str())
-                    .push(" AND t.visitor_first_key < ")
-                    .bind(upper.as_str())
-                    .push(") OR (t.visitor_last_key >= ")
-                    .bind(key.as_str())
-                    .push(" AND t.visitor_last_key < ")
-                    .bind(upper.as_str())
-                    .push("))");
+            None => {
+                q.push(" NOT INDEXED");
             }
         }
     }
-    if !f.statuses.is_empty() && f.statuses.len() < TicketStatus::ALL.len() {
-        status_condition(q, &f.statuses, now);
+    common_conditions(&mut q, f);
+    cond(&part.condition, &mut q);
+    if !plan_is_visitor {
+        cond(&visitor_condition(f), &mut q);
     }
+    if !plan_is_status && filters_status(f) {
+        cond(&any_status(&f.statuses, now), &mut q);
+    }
+    q.push(" ORDER BY t.number DESC LIMIT ").bind(limit);
+    q
 }
 
-fn index_hint(dialect: Dialect, driver: Driver) -> &'static str {
-    if dialect == Dialect::Postgres {
-        return "";
-    }
-    match driver {
-        Driver::Numbers => "",
-        Driver::FirstName => " INDEXED BY tickets_first_key",
-        Driver::LastName => " INDEXED BY tickets_last_key",
-        Driver::Days => " INDEXED BY tickets_days",
-        Driver::EndDays => " INDEXED BY tickets_end_day",
-        Driver::Status => " INDEXED BY tickets_status",
-    }
-}
-
-const SELECT: &str = "SELECT t.number, t.start_date, t.end_date, t.start_time, t.end_time, t.start_at, t.end_at, t.status,
+const PAGE_COLUMNS: &str = "SELECT t.number, t.start_date, t.end_date, t.start_time, t.end_time, t.start_at, t.end_at, t.status,
         t.validated_at, t.pass_generation, t.visitor_id, u.first_name, u.last_name, t.workplace_id, w.name AS workplace_name,
-        t.premises_id, p.name AS premises_name, p.directions, v.time_zone
-    FROM tickets t";
-const JOINS: &str = " JOIN users u ON u.id = t.visitor_id JOIN workplaces w ON w.id = t.workplace_id JOIN premises p ON p.id = t.premises_id JOIN venues v ON v.id = p.venue_id";
+        t.premises_id, p.name AS premises_name, p.directions, v.time_zone FROM (";
+const PAGE_JOINS: &str = ") t JOIN users u ON u.id = t.visitor_id JOIN workplaces w ON w.id = t.workplace_id
+        JOIN premises p ON p.id = t.premises_id JOIN venues v ON v.id = p.venue_id ORDER BY t.number DESC";
 
 impl Store {
     /// One page of the ticket list.
     pub async fn list_tickets(&self, f: &TicketFilter, now: Timestamp) -> Result<TicketPage> {
         let now = now.as_second();
         let dialect = self.dialect();
+        let limit = f.limit.clamp(1, 500);
         let mut r = self.reader().await?;
         let mut c = r.conn();
-        let drivers = candidate_drivers(f, dialect);
-        let mut chosen = Driver::Numbers;
-        if f.number.is_none() && f.visitor_id.is_none() && dialect == Dialect::Sqlite {
-            let mut best = DRIVE_BOUND;
-            for d in drivers {
-                let visited = probe(&mut c, f, now, d, dialect).await?;
-                if visited < best {
-                    best = visited;
-                    chosen = d;
+        let walk = vec![Part {
+            index: None,
+            condition: vec![],
+        }];
+        let candidates = if f.number.is_some() || f.visitor_id.is_some() || dialect == Dialect::Postgres {
+            // A number or a visitor's own list is tiny already; PostgreSQL's
+            // planner picks among its indexes by itself.
+            vec![]
+        } else {
+            plans(f, now)
+        };
+        let (mut plan, mut is_visitor, mut is_status) = (walk, false, false);
+        let mut best = DRIVE_BOUND;
+        for (i, candidate) in candidates.iter().enumerate() {
+            let mut visited = 0;
+            for part in candidate {
+                let mut q = Query::new(dialect);
+                q.push("SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
+                if let Some(index) = part.index {
+                    q.push(" INDEXED BY ").push(index);
+                }
+                // The index range alone, not the cursor: a probe must visit at
+                // most DRIVE_BOUND entries, and a residual condition would make
+                // it scan on for matches.
+                q.push(" WHERE 1 = 1");
+                cond(&part.condition, &mut q);
+                q.push(" LIMIT ").bind(DRIVE_BOUND).push(") x");
+                visited += c.scalar(&q.sql, &q.args).await?;
+                if visited >= best {
+                    break;
                 }
             }
+            if visited < best {
+                best = visited;
+                let names = f.visitor.is_some() && i == 0;
+                let status = filters_status(f) && i == candidates.len() - 1;
+                (plan, is_visitor, is_status) = (candidate.clone(), names, status);
+            }
         }
-        let limit = f.limit.clamp(1, 500);
-        let rows: Vec<Row> = if chosen == Driver::FirstName || chosen == Driver::LastName {
-            // Visitor prefix: both name indexes, each range sorted by number.
-            let mut all = fetch(&mut c, f, now, Driver::FirstName, dialect, limit + 1).await?;
-            all.extend(fetch(&mut c, f, now, Driver::LastName, dialect, limit + 1).await?);
-            all.sort_by_key(|t| std::cmp::Reverse(t.number));
-            all.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
-            all
-        } else {
-            fetch(&mut c, f, now, chosen, dialect, limit + 1).await?
-        };
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut rows: Vec<Row> = Vec::new();
+        for part in &plan {
+            let inner = part_query(dialect, f, now, part, is_visitor, is_status, limit + 1);
+            let sql = format!("{PAGE_COLUMNS}{}{PAGE_JOINS}", inner.sql);
+            rows.extend(c.all::<Row>(&sql, &inner.args).await?);
+        }
+        if plan.len() > 1 {
+            rows.sort_by_key(|t| std::cmp::Reverse(t.number));
+            rows.dedup_by_key(|t| t.number);
+        }
+        let page = usize::try_from(limit).unwrap_or(usize::MAX);
+        let more = rows.len() > page;
+        rows.truncate(page);
         let mut items = Vec::with_capacity(rows.len());
-        for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+        let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+        for row in rows {
             let period = stored_period(
                 &row.start_date,
                 &row.end_date,
@@ -286,11 +440,7 @@ impl Store {
             let stored = TicketStatus::parse(&row.status).ok_or(StoreError::NotFound("ticket status"))?;
             items.push(TicketListItem {
                 number: row.number,
-                status: stored.at(
-                    period.start(),
-                    period.end(),
-                    Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH),
-                ),
+                status: stored.at(period.start(), period.end(), at),
                 period,
                 visitor: (row.visitor_id, row.first_name, row.last_name),
                 workplace: (row.workplace_id, row.workplace_name),
@@ -303,78 +453,4 @@ impl Store {
         let next_before = if more { items.last().map(|i| i.number) } else { None };
         Ok(TicketPage { items, next_before })
     }
-}
-
-fn candidate_drivers(f: &TicketFilter, dialect: Dialect) -> Vec<Driver> {
-    let mut d = Vec::new();
-    if dialect == Dialect::Postgres {
-        return d;
-    }
-    if f.visitor.is_some() {
-        d.push(Driver::FirstName);
-    }
-    if f.to_day.is_some() {
-        d.push(Driver::Days);
-    }
-    if f.from_day.is_some() {
-        d.push(Driver::EndDays);
-    }
-    let cheap = [TicketStatus::New, TicketStatus::Cancelled];
-    if !f.statuses.is_empty() && f.statuses.iter().all(|s| cheap.contains(s)) {
-        d.push(Driver::Status);
-    }
-    d
-}
-
-/// How many rows the driver's index range holds (up to the bound).
-async fn probe(c: &mut crate::Conn<'_>, f: &TicketFilter, now: i64, d: Driver, dialect: Dialect) -> Result<i64> {
-    let mut q = Query::new(dialect);
-    q.push("SELECT COUNT(*) FROM (SELECT 1 FROM tickets t")
-        .push(index_hint(dialect, d));
-    let narrow = TicketFilter {
-        number: None,
-        visitor_id: None,
-        from_day: if d == Driver::EndDays { f.from_day } else { None },
-        to_day: if d == Driver::Days { f.to_day } else { None },
-        visitor: if d == Driver::FirstName {
-            f.visitor.clone()
-        } else {
-            None
-        },
-        statuses: if d == Driver::Status {
-            f.statuses.clone()
-        } else {
-            vec![]
-        },
-        before: f.before,
-        limit: 0,
-    };
-    conditions(&mut q, &narrow, now, d);
-    q.push(" LIMIT ").bind(DRIVE_BOUND).push(") x");
-    let n = c.scalar(&q.sql, &q.args).await?;
-    if d == Driver::FirstName {
-        // The visitor filter reads two indexes; count both.
-        let mut q2 = Query::new(dialect);
-        q2.push("SELECT COUNT(*) FROM (SELECT 1 FROM tickets t")
-            .push(index_hint(dialect, Driver::LastName));
-        conditions(&mut q2, &narrow, now, Driver::LastName);
-        q2.push(" LIMIT ").bind(DRIVE_BOUND).push(") x");
-        return Ok(n + c.scalar(&q2.sql, &q2.args).await?);
-    }
-    Ok(n)
-}
-
-async fn fetch(
-    c: &mut crate::Conn<'_>,
-    f: &TicketFilter,
-    now: i64,
-    d: Driver,
-    dialect: Dialect,
-    limit: i64,
-) -> Result<Vec<Row>> {
-    let mut q = Query::new(dialect);
-    q.push(SELECT).push(index_hint(dialect, d)).push(JOINS);
-    conditions(&mut q, f, now, d);
-    q.push(" ORDER BY t.number DESC LIMIT ").bind(limit);
-    c.all(&q.sql, &q.args).await
 }
