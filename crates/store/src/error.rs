@@ -89,6 +89,11 @@ impl StoreError {
         }
     }
 
+    /// Whether PostgreSQL broke a deadlock by failing this statement.
+    pub fn is_deadlock(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.code().as_deref() == Some("40P01"))
+    }
+
     /// Whether a unique constraint refused the row.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())

@@ -243,44 +243,58 @@ async fn insert_order(
     let mut tickets = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (start_date, end_date, start_time, end_time) = period_columns(&item.period);
-        guard(c).await?;
-        let inserted = c
-            .one::<(i64,)>(
-                match c.dialect() {
-                    Dialect::Sqlite => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
-                             tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
-                             start_at, end_at, status, created_at)
-                         VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'new', ?18)
-                         RETURNING number",
-                    Dialect::Postgres => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
-                             tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
-                             start_at, end_at, status, created_at)
-                         VALUES (COALESCE($19, nextval(pg_get_serial_sequence('tickets', 'number'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'new', $18)
-                         RETURNING number",
-                },
-                &args![
-                    number,
-                    item.workplace_id,
-                    item.premises_id,
-                    order.customer_id,
-                    first_key.as_str(),
-                    last_key.as_str(),
-                    item.tariff_id,
-                    item.service_variant_id,
-                    item.price.to_wire(),
-                    start_date,
-                    end_date,
-                    start_time,
-                    end_time,
-                    tessera_domain::period::day_number(item.period.first_day()),
-                    tessera_domain::period::day_number(item.period.last_day()),
-                    item.period.start().as_second(),
-                    item.period.end().as_second(),
-                    now,
-                    given_tickets.get(i).copied()
-                ],
-            )
-            .await;
+        // Two transactions inserting clashing tickets at once may each wait
+        // for the other inside PostgreSQL's exclusion check; it breaks the
+        // deadlock by failing one, which tries again and then sees the
+        // winner's ticket as a plain clash.
+        let mut attempts = 0;
+        let inserted = loop {
+            guard(c).await?;
+            let inserted = c
+                .one::<(i64,)>(
+                    match c.dialect() {
+                        Dialect::Sqlite => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
+                                 tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
+                                 start_at, end_at, status, created_at)
+                             VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 'new', ?18)
+                             RETURNING number",
+                        Dialect::Postgres => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
+                                 tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
+                                 start_at, end_at, status, created_at)
+                             VALUES (COALESCE($19, nextval(pg_get_serial_sequence('tickets', 'number'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'new', $18)
+                             RETURNING number",
+                    },
+                    &args![
+                        number,
+                        item.workplace_id,
+                        item.premises_id,
+                        order.customer_id,
+                        first_key.as_str(),
+                        last_key.as_str(),
+                        item.tariff_id,
+                        item.service_variant_id,
+                        item.price.to_wire(),
+                        start_date.clone(),
+                        end_date.clone(),
+                        start_time.clone(),
+                        end_time.clone(),
+                        tessera_domain::period::day_number(item.period.first_day()),
+                        tessera_domain::period::day_number(item.period.last_day()),
+                        item.period.start().as_second(),
+                        item.period.end().as_second(),
+                        now,
+                        given_tickets.get(i).copied()
+                    ],
+                )
+                .await;
+            match inserted {
+                Err(e) if e.is_deadlock() && attempts < 3 => {
+                    attempts += 1;
+                    unguard(c).await?;
+                }
+                other => break other,
+            }
+        };
         let ticket = match inserted {
             Ok((n,)) => n,
             Err(e) if e.is_double_booking() => {
