@@ -176,6 +176,7 @@ impl Server {
         let store = Store::open(&database_url).await.expect("open store");
         let clock = Clock::system();
         let state = AppState {
+            sessions: Default::default(),
             store: store.clone(),
             clock: clock.clone(),
             config: Config::default(),
