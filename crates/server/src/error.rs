@@ -65,6 +65,8 @@ pub enum Problem {
     UnsupportedMediaType,
     /// A fault of ours.
     Internal,
+    /// A request with the same Idempotency-Key is still running.
+    KeyInProgress,
 }
 
 impl Problem {
@@ -87,6 +89,7 @@ impl Problem {
             Problem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Problem::KeyInProgress => StatusCode::CONFLICT,
         }
     }
 
@@ -106,6 +109,7 @@ impl Problem {
             Problem::TooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
+            Problem::KeyInProgress => "idempotency-key-in-progress",
         }
     }
 
@@ -189,6 +193,21 @@ impl Problem {
                     "Ошибка на сервере; она записана в журнал.",
                     "Грешка в сървъра; записана е в дневника.",
                     "The server failed; the fault is logged.",
+                )
+                .into(),
+            ),
+            Problem::KeyInProgress => (
+                pick(
+                    l,
+                    "Запрос ещё выполняется",
+                    "Заявката още се изпълнява",
+                    "Request still in progress",
+                ),
+                pick(
+                    l,
+                    "Запрос с этим Idempotency-Key ещё выполняется; повторите позже.",
+                    "Заявка с този Idempotency-Key още се изпълнява; опитайте по-късно.",
+                    "A request with this Idempotency-Key is still running; retry later.",
                 )
                 .into(),
             ),
@@ -351,10 +370,20 @@ pub async fn localize(
     };
     let Some(problem) = problem else { return res };
     let status = if res.status() == StatusCode::METHOD_NOT_ALLOWED {
-        res.status()
+        Some(res.status())
     } else {
-        problem.status()
+        None
     };
+    let mut out = problem_response(&problem, locale, status);
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// A problem as a finished problem+json response in a language.
+pub fn problem_response(problem: &Problem, locale: Locale, status: Option<StatusCode>) -> Response {
+    let status = status.unwrap_or_else(|| problem.status());
     let body = problem.render(locale);
     let mut out = (status, axum::Json(body)).into_response();
     out.headers_mut().insert(
@@ -363,9 +392,6 @@ pub async fn localize(
     );
     out.headers_mut()
         .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
-    if let Some(allow) = res.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
-    }
     if status == StatusCode::UNAUTHORIZED {
         out.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
