@@ -4,6 +4,7 @@
 //! (periods, money, names, e-mail), and every rule that decides a status or a
 //! transition is a plain function here, so storage and HTTP only carry it out.
 
+pub mod access;
 pub mod locale;
 pub mod money;
 pub mod order_status;

@@ -9,6 +9,7 @@ mod extract;
 mod i18n;
 mod idempotency;
 mod openapi;
+mod passes;
 mod routes;
 mod sessions;
 mod state;

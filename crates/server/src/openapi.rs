@@ -37,6 +37,8 @@ impl Modify for BearerAuth {
         routes::orders::create, routes::orders::get_one, routes::orders::change_status,
         routes::tickets::list, routes::tickets::get_one, routes::tickets::validate, routes::tickets::reset_validation,
         routes::tickets::change_visitor, routes::tickets::change_workplace,
+        routes::me::register, routes::me::my_tickets, routes::me::send, routes::me::pass, routes::me::cancel_order,
+        routes::me::free_workplaces, routes::access::check,
     )
 )]
 pub struct ApiDoc;

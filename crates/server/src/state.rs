@@ -28,6 +28,8 @@ impl Default for Config {
 /// Shared application state.
 #[derive(Clone)]
 pub struct AppState {
+    /// The key that signs passes.
+    pub passes: crate::passes::PassKeys,
     /// Recently seen sessions.
     pub sessions: crate::sessions::SessionCache,
     /// The database.

@@ -18,6 +18,7 @@ mod sweeper;
 mod ticket_list;
 mod tickets;
 mod users;
+mod visits;
 mod writer;
 
 pub use args::Arg;
@@ -31,6 +32,7 @@ pub use store::Store;
 pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
 pub use tickets::{TicketView, VisitorChange};
 pub use users::NewUser;
+pub use visits::PassClaim;
 
 /// A result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -613,5 +613,7 @@ pub(crate) async fn set_visitor(
     )
     .await?;
     let detail = serde_json::json!({"from": t.visitor_id, "to": user.id}).to_string();
-    record_event(c, t.number, at, "visitor_changed", actor, cause, Some(detail)).await
+    // A visitor's own hand-over reads "sent"; a manager's change, "visitor_changed".
+    let kind = if cause == "sent" { "sent" } else { "visitor_changed" };
+    record_event(c, t.number, at, kind, actor, cause, Some(detail)).await
 }

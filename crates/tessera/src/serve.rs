@@ -24,6 +24,7 @@ pub fn init_logging(format: &str) {
 pub async fn run(store: Store, listen: &str, config: Config, sweep_every: Duration) -> anyhow::Result<()> {
     let state = AppState {
         sessions: Default::default(),
+        passes: Default::default(),
         store: store.clone(),
         clock: Clock::system(),
         config,

@@ -1,8 +1,10 @@
 //! The route table.
 
+pub(crate) mod access;
 pub(crate) mod auth;
 pub(crate) mod catalogue;
 pub(crate) mod health;
+pub(crate) mod me;
 pub(crate) mod orders;
 pub(crate) mod tickets;
 pub(crate) mod users;
@@ -20,6 +22,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/auth/register", post(me::register))
+        .route("/api/v1/me/tickets", get(me::my_tickets))
+        .route("/api/v1/me/tickets/{number}/send", post(me::send))
+        .route("/api/v1/me/tickets/{number}/pass", get(me::pass))
+        .route("/api/v1/me/orders/{number}/cancel", post(me::cancel_order))
+        .route("/api/v1/premises/{id}/free-workplaces", get(me::free_workplaces))
+        .route("/api/v1/access/check", post(access::check))
         .route("/api/v1/users", post(users::create).get(users::search))
         .route(
             "/api/v1/venues",

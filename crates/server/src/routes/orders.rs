@@ -69,7 +69,7 @@ pub struct OrderOut {
     pub tickets: Vec<OrderTicket>,
 }
 
-fn order_out(o: OrderView, l: tessera_domain::Locale) -> OrderOut {
+pub fn order_out(o: OrderView, l: tessera_domain::Locale) -> OrderOut {
     OrderOut {
         number: o.number,
         status: o.status.as_str().into(),

@@ -177,6 +177,7 @@ impl Server {
         let clock = Clock::system();
         let state = AppState {
             sessions: Default::default(),
+            passes: Default::default(),
             store: store.clone(),
             clock: clock.clone(),
             config: Config::default(),

@@ -1,0 +1,60 @@
+//! The door: a turnstile checks a pass.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use tessera_domain::Role;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{Problem, ProblemBody};
+use crate::extract::Json;
+
+/// A pass shown at a door of some premises.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    /// The pass token from the QR code.
+    pub token: String,
+    /// The premises the door leads into.
+    pub premises_id: i64,
+}
+
+/// The verdict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckOut {
+    /// Open the door?
+    pub allowed: bool,
+    /// `allowed`, `not_validated`, `not_confirmed`, `not_started`, `ended`, `cancelled`, `wrong_premises` or `unknown_pass`.
+    pub reason: String,
+    /// The ticket the pass belongs to, when it is a real pass.
+    pub ticket_number: Option<i64>,
+}
+
+/// Checks a pass; every check is logged, and the first allowed entry is the
+/// ticket's first visit.
+#[utoipa::path(post, path = "/api/v1/access/check", tag = "gate", request_body = CheckIn, security(("bearer" = [])),
+    responses((status = 200, body = CheckOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn check(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(b): Json<CheckIn>,
+) -> Result<axum::Json<CheckOut>, Problem> {
+    if !matches!(caller.role, Role::Gate | Role::Admin) {
+        return Err(Problem::Forbidden);
+    }
+    if b.token.len() > 512 {
+        return Err(Problem::field("token", "is too long"));
+    }
+    let claim = state.passes.verify(&state.store, &b.token).await;
+    let (reason, ticket) = state
+        .store
+        .check_access(claim, b.premises_id, caller.user.id, state.clock.now())
+        .await?;
+    let allowed = reason == tessera_domain::access::AccessReason::Allowed;
+    Ok(axum::Json(CheckOut {
+        allowed,
+        reason: reason.as_str().into(),
+        ticket_number: ticket,
+    }))
+}

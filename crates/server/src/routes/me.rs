@@ -1,0 +1,335 @@
+//! The visitor's app: registering, their own tickets, sending one, its pass,
+//! cancelling their order, and the free workplaces to book.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tessera_domain::person::parse_email;
+use tessera_domain::{Locale, Role, TicketStatus};
+use tessera_store::{TicketFilter, TicketListItem, TicketView};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{Caller, hash_password, new_token, token_hash};
+use crate::error::{Problem, ProblemBody};
+use crate::extract::{Json, Lang, Number, Query};
+use crate::i18n;
+use crate::routes::auth::LoginOut;
+use crate::routes::catalogue::WorkplaceOut;
+use crate::routes::users::{UserIn, parse_user};
+use crate::wire::{Named, Page, PeriodIn, PeriodOut, PersonRef, decode_cursor, encode_cursor, limit, zone};
+
+/// First-visit information, shown until the ticket is validated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FirstVisit {
+    /// The premises to come to.
+    pub premises: Named,
+    /// How to find them and where to show the pass.
+    pub directions: Option<String>,
+}
+
+/// One of the caller's tickets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTicketOut {
+    /// Number.
+    pub number: i64,
+    /// Period.
+    pub period: PeriodOut,
+    /// Status.
+    pub status: String,
+    /// Status in words.
+    pub status_text: String,
+    /// Workplace.
+    pub workplace: Named,
+    /// Premises.
+    pub premises: Named,
+    /// Whose ticket it is.
+    pub visitor: PersonRef,
+    /// Whether the identity was checked.
+    pub validated: bool,
+    /// Whether it may be sent to someone else now.
+    pub can_send: bool,
+    /// Until validated: how to find the premises; `null` once validated.
+    pub first_visit: Option<FirstVisit>,
+}
+
+fn can_send(status: TicketStatus, validated: bool) -> bool {
+    status.may_change_visitor() && !validated
+}
+
+fn my_ticket(t: TicketListItem, l: Locale) -> MyTicketOut {
+    let validated = t.validated_at.is_some();
+    MyTicketOut {
+        number: t.number,
+        period: PeriodOut::new(&t.period, &zone(&t.time_zone), l),
+        status: t.status.as_str().into(),
+        status_text: i18n::ticket_status(t.status, l).into(),
+        workplace: Named {
+            id: t.workplace.0,
+            name: t.workplace.1,
+        },
+        premises: Named {
+            id: t.premises.0,
+            name: t.premises.1.clone(),
+        },
+        visitor: PersonRef {
+            id: t.visitor.0,
+            first_name: t.visitor.1,
+            last_name: t.visitor.2,
+        },
+        validated,
+        can_send: can_send(t.status, validated),
+        first_visit: (!validated).then_some(FirstVisit {
+            premises: Named {
+                id: t.premises.0,
+                name: t.premises.1,
+            },
+            directions: t.premises.2,
+        }),
+    }
+}
+
+fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
+    let validated = t.validated_at.is_some();
+    MyTicketOut {
+        number: t.number,
+        period: PeriodOut::new(&t.period, &zone(&t.time_zone), l),
+        status: t.status.as_str().into(),
+        status_text: i18n::ticket_status(t.status, l).into(),
+        workplace: Named {
+            id: t.workplace.0,
+            name: t.workplace.1,
+        },
+        premises: Named {
+            id: t.premises.0,
+            name: t.premises.1.clone(),
+        },
+        visitor: PersonRef {
+            id: t.visitor.id,
+            first_name: t.visitor.first_name,
+            last_name: t.visitor.last_name,
+        },
+        validated,
+        can_send: can_send(t.status, validated),
+        first_visit: (!validated).then_some(FirstVisit {
+            premises: Named {
+                id: t.premises.0,
+                name: t.premises.1,
+            },
+            directions: t.premises.2,
+        }),
+    }
+}
+
+/// Paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Page size (default 50, at most 500).
+    pub limit: Option<i64>,
+    /// From `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Registers a visitor and signs them in.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = UserIn,
+    responses((status = 201, body = LoginOut), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    Json(body): Json<UserIn>,
+) -> Result<(StatusCode, axum::Json<LoginOut>), Problem> {
+    if body.role.as_deref().is_some_and(|r| r != Role::Visitor.as_str()) {
+        return Err(Problem::field(
+            "role",
+            "visitors register themselves; other roles are given by an admin",
+        ));
+    }
+    let (mut user, password) = parse_user(&body, "")?;
+    let password = password.ok_or_else(|| Problem::field("password", "is required (at least 8 characters)"))?;
+    user.password_hash = Some(hash_password(password).await?);
+    let now = state.clock.now().as_second();
+    let created = state.store.create_user(user, now).await?;
+    let token = new_token();
+    let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX / 2);
+    state
+        .store
+        .create_session(token_hash(&token), created.id, now, now.saturating_add(ttl))
+        .await?;
+    tracing::info!(user = created.id, "visitor registered");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(LoginOut {
+            token,
+            user: created.into(),
+        }),
+    ))
+}
+
+/// The caller's tickets, newest first.
+#[utoipa::path(get, path = "/api/v1/me/tickets", tag = "visitor", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<MyTicketOut>), (status = 401, body = ProblemBody)))]
+pub async fn my_tickets(
+    State(state): State<AppState>,
+    caller: Caller,
+    Lang(l): Lang,
+    Query(q): Query<PageQuery>,
+) -> Result<axum::Json<Page<MyTicketOut>>, Problem> {
+    if caller.role == Role::Gate {
+        return Err(Problem::Forbidden);
+    }
+    let filter = TicketFilter {
+        visitor_id: Some(caller.user.id),
+        before: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit: limit(q.limit)?,
+        ..TicketFilter::default()
+    };
+    let page = state.store.list_tickets(&filter, state.clock.now()).await?;
+    Ok(axum::Json(Page {
+        items: page.items.into_iter().map(|t| my_ticket(t, l)).collect(),
+        next_cursor: page.next_before.map(encode_cursor),
+    }))
+}
+
+/// Whom to send a ticket to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendIn {
+    /// E-mail of a registered user.
+    pub email: String,
+}
+
+/// Sends one of the caller's tickets to another registered user.
+#[utoipa::path(post, path = "/api/v1/me/tickets/{number}/send", tag = "visitor", request_body = SendIn, security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses((status = 200, body = MyTicketOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    caller: Caller,
+    Lang(l): Lang,
+    Number(n): Number,
+    Json(b): Json<SendIn>,
+) -> Result<axum::Json<MyTicketOut>, Problem> {
+    if caller.role == Role::Gate {
+        return Err(Problem::Forbidden);
+    }
+    let email = parse_email(&b.email).map_err(|e| Problem::field("email", e.to_string()))?;
+    let to = state
+        .store
+        .user_by_email(&email)
+        .await?
+        .ok_or_else(|| Problem::field("email", "no registered user has this e-mail"))?;
+    let t = state
+        .store
+        .send_ticket(n, caller.user.id, to, state.clock.now())
+        .await?;
+    tracing::info!(ticket = n, from = caller.user.id, to = t.visitor.id, "ticket sent");
+    Ok(axum::Json(my_ticket_from_view(t, l)))
+}
+
+/// A pass.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PassOut {
+    /// Show as a QR code at the door.
+    pub token: String,
+    /// The ticket it opens.
+    pub ticket_number: i64,
+}
+
+/// A pass for one of the caller's tickets.
+#[utoipa::path(get, path = "/api/v1/me/tickets/{number}/pass", tag = "visitor", security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses((status = 200, body = PassOut), (status = 404, body = ProblemBody)))]
+pub async fn pass(
+    State(state): State<AppState>,
+    caller: Caller,
+    Number(n): Number,
+) -> Result<axum::Json<PassOut>, Problem> {
+    let (visitor, generation) = state.store.pass_state(n).await?.ok_or(Problem::NotFound("ticket"))?;
+    if visitor != caller.user.id {
+        return Err(Problem::NotFound("ticket"));
+    }
+    let token = state
+        .passes
+        .issue(&state.store, n, generation)
+        .await
+        .ok_or(Problem::Internal)?;
+    Ok(axum::Json(PassOut {
+        token,
+        ticket_number: n,
+    }))
+}
+
+/// Cancels one of the caller's orders: `cancelled`, or
+/// `cancelled_refund_in_progress` when it was paid (confirmed).
+#[utoipa::path(post, path = "/api/v1/me/orders/{number}/cancel", tag = "visitor", security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Order number")),
+    responses((status = 200, body = crate::routes::orders::OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Lang(l): Lang,
+    Number(n): Number,
+) -> Result<axum::Json<crate::routes::orders::OrderOut>, Problem> {
+    let now = state.clock.now();
+    let order = state.store.order(n, now).await?.ok_or(Problem::NotFound("order"))?;
+    if order.customer.id != caller.user.id {
+        return Err(Problem::NotFound("order"));
+    }
+    let to = order.status.cancelled_by_visitor().map_err(|reason| {
+        Problem::Conflict(tessera_store::Conflict::OrderTransition {
+            from: order.status,
+            to: tessera_domain::OrderStatus::Cancelled,
+            reason,
+        })
+    })?;
+    let changed = state.store.change_order_status(n, to, caller.user.id, now).await?;
+    Ok(axum::Json(crate::routes::orders::order_out(changed, l)))
+}
+
+/// Workplaces of coworking premises free for a whole period.
+#[utoipa::path(get, path = "/api/v1/premises/{id}/free-workplaces", tag = "visitor", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Premises id"), FreeQuery),
+    responses((status = 200, body = Page<WorkplaceOut>), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn free_workplaces(
+    State(state): State<AppState>,
+    _c: Caller,
+    Number(premises): Number,
+    Query(q): Query<FreeQuery>,
+) -> Result<axum::Json<Page<WorkplaceOut>>, Problem> {
+    let period = PeriodIn {
+        start_date: q.start_date,
+        end_date: q.end_date,
+        date: q.date,
+        start_time: q.start_time,
+        end_time: q.end_time,
+    }
+    .parse("period")?;
+    let free = state.store.free_workplaces(premises, period).await?;
+    Ok(axum::Json(Page {
+        items: free
+            .into_iter()
+            .map(|w| WorkplaceOut {
+                id: w.id,
+                premises_id: w.premises_id,
+                name: w.name,
+            })
+            .collect(),
+        next_cursor: None,
+    }))
+}
+
+/// A period as query parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FreeQuery {
+    /// First day (whole days).
+    pub start_date: Option<String>,
+    /// Last day, included (whole days).
+    pub end_date: Option<String>,
+    /// The day of a slot.
+    pub date: Option<String>,
+    /// Slot start, `HH:MM`.
+    pub start_time: Option<String>,
+    /// Slot end, `HH:MM`.
+    pub end_time: Option<String>,
+}

@@ -1,0 +1,287 @@
+//! The visitor's day: register, book, get confirmed and validated, enter,
+//! send a ticket; and the door's verdicts.
+
+mod common;
+
+use common::{World, days, slot};
+use serde_json::json;
+
+async fn register(w: &World, email: &str, first: &str) -> common::Client {
+    let a = w
+        .server
+        .anonymous()
+        .post("/api/v1/auth/register", json!({"email": email, "password": "visitor-pass", "first_name": first, "last_name": "Гость", "phone": "+7 900 123-45-67"}))
+        .await;
+    let body = a.ok(201);
+    common::Client {
+        base: w.server.base.clone(),
+        http: w.server.http.clone(),
+        token: body["token"].as_str().map(str::to_owned),
+        lang: None,
+        user_id: body["user"]["id"].as_i64().expect("id"),
+    }
+}
+
+fn moscow(d: i64, h: i8) -> jiff::Timestamp {
+    let tz = jiff::tz::TimeZone::get("Europe/Moscow").expect("tz");
+    jiff::Timestamp::now()
+        .to_zoned(tz.clone())
+        .date()
+        .checked_add(jiff::Span::new().days(d))
+        .expect("date")
+        .at(h, 0, 0, 0)
+        .to_zoned(tz)
+        .expect("zoned")
+        .timestamp()
+}
+
+#[tokio::test]
+async fn a_visitors_whole_day() {
+    let w = World::new().await;
+    let gate = w.server.user("gate", "Турникет", "1").await;
+    let maria = register(&w, "maria@example.test", "Мария").await;
+    assert_eq!(maria.get("/api/v1/me").await.ok(200)["role"], "visitor");
+
+    // Free workplaces for tomorrow 09-11; book one.
+    let free = maria
+        .get(&format!(
+            "/api/v1/premises/{}/free-workplaces?date={}&start_time=09:00&end_time=11:00",
+            w.premises,
+            common::day(1)
+        ))
+        .await;
+    assert_eq!(free.ok(200)["items"].as_array().map(Vec::len), Some(3));
+    let order = maria
+        .post("/api/v1/orders", json!({"customer_id": maria.user_id, "items": [{"workplace_id": w.workplaces[0], "period": slot(1, "09:00", "11:00"), "tariff_id": w.hourly, "modifier_ids": [w.locker]}]}))
+        .await;
+    let order_number = order.ok(201)["number"].as_i64().expect("order");
+    assert_eq!(order.body["total"], "1100.00");
+    let ticket = order.body["tickets"][0]["number"].as_i64().expect("ticket");
+    let free = maria
+        .get(&format!(
+            "/api/v1/premises/{}/free-workplaces?date={}&start_time=10:00&end_time=12:00",
+            w.premises,
+            common::day(1)
+        ))
+        .await;
+    assert_eq!(free.ok(200)["items"].as_array().map(Vec::len), Some(2));
+
+    // The app shows first-visit information and the send action until validated.
+    let mine = maria.get("/api/v1/me/tickets").await;
+    let t = &mine.ok(200)["items"][0];
+    assert_eq!(t["number"], json!(ticket));
+    assert_eq!(t["can_send"], json!(true));
+    assert_eq!(t["first_visit"]["premises"]["id"], json!(w.premises));
+
+    // Confirmed and validated by a manager.
+    w.set_order_status(order_number, "confirmed").await.ok(200);
+    let pass = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await;
+    let token = pass.ok(200)["token"].as_str().expect("token").to_owned();
+    let check = |premises: i64, token: String| {
+        let g = gate.clone();
+        async move {
+            g.post("/api/v1/access/check", json!({"token": token, "premises_id": premises}))
+                .await
+        }
+    };
+    assert_eq!(check(w.premises, token.clone()).await.ok(200)["reason"], "not_started");
+    w.server.clock.set(moscow(1, 9));
+    let c = check(w.premises, token.clone()).await;
+    assert_eq!(
+        (c.ok(200)["allowed"].clone(), c.body["reason"].clone()),
+        (json!(false), json!("not_validated"))
+    );
+    w.manager
+        .post(&format!("/api/v1/coworking/tickets/{ticket}/validation"), json!({}))
+        .await
+        .ok(200);
+    let mine = maria.get("/api/v1/me/tickets").await;
+    assert!(mine.ok(200)["items"][0]["first_visit"].is_null());
+    assert_eq!(mine.body["items"][0]["can_send"], json!(false));
+    let c = check(w.premises, token.clone()).await;
+    assert_eq!(
+        (
+            c.ok(200)["allowed"].clone(),
+            c.body["reason"].clone(),
+            c.body["ticket_number"].clone()
+        ),
+        (json!(true), json!("allowed"), json!(ticket))
+    );
+    // Wrong premises, forged and truncated passes.
+    assert_eq!(
+        check(w.premises + 1000, token.clone()).await.ok(200)["reason"],
+        "wrong_premises"
+    );
+    let forged = format!("{}x", &token[..token.len() - 1]);
+    assert_eq!(check(w.premises, forged).await.ok(200)["reason"], "unknown_pass");
+    assert_eq!(
+        check(w.premises, token[..token.len() / 2].to_owned()).await.ok(200)["reason"],
+        "unknown_pass"
+    );
+    assert_eq!(
+        check(w.premises, format!("{ticket}.0.AAAA")).await.ok(200)["reason"],
+        "unknown_pass"
+    );
+    // Resetting the validation invalidates passes issued before.
+    w.manager
+        .delete(&format!("/api/v1/coworking/tickets/{ticket}/validation"))
+        .await
+        .ok(200);
+    assert_eq!(check(w.premises, token.clone()).await.ok(200)["reason"], "unknown_pass");
+    // After the period: ended.
+    w.manager
+        .post(&format!("/api/v1/coworking/tickets/{ticket}/validation"), json!({}))
+        .await
+        .ok(200);
+    let token = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await.ok(200)["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    w.server.clock.set(moscow(1, 11));
+    assert_eq!(check(w.premises, token).await.ok(200)["reason"], "ended");
+}
+
+#[tokio::test]
+async fn a_ticket_is_sent_only_while_not_validated_and_old_passes_stop() {
+    let w = World::new().await;
+    let gate = w.server.user("gate", "Турникет", "2").await;
+    let maria = register(&w, "maria2@example.test", "Мария").await;
+    let ivan = register(&w, "ivan2@example.test", "Иван").await;
+    let (order, ticket) = w.ticket(maria.user_id, w.workplaces[1], days(2, 3)).await;
+    let pass = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await.ok(200)["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    // Not to oneself, not to strangers, not someone else's ticket.
+    maria
+        .post(
+            &format!("/api/v1/me/tickets/{ticket}/send"),
+            json!({"email": "maria2@example.test"}),
+        )
+        .await
+        .problem(422);
+    maria
+        .post(
+            &format!("/api/v1/me/tickets/{ticket}/send"),
+            json!({"email": "nobody@example.test"}),
+        )
+        .await
+        .problem(422);
+    ivan.post(
+        &format!("/api/v1/me/tickets/{ticket}/send"),
+        json!({"email": "maria2@example.test"}),
+    )
+    .await
+    .problem(404);
+    ivan.get(&format!("/api/v1/me/tickets/{ticket}/pass"))
+        .await
+        .problem(404);
+    let sent = maria
+        .post(
+            &format!("/api/v1/me/tickets/{ticket}/send"),
+            json!({"email": "IVAN2@example.test"}),
+        )
+        .await;
+    assert_eq!(sent.ok(200)["visitor"]["id"], json!(ivan.user_id));
+    assert_eq!(
+        ivan.get("/api/v1/me/tickets").await.ok(200)["items"][0]["number"],
+        json!(ticket)
+    );
+    assert_eq!(maria.get("/api/v1/me/tickets").await.ok(200)["items"], json!([]));
+    maria
+        .get(&format!("/api/v1/me/tickets/{ticket}/pass"))
+        .await
+        .problem(404);
+    let old = gate
+        .post(
+            "/api/v1/access/check",
+            json!({"token": pass, "premises_id": w.premises}),
+        )
+        .await;
+    assert_eq!(old.ok(200)["reason"], "unknown_pass");
+    let history = w.manager.get(&format!("/api/v1/coworking/tickets/{ticket}")).await;
+    let sent_entry = history.ok(200)["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .find(|h| h["kind"] == "sent")
+        .cloned()
+        .expect("sent in history");
+    assert_eq!(sent_entry["actor_id"], json!(maria.user_id));
+    assert!(
+        sent_entry["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&ivan.user_id.to_string())
+    );
+    // Once validated it cannot be sent.
+    w.set_order_status(order, "confirmed").await.ok(200);
+    w.manager
+        .post(&format!("/api/v1/coworking/tickets/{ticket}/validation"), json!({}))
+        .await
+        .ok(200);
+    ivan.post(
+        &format!("/api/v1/me/tickets/{ticket}/send"),
+        json!({"email": "maria2@example.test"}),
+    )
+    .await
+    .problem(409);
+}
+
+#[tokio::test]
+async fn visitors_cancel_their_own_orders_paid_ones_to_refund() {
+    let w = World::new().await;
+    let maria = register(&w, "maria3@example.test", "Мария").await;
+    let ivan = register(&w, "ivan3@example.test", "Иван").await;
+    let (unpaid, _) = w.ticket(maria.user_id, w.workplaces[0], days(2, 2)).await;
+    let (paid, _) = w.ticket(maria.user_id, w.workplaces[1], days(2, 2)).await;
+    w.set_order_status(paid, "confirmed").await.ok(200);
+    ivan.post(&format!("/api/v1/me/orders/{unpaid}/cancel"), json!({}))
+        .await
+        .problem(404);
+    assert_eq!(
+        maria
+            .post(&format!("/api/v1/me/orders/{unpaid}/cancel"), json!({}))
+            .await
+            .ok(200)["status"],
+        "cancelled"
+    );
+    assert_eq!(
+        maria
+            .post(&format!("/api/v1/me/orders/{paid}/cancel"), json!({}))
+            .await
+            .ok(200)["status"],
+        "cancelled_refund_in_progress"
+    );
+    maria
+        .post(&format!("/api/v1/me/orders/{unpaid}/cancel"), json!({}))
+        .await
+        .problem(409);
+}
+
+#[tokio::test]
+async fn visitors_and_gates_stay_in_their_lanes() {
+    let w = World::new().await;
+    let gate = w.server.user("gate", "Турникет", "3").await;
+    let maria = register(&w, "maria4@example.test", "Мария").await;
+    maria.get("/api/v1/coworking/tickets").await.problem(403);
+    maria
+        .post("/api/v1/access/check", json!({"token": "x", "premises_id": w.premises}))
+        .await
+        .problem(403);
+    gate.get("/api/v1/me/tickets").await.problem(403);
+    gate.get("/api/v1/coworking/tickets").await.problem(403);
+    gate.post("/api/v1/orders", json!({"customer_id": gate.user_id, "items": []}))
+        .await
+        .problem(403);
+    w.server
+        .anonymous()
+        .post("/api/v1/auth/register", json!({"email": "maria4@example.test", "password": "another-pass", "first_name": "Ещё", "last_name": "Раз"}))
+        .await
+        .problem(409);
+    w.server
+        .anonymous()
+        .post("/api/v1/auth/register", json!({"email": "boss@example.test", "password": "another-pass", "first_name": "Злой", "last_name": "Умысел", "role": "admin"}))
+        .await
+        .problem(422);
+}

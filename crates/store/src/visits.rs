@@ -1,0 +1,168 @@
+//! The visitor's side: sending a ticket to someone else, and the door's
+//! access checks, each logged.
+
+use jiff::Timestamp;
+use tessera_domain::access::{AccessReason, verdict};
+
+use crate::tickets::{TicketCore, catch_up, set_visitor, ticket_view};
+use crate::{Conflict, Result, Store, StoreError, TicketView, User, args, sql};
+
+/// A pass as read from its token: which ticket, which generation.
+#[derive(Debug, Clone, Copy)]
+pub struct PassClaim {
+    /// Ticket number.
+    pub ticket: i64,
+    /// Generation the pass was issued for.
+    pub generation: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DoorRow {
+    premises_id: i64,
+    pass_generation: i64,
+    validated_at: Option<i64>,
+    first_visit_at: Option<i64>,
+}
+
+impl Store {
+    /// A shared setting, created with `candidate` if it is not set yet (the
+    /// first instance to start decides; every other one reads it).
+    pub async fn setting_or_init(&self, name: &'static str, candidate: String) -> Result<String> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                c.exec(
+                    sql!(
+                        c,
+                        "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING"
+                    ),
+                    &args![name, candidate],
+                )
+                .await?;
+                let (value,): (String,) = c
+                    .one(sql!(c, "SELECT value FROM settings WHERE name = $1"), &args![name])
+                    .await?;
+                Ok(value)
+            })
+        })
+        .await
+    }
+
+    /// The visitor hands a ticket to another registered user; passes issued
+    /// before stop working. Only a ticket of theirs, not validated, `new` or
+    /// `confirmed`.
+    pub async fn send_ticket(&self, number: i64, from: i64, to: User, now: Timestamp) -> Result<TicketView> {
+        let at = now.as_second();
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let t = TicketCore::lock(&mut c, number).await?;
+                if t.visitor_id != from {
+                    return Err(StoreError::NotFound("ticket"));
+                }
+                let t = catch_up(&mut c, t, at).await?;
+                let status = t.status_at(at);
+                if !status.may_change_visitor() {
+                    return Err(StoreError::conflict(Conflict::TicketStatus { status, action: "send" }));
+                }
+                if t.validated_at.is_some() {
+                    return Err(StoreError::conflict(Conflict::AlreadyValidated));
+                }
+                if to.id == from {
+                    return Err(StoreError::unprocessable("email", "the ticket is yours already"));
+                }
+                set_visitor(&mut c, &t, &to, at, Some(from), "sent").await?;
+                ticket_view(&mut c, number, at)
+                    .await?
+                    .ok_or(StoreError::NotFound("ticket"))
+            })
+        })
+        .await
+    }
+
+    /// Checks a pass at a door and logs the check; the first allowed entry
+    /// is the ticket's first visit.
+    pub async fn check_access(
+        &self,
+        pass: Option<PassClaim>,
+        premises_id: i64,
+        gate: i64,
+        now: Timestamp,
+    ) -> Result<(AccessReason, Option<i64>)> {
+        let at = now.as_second();
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let mut ticket = None;
+                let mut reason = AccessReason::UnknownPass;
+                if let Some(p) = pass {
+                    let row: Option<DoorRow> = c
+                        .opt(
+                            sql!(c, "SELECT premises_id, pass_generation, validated_at, first_visit_at FROM tickets WHERE number = $1"),
+                            &args![p.ticket],
+                        )
+                        .await?;
+                    if let Some(row) = row.filter(|r| r.pass_generation == p.generation) {
+                        let t = TicketCore::lock(&mut c, p.ticket).await?;
+                        let t = catch_up(&mut c, t, at).await?;
+                        ticket = Some(p.ticket);
+                        reason = verdict(t.status_at(at), row.premises_id == premises_id, row.validated_at.is_some());
+                        if reason == AccessReason::Allowed && row.first_visit_at.is_none() {
+                            c.exec(sql!(c, "UPDATE tickets SET first_visit_at = $2 WHERE number = $1"), &args![p.ticket, at]).await?;
+                        }
+                    }
+                }
+                c.exec(
+                    sql!(c, "INSERT INTO access_checks (ticket_number, premises_id, gate_id, at, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)"),
+                    &args![ticket, premises_id, gate, at, i64::from(reason == AccessReason::Allowed), reason.as_str()],
+                )
+                .await?;
+                Ok((reason, ticket))
+            })
+        })
+        .await
+    }
+
+    /// The pass generation and visitor of a ticket (to issue a pass).
+    pub async fn pass_state(&self, number: i64) -> Result<Option<(i64, i64)>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.opt(
+            sql!(c, "SELECT visitor_id, pass_generation FROM tickets WHERE number = $1"),
+            &args![number],
+        )
+        .await
+    }
+}
+
+impl Store {
+    /// Workplaces of coworking premises free for a whole period.
+    pub async fn free_workplaces(
+        &self,
+        premises_id: i64,
+        period: tessera_domain::PeriodInput,
+    ) -> Result<Vec<crate::Workplace>> {
+        let premises = self
+            .premises(premises_id)
+            .await?
+            .ok_or(StoreError::NotFound("premises"))?;
+        let venue = self
+            .venue(premises.venue_id)
+            .await?
+            .ok_or(StoreError::NotFound("venue"))?;
+        let tz = jiff::tz::TimeZone::get(&venue.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let period = tessera_domain::Period::new(period, &tz)
+            .map_err(|e| StoreError::unprocessable(format!("period.{}", e.field()), e.to_string()))?;
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.all(
+            sql!(
+                c,
+                "SELECT w.id, w.premises_id, w.name FROM workplaces w
+                     WHERE w.premises_id = $1 AND NOT EXISTS (
+                         SELECT 1 FROM tickets t WHERE t.workplace_id = w.id AND t.status <> 'cancelled'
+                           AND t.end_at > $2 AND t.start_at < $3)
+                     ORDER BY w.id"
+            ),
+            &args![premises_id, period.start().as_second(), period.end().as_second()],
+        )
+        .await
+    }
+}
