@@ -1,0 +1,114 @@
+//! Invariants of every cascade, over random events.
+
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use tessera_events::*;
+
+fn day(n: i32) -> Date {
+    date(2024, 1, 1).checked_add(jiff::Span::new().days(n)).expect("date")
+}
+
+prop_compose! {
+    fn event()(len in 0i32..6, pax in 1u32..300, acts in prop::collection::vec((0i32..6, 1u32..300, any::<bool>()), 0..6),
+               charges in prop::collection::vec((0i32..6, prop::option::of(0usize..6), 0u32..300, any::<bool>(), any::<bool>()), 0..10),
+               closed in any::<bool>()) -> EventState {
+        let start = day(40);
+        let activities: Vec<Activity> = acts.iter().enumerate().map(|(i, (d, p, at_default))| Activity {
+            id: i as i64 + 1, kind: ActivityKind::Catering, date: day(40 + d.min(&len)),
+            pax: if *at_default { pax } else { *p }, premises_id: None, status: ItemStatus::Active,
+        }).collect();
+        let charges = charges.iter().enumerate().map(|(i, (d, a, q, at_pax, second_folio))| {
+            let activity_id = a.filter(|a| *a < activities.len()).map(|a| a as i64 + 1);
+            Charge {
+                id: i as i64 + 1, folio_id: if *second_folio { 2 } else { 1 }, activity_id,
+                service_date: day(40 + d.min(&len)), quantity: Decimal::from(if *at_pax { pax } else { *q }),
+                follows_pax: true, status: ItemStatus::Active,
+            }
+        }).collect();
+        EventState {
+            pax, start_date: start, end_date: day(40 + len), activities,
+            blocks: vec![Block { id: 1, start_date: start, end_date: day(40 + len) }],
+            folios: vec![Folio { id: 1, status: FolioStatus::Open }, Folio { id: 2, status: if closed { FolioStatus::Closed } else { FolioStatus::Open } }],
+            charges,
+        }
+    }
+}
+
+fn command() -> impl Strategy<Value = DateChange> {
+    prop_oneof![
+        (-20i32..20).prop_map(|k| DateChange::Move {
+            start_date: day(40 + k)
+        }),
+        (0i32..3, 0i32..3).prop_map(|(a, b)| DateChange::Extend {
+            start_date: day(40 - a),
+            end_date: day(46 + b)
+        }),
+        (0i32..3, 0i32..3).prop_map(|(a, b)| DateChange::Shorten {
+            start_date: day(40 + a),
+            end_date: day(42 + b)
+        }),
+        (0i32..10, 0i32..5).prop_map(|(a, b)| DateChange::PeriodOnly {
+            start_date: day(30 + a),
+            end_date: day(40 + a + b)
+        }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn blocks_always_equal_the_period(s in event(), cmd in command()) {
+        if let Ok(plan) = plan_date_change(&s, &cmd, 1, &[]) {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            for b in &after.blocks {
+                prop_assert_eq!((b.start_date, b.end_date), (after.start_date, after.end_date));
+            }
+        }
+    }
+
+    #[test]
+    fn a_move_and_the_opposite_move_restore_every_date(s in event(), k in -30i32..30) {
+        let there = DateChange::Move { start_date: day(40 + k) };
+        if let Ok(plan) = plan_date_change(&s, &there, 1, &[]) {
+            let mut moved = s.clone();
+            plan.apply(&mut moved);
+            let back = plan_date_change(&moved, &DateChange::Move { start_date: s.start_date }, 1, &[]).expect("back");
+            back.apply(&mut moved);
+            prop_assert_eq!(moved, s);
+        }
+    }
+
+    #[test]
+    fn closed_folio_charges_never_change_and_nothing_is_removed(s in event(), cmd in command(), pax in 1i64..400) {
+        let plans = [plan_date_change(&s, &cmd, 1, &[]), plan_pax_change(&s, &ChangePax { pax, activities: Default::default() })];
+        for plan in plans.into_iter().flatten() {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            prop_assert_eq!(after.charges.len(), s.charges.len());
+            prop_assert_eq!(after.activities.len(), s.activities.len());
+            for (b, a) in s.charges.iter().zip(&after.charges) {
+                prop_assert_eq!(b.id, a.id);
+                if s.folios.iter().any(|f| f.id == b.folio_id && f.status == FolioStatus::Closed) {
+                    prop_assert_eq!(b, a);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_plan_lists_exactly_what_apply_changes(s in event(), cmd in command()) {
+        if let Ok(plan) = plan_date_change(&s, &cmd, 1, &[]) {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            for (b, a) in s.charges.iter().zip(&after.charges) {
+                let listed = plan.charges.iter().any(|c| c.id == b.id);
+                prop_assert_eq!(listed, b != a, "charge {} listed={} changed={}", b.id, listed, b != a);
+            }
+            for (b, a) in s.activities.iter().zip(&after.activities) {
+                let listed = plan.activities.iter().any(|c| c.id == b.id);
+                prop_assert_eq!(listed, b != a);
+            }
+        }
+    }
+}
