@@ -221,17 +221,17 @@ pub fn plan_pax_change(s: &EventState, cmd: &ChangePax) -> Result<Plan, CascadeE
                 .find(|a| a.id == aid)
                 .map(|a| (a.pax_before, a.pax_after)),
         };
-        if let Some((before, after)) = followed {
-            if ch.quantity == Decimal::from(before) {
-                plan.charges.push(ChargeChange {
-                    id: ch.id,
-                    service_date_before: ch.service_date,
-                    service_date_after: ch.service_date,
-                    quantity_before: ch.quantity,
-                    quantity_after: Decimal::from(after),
-                    status_after: ch.status,
-                });
-            }
+        if let Some((before, after)) = followed
+            && ch.quantity == Decimal::from(before)
+        {
+            plan.charges.push(ChargeChange {
+                id: ch.id,
+                service_date_before: ch.service_date,
+                service_date_after: ch.service_date,
+                quantity_before: ch.quantity,
+                quantity_after: Decimal::from(after),
+                status_after: ch.status,
+            });
         }
     }
     refuse_closed_folios(s, &plan)?;
