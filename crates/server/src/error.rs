@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tessera_domain::Locale;
+use tessera_events::CascadeError;
 use tessera_store::{Conflict, StoreError};
 
 use crate::i18n::{order_status, pick, ticket_status};
@@ -40,6 +41,9 @@ pub struct ProblemBody {
     /// Ticket numbers involved (a taken workplace).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tickets: Vec<i64>,
+    /// Charges involved (a closed folio).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<i64>,
 }
 
 /// What went wrong, before it is put into words.
@@ -67,6 +71,13 @@ pub enum Problem {
     Internal,
     /// A request with the same Idempotency-Key is still running.
     KeyInProgress,
+    /// An event change refused by its rules.
+    Cascade(tessera_events::CascadeError),
+    /// `If-Match` names an older version.
+    Stale {
+        /// The current version.
+        current: i64,
+    },
 }
 
 impl Problem {
@@ -90,6 +101,9 @@ impl Problem {
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Problem::KeyInProgress => StatusCode::CONFLICT,
+            Problem::Cascade(e) if cascade_conflict(e) => StatusCode::CONFLICT,
+            Problem::Cascade(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Problem::Stale { .. } => StatusCode::PRECONDITION_FAILED,
         }
     }
 
@@ -110,6 +124,11 @@ impl Problem {
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
             Problem::KeyInProgress => "idempotency-key-in-progress",
+            Problem::Cascade(CascadeError::ClosedFolio(_)) => "closed-folio",
+            Problem::Cascade(CascadeError::HallTaken { .. }) => "hall-taken",
+            Problem::Cascade(CascadeError::ActivityCancelled) => "activity-cancelled",
+            Problem::Cascade(_) => "invalid-fields",
+            Problem::Stale { .. } => "stale-version",
         }
     }
 
@@ -211,6 +230,19 @@ impl Problem {
                 )
                 .into(),
             ),
+            Problem::Cascade(e) => cascade_text(e, l),
+            Problem::Stale { current } => (
+                pick(l, "Данные устарели", "Данните са остарели", "Stale version"),
+                format!(
+                    "{} {current}",
+                    pick(
+                        l,
+                        "Мероприятие изменено другим пользователем; текущая версия",
+                        "Мероприятието е променено от друг потребител; текуща версия",
+                        "The event was changed by someone else; current version"
+                    )
+                ),
+            ),
         };
         ProblemBody {
             kind: format!("https://tessera.dev/problems/{}", self.slug()),
@@ -219,6 +251,16 @@ impl Problem {
             detail,
             errors: match self {
                 Problem::Invalid(e) => e.clone(),
+                Problem::Cascade(e) if !cascade_conflict(e) => {
+                    vec![FieldError {
+                        field: cascade_field(e).into(),
+                        message: e.to_string(),
+                    }]
+                }
+                _ => vec![],
+            },
+            charges: match self {
+                Problem::Cascade(CascadeError::ClosedFolio(ids)) => ids.clone(),
                 _ => vec![],
             },
             tickets: match self {
@@ -309,6 +351,75 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
     }
 }
 
+fn cascade_conflict(e: &CascadeError) -> bool {
+    matches!(
+        e,
+        CascadeError::ClosedFolio(_) | CascadeError::HallTaken { .. } | CascadeError::ActivityCancelled
+    )
+}
+
+fn cascade_field(e: &CascadeError) -> &'static str {
+    match e {
+        CascadeError::InvalidPax => "pax",
+        CascadeError::InvertedPeriod => "end_date",
+        CascadeError::ExtendShrinks | CascadeError::ShortenNotInside | CascadeError::OutOfRange => "start_date",
+        CascadeError::UnknownActivities(_) => "activities",
+        CascadeError::OutsidePeriod => "date",
+        CascadeError::NegativeQuantity => "quantity",
+        _ => "",
+    }
+}
+
+fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
+    match e {
+        CascadeError::ClosedFolio(ids) => (
+            pick(l, "Фолио закрыто", "Фолиото е затворено", "Folio closed"),
+            format!(
+                "{} {}",
+                pick(
+                    l,
+                    "Изменение затронуло бы начисления закрытых фолио:",
+                    "Промяната би засегнала начисления в затворени фолиа:",
+                    "The change would touch charges of closed folios:"
+                ),
+                list(ids)
+            ),
+        ),
+        CascadeError::HallTaken {
+            premises_id,
+            date,
+            other_activity_id,
+            other_event_id,
+            ..
+        } => (
+            pick(l, "Зал занят", "Залата е заета", "Hall taken"),
+            format!(
+                "{} {premises_id}, {date}: {other_activity_id} ({other_event_id})",
+                pick(
+                    l,
+                    "Зал занят другой активностью:",
+                    "Залата е заета от друга дейност:",
+                    "The hall is held by another activity:"
+                )
+            ),
+        ),
+        CascadeError::ActivityCancelled => (
+            pick(l, "Активность отменена", "Дейността е анулирана", "Activity cancelled"),
+            pick(
+                l,
+                "Отменённую активность изменить нельзя.",
+                "Анулирана дейност не може да се променя.",
+                "A cancelled activity cannot change.",
+            )
+            .into(),
+        ),
+        other => (
+            pick(l, "Недопустимые значения", "Невалидни стойности", "Invalid values"),
+            other.to_string(),
+        ),
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let mut res = self.status().into_response();
@@ -323,6 +434,8 @@ impl From<StoreError> for Problem {
             StoreError::NotFound(what) => Problem::NotFound(what),
             StoreError::Conflict(c) => Problem::Conflict(c),
             StoreError::Unprocessable { field, message } => Problem::field(field, message),
+            StoreError::Cascade(e) => Problem::Cascade(e),
+            StoreError::PreconditionFailed { current } => Problem::Stale { current },
             other => {
                 tracing::error!(error = %other, "store failure");
                 Problem::Internal

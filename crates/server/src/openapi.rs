@@ -39,6 +39,9 @@ impl Modify for BearerAuth {
         routes::tickets::change_visitor, routes::tickets::change_workplace,
         routes::me::register, routes::me::my_tickets, routes::me::send, routes::me::pass, routes::me::cancel_order,
         routes::me::free_workplaces, routes::access::check,
+        routes::events::create, routes::events::list, routes::events::get_one, routes::events::add_activity,
+        routes::events::patch_activity, routes::events::add_block, routes::events::add_folio, routes::events::add_charge,
+        routes::events::close_folio, routes::events::pax, routes::events::dates,
     )
 )]
 pub struct ApiDoc;

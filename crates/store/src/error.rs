@@ -26,6 +26,15 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A cascade (or an event's rule) refused the change.
+    #[error("{0}")]
+    Cascade(tessera_events::CascadeError),
+    /// The client's `If-Match` version is not the current one.
+    #[error("stale version; current is {current}")]
+    PreconditionFailed {
+        /// The current version.
+        current: i64,
+    },
     /// The single writer is gone (shutting down).
     #[error("the database writer has stopped")]
     WriterGone,

@@ -3,6 +3,7 @@
 pub(crate) mod access;
 pub(crate) mod auth;
 pub(crate) mod catalogue;
+pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod orders;
@@ -29,6 +30,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/orders/{number}/cancel", post(me::cancel_order))
         .route("/api/v1/premises/{id}/free-workplaces", get(me::free_workplaces))
         .route("/api/v1/access/check", post(access::check))
+        .route("/api/v1/events", post(events::create).get(events::list))
+        .route("/api/v1/events/{id}", get(events::get_one))
+        .route("/api/v1/events/{id}/activities", post(events::add_activity))
+        .route(
+            "/api/v1/events/{id}/activities/{activity_id}",
+            axum::routing::patch(events::patch_activity),
+        )
+        .route("/api/v1/events/{id}/blocks", post(events::add_block))
+        .route("/api/v1/events/{id}/folios", post(events::add_folio))
+        .route("/api/v1/events/{id}/pax", post(events::pax))
+        .route("/api/v1/events/{id}/dates", post(events::dates))
+        .route("/api/v1/folios/{id}/charges", post(events::add_charge))
+        .route("/api/v1/folios/{id}/close", post(events::close_folio))
         .route("/api/v1/users", post(users::create).get(users::search))
         .route(
             "/api/v1/venues",

@@ -1,0 +1,511 @@
+//! Events over HTTP: the seed's examples date for date, previews equal to
+//! applies, closed folios, halls, versions and roles.
+
+mod common;
+
+use common::{Client, Server};
+use serde_json::{Value, json};
+
+struct Ev {
+    server: Server,
+    em: Client,
+    venue: i64,
+    hall: i64,
+    id: i64,
+    hall_activity: i64,
+    catering: i64,
+    folio: i64,
+}
+
+async fn charge(em: &Client, folio: i64, date: &str, qty: Value, activity: Option<i64>) -> i64 {
+    let mut body = json!({"description": "Кафе-пауза", "service_date": date, "quantity": qty, "unit_price": "25.50"});
+    if let Some(a) = activity {
+        body["activity_id"] = json!(a);
+    }
+    em.post(&format!("/api/v1/folios/{folio}/charges"), body).await.ok(201)["id"]
+        .as_i64()
+        .expect("charge")
+}
+
+/// The seed's event: 10.02–12.02, 100 PAX, a hall and a catering of 100,
+/// charges 11.02 and 12.02 straight on the folio and through the catering.
+async fn seed_event() -> Ev {
+    let server = Server::start().await;
+    let admin = server.user("admin", "Ада", "Админова").await;
+    let em = server.user("event_manager", "Елена", "Димитрова").await;
+    let venue = admin
+        .post(
+            "/api/v1/venues",
+            json!({"name": "Хотел", "time_zone": "Europe/Sofia", "currency": "BGN", "locale": "bg"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("venue");
+    let hall = admin
+        .post(
+            "/api/v1/premises",
+            json!({"venue_id": venue, "name": "Зала за мероприятия", "kind": "hall"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("hall");
+    let e = em.post("/api/v1/events", json!({"venue_id": venue, "name": "Конференция", "start_date": "2024-02-10", "end_date": "2024-02-12", "pax": 100})).await;
+    let id = e.ok(201)["id"].as_i64().expect("event");
+    let folio = e.body["folios"][0]["id"].as_i64().expect("folio");
+    assert_eq!(e.body["folios"][0]["status"], "open");
+    let hall_activity = em
+        .post(
+            &format!("/api/v1/events/{id}/activities"),
+            json!({"kind": "hall", "name": "Зала", "date": "2024-02-10", "pax": 100, "premises_id": hall}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("activity");
+    let catering = em
+        .post(
+            &format!("/api/v1/events/{id}/activities"),
+            json!({"kind": "catering", "name": "Кетъринг", "date": "2024-02-11", "pax": 100}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("activity");
+    em.post(
+        &format!("/api/v1/events/{id}/blocks"),
+        json!({"name": "Стаи", "rooms": 20}),
+    )
+    .await
+    .ok(201);
+    charge(&em, folio, "2024-02-11", json!(100), None).await;
+    charge(&em, folio, "2024-02-12", json!("100"), None).await;
+    charge(&em, folio, "2024-02-11", json!(100), Some(catering)).await;
+    charge(&em, folio, "2024-02-12", json!(100), Some(catering)).await;
+    Ev {
+        server,
+        em,
+        venue,
+        hall,
+        id,
+        hall_activity,
+        catering,
+        folio,
+    }
+}
+
+fn dates_of(event: &Value, folio: usize) -> Vec<(String, String)> {
+    event["folios"][folio]["charges"]
+        .as_array()
+        .expect("charges")
+        .iter()
+        .map(|c| {
+            (
+                c["service_date"].as_str().unwrap_or("").to_owned(),
+                c["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pax_100_to_110_preview_then_apply() {
+    let ev = seed_event().await;
+    let path = format!("/api/v1/events/{}/pax", ev.id);
+    let preview = ev.em.post(&path, json!({"pax": 110, "dry_run": true})).await;
+    let p = preview.ok(200);
+    assert_eq!(p["activities"].as_array().map(Vec::len), Some(2));
+    assert_eq!(p["charges"].as_array().map(Vec::len), Some(4));
+    assert!(
+        p["charges"]
+            .as_array()
+            .expect("charges")
+            .iter()
+            .all(|c| c["quantity_before"] == "100" && c["quantity_after"] == "110")
+    );
+    let before = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    assert_eq!(before.ok(200)["pax"], json!(100), "a preview changes nothing");
+    let applied = ev.em.post(&path, json!({"pax": 110})).await;
+    assert_eq!(
+        applied.ok(200)["activities"],
+        p["activities"],
+        "the apply is the preview"
+    );
+    assert_eq!(applied.body["charges"], p["charges"]);
+    let after = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let body = after.ok(200);
+    assert_eq!(body["pax"], json!(110));
+    assert!(
+        body["activities"]
+            .as_array()
+            .expect("activities")
+            .iter()
+            .all(|a| a["pax"] == json!(110))
+    );
+    assert!(
+        body["folios"][0]["charges"]
+            .as_array()
+            .expect("charges")
+            .iter()
+            .all(|c| c["quantity"] == "110")
+    );
+}
+
+#[tokio::test]
+async fn an_activity_off_the_default_keeps_its_pax_unless_typed_and_pinned_charges_stay() {
+    let ev = seed_event().await;
+    // Catering goes to 80 first; its charges at 100 follow it to 80.
+    ev.em
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/events/{}/activities/{}", ev.id, ev.catering),
+            Some(json!({"pax": 80}).to_string()),
+            None,
+        )
+        .await
+        .ok(200);
+    let pinned = {
+        let body = json!({"description": "Ръчно", "service_date": "2024-02-11", "quantity": 100, "unit_price": "1", "follows_pax": false});
+        ev.em
+            .post(&format!("/api/v1/folios/{}/charges", ev.folio), body)
+            .await
+            .ok(201)["id"]
+            .as_i64()
+            .expect("id")
+    };
+    let plan = ev
+        .em
+        .post(&format!("/api/v1/events/{}/pax", ev.id), json!({"pax": 110}))
+        .await;
+    let acts: Vec<i64> = plan.ok(200)["activities"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .collect();
+    assert_eq!(acts, vec![ev.hall_activity], "catering at 80 keeps its PAX");
+    let charged: Vec<i64> = plan.body["charges"]
+        .as_array()
+        .expect("c")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    assert!(!charged.contains(&pinned), "a pinned charge is never rewritten");
+    assert_eq!(
+        charged.len(),
+        2,
+        "the two straight charges follow the event: {charged:?}"
+    );
+    // Typed value for catering: its 80-charges follow to 90.
+    let typed = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/pax", ev.id),
+            json!({"pax": 120, "activities": {ev.catering.to_string(): 90}}),
+        )
+        .await;
+    assert!(
+        typed.ok(200)["charges"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .any(|c| c["quantity_before"] == "80" && c["quantity_after"] == "90")
+    );
+}
+
+#[tokio::test]
+async fn move_shifts_everything_by_the_offset_as_the_seed_shows() {
+    let ev = seed_event().await;
+    let plan = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "move", "start_date": "2024-02-15"}),
+        )
+        .await;
+    assert_eq!(plan.ok(200)["start_date"], "2024-02-15");
+    assert_eq!(plan.body["end_date"], "2024-02-17");
+    let e = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let body = e.ok(200);
+    let d = dates_of(body, 0);
+    // Straight charges 11.02 and 12.02 → 16.02 and 17.02.
+    assert_eq!(d[0].0, "2024-02-16");
+    assert_eq!(d[1].0, "2024-02-17");
+    assert_eq!(body["blocks"][0]["start_date"], "2024-02-15");
+    assert_eq!(body["blocks"][0]["end_date"], "2024-02-17");
+}
+
+#[tokio::test]
+async fn an_activity_moved_takes_all_its_charges_to_its_new_date() {
+    let ev = seed_event().await;
+    ev.em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "extend", "start_date": "2024-02-10", "end_date": "2024-02-17"}),
+        )
+        .await
+        .ok(200);
+    let r = ev
+        .em
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/events/{}/activities/{}", ev.id, ev.catering),
+            Some(json!({"date": "2024-02-16"}).to_string()),
+            None,
+        )
+        .await;
+    let d = dates_of(r.ok(200), 0);
+    assert_eq!(d[2].0, "2024-02-16");
+    assert_eq!(d[3].0, "2024-02-16");
+    assert_eq!(d[0].0, "2024-02-11", "straight charges stay");
+}
+
+#[tokio::test]
+async fn shorten_cancels_and_never_deletes_and_extend_adds_empty_days() {
+    let ev = seed_event().await;
+    let plan = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "shorten", "start_date": "2024-02-10", "end_date": "2024-02-11"}),
+        )
+        .await;
+    let statuses: Vec<&str> = plan.ok(200)["charges"]
+        .as_array()
+        .expect("c")
+        .iter()
+        .filter_map(|c| c["status_after"].as_str())
+        .collect();
+    // Removed 12.02: the straight charge and the catering charge of that day.
+    assert_eq!(statuses, vec!["cancelled", "cancelled"]);
+    let e = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let d = dates_of(e.ok(200), 0);
+    assert_eq!(d.len(), 4, "nothing is deleted");
+    assert_eq!(d.iter().filter(|(_, s)| s == "cancelled").count(), 2);
+    let catering = e.body["activities"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .find(|a| a["id"] == json!(ev.catering))
+        .cloned()
+        .expect("catering");
+    assert_eq!(catering["status"], "active", "catering on 11.02 stays");
+    let ext = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "extend", "start_date": "2024-02-09", "end_date": "2024-02-14"}),
+        )
+        .await;
+    assert_eq!(ext.ok(200)["charges"], json!([]));
+    assert_eq!(ext.body["activities"], json!([]));
+}
+
+#[tokio::test]
+async fn a_closed_folio_refuses_the_whole_change_naming_its_charges() {
+    let ev = seed_event().await;
+    let closed = ev
+        .em
+        .post(&format!("/api/v1/folios/{}/close", ev.folio), json!({}))
+        .await;
+    assert_eq!(closed.ok(200)["status"], "closed");
+    let before = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body;
+    let p = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "move", "start_date": "2024-02-20"}),
+        )
+        .await;
+    assert_eq!(p.problem(409)["charges"].as_array().map(Vec::len), Some(4));
+    ev.em
+        .post(&format!("/api/v1/events/{}/pax", ev.id), json!({"pax": 110}))
+        .await
+        .problem(409);
+    assert_eq!(
+        ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body,
+        before,
+        "nothing changed"
+    );
+    ev.em
+        .post(
+            &format!("/api/v1/folios/{}/charges", ev.folio),
+            json!({"description": "x", "service_date": "2024-02-11", "quantity": 1, "unit_price": "1"}),
+        )
+        .await
+        .problem(409);
+    // A new open folio takes charges again, and period-only changes still work.
+    let f2 = ev.em.post(&format!("/api/v1/events/{}/folios", ev.id), json!({})).await;
+    assert_eq!(f2.ok(201)["status"], "open");
+    ev.em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "period_only", "start_date": "2024-02-09", "end_date": "2024-02-12"}),
+        )
+        .await
+        .ok(200);
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_with_412() {
+    let ev = seed_event().await;
+    let e = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let version = e.ok(200)["version"].as_i64().expect("version");
+    assert_eq!(
+        e.headers.get("etag").and_then(|v| v.to_str().ok()),
+        Some(format!("\"{version}\"").as_str())
+    );
+    let stale = ev
+        .em
+        .http
+        .post(format!("{}/api/v1/events/{}/pax", ev.em.base, ev.id))
+        .bearer_auth(ev.em.token.as_deref().unwrap_or(""))
+        .header("if-match", format!("\"{}\"", version - 1))
+        .json(&json!({"pax": 120}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(stale.status().as_u16(), 412);
+    let fresh = ev
+        .em
+        .http
+        .post(format!("{}/api/v1/events/{}/pax", ev.em.base, ev.id))
+        .bearer_auth(ev.em.token.as_deref().unwrap_or(""))
+        .header("if-match", format!("\"{version}\""))
+        .json(&json!({"pax": 120}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(fresh.status().as_u16(), 200);
+    assert_eq!(
+        ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body["version"],
+        json!(version + 1)
+    );
+}
+
+#[tokio::test]
+async fn a_hall_is_never_held_twice_a_day() {
+    let ev = seed_event().await;
+    let other = ev.em.post("/api/v1/events", json!({"venue_id": ev.venue, "name": "Сватба", "start_date": "2024-02-15", "end_date": "2024-02-15", "pax": 50})).await;
+    let other_id = other.ok(201)["id"].as_i64().expect("id");
+    ev.em
+        .post(
+            &format!("/api/v1/events/{other_id}/activities"),
+            json!({"kind": "hall", "name": "Зала", "date": "2024-02-15", "pax": 50, "premises_id": ev.hall}),
+        )
+        .await
+        .ok(201);
+    let p = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/dates", ev.id),
+            json!({"mode": "move", "start_date": "2024-02-15", "dry_run": true}),
+        )
+        .await;
+    p.problem(409);
+    ev.em
+        .post(
+            &format!("/api/v1/events/{other_id}/activities"),
+            json!({"kind": "hall", "name": "Пак", "date": "2024-02-15", "pax": 5, "premises_id": ev.hall}),
+        )
+        .await
+        .problem(409);
+    let _ = &ev.server;
+}
+
+#[tokio::test]
+async fn bad_event_input_is_refused_and_changes_nothing() {
+    let ev = seed_event().await;
+    let before = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body;
+    let pax = format!("/api/v1/events/{}/pax", ev.id);
+    let dates = format!("/api/v1/events/{}/dates", ev.id);
+    ev.em.post(&pax, json!({"pax": 0})).await.problem(422);
+    ev.em.post(&pax, json!({"pax": -5})).await.problem(422);
+    ev.em
+        .post(&pax, json!({"pax": 110, "activities": {"999999": 5}}))
+        .await
+        .problem(422);
+    ev.em
+        .post(&pax, json!({"pax": 110, "activities": {"abc": 5}}))
+        .await
+        .problem(422);
+    ev.em.post(&pax, json!({"pax": "many"})).await.problem(422);
+    ev.em
+        .post(
+            &dates,
+            json!({"mode": "shorten", "start_date": "2024-02-09", "end_date": "2024-02-11"}),
+        )
+        .await
+        .problem(422);
+    ev.em
+        .post(
+            &dates,
+            json!({"mode": "extend", "start_date": "2024-02-11", "end_date": "2024-02-14"}),
+        )
+        .await
+        .problem(422);
+    ev.em
+        .post(&dates, json!({"mode": "move", "start_date": "15.02.2024"}))
+        .await
+        .problem(422);
+    ev.em
+        .post(&dates, json!({"mode": "teleport", "start_date": "2024-02-15"}))
+        .await
+        .problem(422);
+    ev.em
+        .post(
+            &dates,
+            json!({"mode": "period_only", "start_date": "2024-02-15", "end_date": "2024-02-10"}),
+        )
+        .await
+        .problem(422);
+    let charges = format!("/api/v1/folios/{}/charges", ev.folio);
+    ev.em
+        .post(
+            &charges,
+            json!({"description": "x", "service_date": "2024-02-11", "quantity": -1, "unit_price": "1"}),
+        )
+        .await
+        .problem(422);
+    ev.em
+        .post(
+            &charges,
+            json!({"description": "x", "service_date": "2024-02-11", "quantity": 1, "unit_price": "abc"}),
+        )
+        .await
+        .problem(422);
+    ev.em.post(&charges, json!({"description": "x", "service_date": "2024-02-11", "quantity": 1, "unit_price": "1", "activity_id": 424242})).await.problem(422);
+    ev.em
+        .post(
+            &format!("/api/v1/events/{}/activities", ev.id),
+            json!({"kind": "catering", "name": "x", "date": "2024-03-01", "pax": 10}),
+        )
+        .await
+        .problem(422);
+    ev.em
+        .post("/api/v1/events/999999/pax", json!({"pax": 10}))
+        .await
+        .problem(404);
+    ev.em.post("/api/v1/folios/999999/close", json!({})).await.problem(404);
+    assert_eq!(ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body, before);
+}
+
+#[tokio::test]
+async fn only_event_managers_and_admins_work_events() {
+    let ev = seed_event().await;
+    let rm = ev.server.user("rental_manager", "Марина", "Спиридонова").await;
+    let visitor = ev.server.user("visitor", "Мария", "Семенова").await;
+    for c in [&rm, &visitor] {
+        c.get(&format!("/api/v1/events/{}", ev.id)).await.problem(403);
+        c.post(&format!("/api/v1/events/{}/pax", ev.id), json!({"pax": 1}))
+            .await
+            .problem(403);
+        c.post(
+            "/api/v1/events",
+            json!({"venue_id": ev.venue, "name": "x", "start_date": "2024-01-01", "end_date": "2024-01-01", "pax": 1}),
+        )
+        .await
+        .problem(403);
+    }
+}

@@ -1,0 +1,726 @@
+//! Events: loading an event's whole state, adding its parts, and applying
+//! a cascade's plan in one transaction — the same plan a preview shows.
+
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use tessera_events::{
+    Activity, ActivityKind, Block, CascadeError, Charge, EventState, Folio, FolioStatus, HallHolding, ItemStatus, Plan,
+};
+
+use crate::{Conn, Dialect, Result, Store, StoreError, args, sql};
+
+/// An event as read, with everything on it.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// Default PAX.
+    pub pax: i64,
+    /// First day.
+    pub start_date: String,
+    /// Last day.
+    pub end_date: String,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// Activities.
+    pub activities: Vec<ActivityRow>,
+    /// Blocks.
+    pub blocks: Vec<BlockRow>,
+    /// Folios.
+    pub folios: Vec<FolioRow>,
+    /// Charges of every folio.
+    pub charges: Vec<ChargeRow>,
+}
+
+/// An activity row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActivityRow {
+    /// Id.
+    pub id: i64,
+    /// Kind.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Date.
+    pub date: String,
+    /// PAX.
+    pub pax: i64,
+    /// Hall.
+    pub premises_id: Option<i64>,
+    /// Status.
+    pub status: String,
+}
+
+/// A block row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BlockRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Rooms.
+    pub rooms: i64,
+    /// First day.
+    pub start_date: String,
+    /// Last day.
+    pub end_date: String,
+}
+
+/// A folio row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FolioRow {
+    /// Id.
+    pub id: i64,
+    /// Event.
+    pub event_id: i64,
+    /// Status.
+    pub status: String,
+}
+
+/// A charge row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChargeRow {
+    /// Id.
+    pub id: i64,
+    /// Folio.
+    pub folio_id: i64,
+    /// Activity.
+    pub activity_id: Option<i64>,
+    /// Description.
+    pub description: String,
+    /// Service date.
+    pub service_date: String,
+    /// Quantity.
+    pub quantity: String,
+    /// Unit price.
+    pub unit_price: String,
+    /// Currency.
+    pub currency: String,
+    /// Follows PAX (1) or pinned (0).
+    pub follows_pax: i64,
+    /// Status.
+    pub status: String,
+}
+
+/// A new event.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub start_date: Date,
+    /// Last day.
+    pub end_date: Date,
+    /// Default PAX.
+    pub pax: i64,
+}
+
+/// A new activity.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Name.
+    pub name: String,
+    /// Date.
+    pub date: Date,
+    /// PAX.
+    pub pax: i64,
+    /// Hall.
+    pub premises_id: Option<i64>,
+}
+
+/// A new charge.
+#[derive(Debug, Clone)]
+pub struct NewCharge {
+    /// Description.
+    pub description: String,
+    /// Service date.
+    pub service_date: Date,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Unit price.
+    pub unit_price: Decimal,
+    /// Posted through this activity.
+    pub activity_id: Option<i64>,
+    /// `false` pins the quantity.
+    pub follows_pax: bool,
+}
+
+/// A change to apply (or preview) through a cascade.
+pub type Cascade = Box<dyn FnOnce(&EventState, i64, &[HallHolding]) -> std::result::Result<Plan, CascadeError> + Send>;
+
+fn bad(what: &str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(format!("stored {what}").into()))
+}
+
+fn date(s: &str) -> Result<Date> {
+    s.parse().map_err(|_| bad("date"))
+}
+
+fn decimal(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|_| bad("decimal"))
+}
+
+fn lock(c: &Conn<'_>) -> &'static str {
+    match c.dialect() {
+        Dialect::Postgres => " FOR UPDATE",
+        Dialect::Sqlite => "",
+    }
+}
+
+pub(crate) async fn event_view(c: &mut Conn<'_>, id: i64) -> Result<Option<EventView>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        venue_id: i64,
+        name: String,
+        pax: i64,
+        start_date: String,
+        end_date: String,
+        version: i64,
+    }
+    let Some(e) = c
+        .opt::<Row>(
+            sql!(
+                c,
+                "SELECT id, venue_id, name, pax, start_date, end_date, version FROM events WHERE id = $1"
+            ),
+            &args![id],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let activities = c
+        .all(sql!(c, "SELECT id, kind, name, date, pax, premises_id, status FROM activities WHERE event_id = $1 ORDER BY date, id"), &args![id])
+        .await?;
+    let blocks = c
+        .all(
+            sql!(
+                c,
+                "SELECT id, name, rooms, start_date, end_date FROM blocks WHERE event_id = $1 ORDER BY id"
+            ),
+            &args![id],
+        )
+        .await?;
+    let folios = c
+        .all(
+            sql!(
+                c,
+                "SELECT id, event_id, status FROM folios WHERE event_id = $1 ORDER BY id"
+            ),
+            &args![id],
+        )
+        .await?;
+    let charges = c
+        .all(
+            sql!(c, "SELECT id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status
+                     FROM charges WHERE event_id = $1 ORDER BY id"),
+            &args![id],
+        )
+        .await?;
+    Ok(Some(EventView {
+        id: e.id,
+        venue_id: e.venue_id,
+        name: e.name,
+        pax: e.pax,
+        start_date: e.start_date,
+        end_date: e.end_date,
+        version: e.version,
+        activities,
+        blocks,
+        folios,
+        charges,
+    }))
+}
+
+/// The cascade's view of a stored event.
+fn state_of(v: &EventView) -> Result<EventState> {
+    let status = |s: &str| ItemStatus::parse(s).ok_or_else(|| bad("status"));
+    Ok(EventState {
+        pax: u32::try_from(v.pax).map_err(|_| bad("pax"))?,
+        start_date: date(&v.start_date)?,
+        end_date: date(&v.end_date)?,
+        activities: v
+            .activities
+            .iter()
+            .map(|a| {
+                Ok(Activity {
+                    id: a.id,
+                    kind: ActivityKind::parse(&a.kind).ok_or_else(|| bad("kind"))?,
+                    date: date(&a.date)?,
+                    pax: u32::try_from(a.pax).map_err(|_| bad("pax"))?,
+                    premises_id: a.premises_id,
+                    status: status(&a.status)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        blocks: v
+            .blocks
+            .iter()
+            .map(|b| {
+                Ok(Block {
+                    id: b.id,
+                    start_date: date(&b.start_date)?,
+                    end_date: date(&b.end_date)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        folios: v
+            .folios
+            .iter()
+            .map(|f| Folio {
+                id: f.id,
+                status: if f.status == "closed" {
+                    FolioStatus::Closed
+                } else {
+                    FolioStatus::Open
+                },
+            })
+            .collect(),
+        charges: v
+            .charges
+            .iter()
+            .map(|ch| {
+                Ok(Charge {
+                    id: ch.id,
+                    folio_id: ch.folio_id,
+                    activity_id: ch.activity_id,
+                    service_date: date(&ch.service_date)?,
+                    quantity: decimal(&ch.quantity)?,
+                    follows_pax: ch.follows_pax != 0,
+                    status: status(&ch.status)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Halls held by other events' live activities.
+async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<HallHolding>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        event_id: i64,
+        id: i64,
+        premises_id: i64,
+        date: String,
+    }
+    let rows: Vec<Row> = c
+        .all(
+            sql!(
+                c,
+                "SELECT event_id, id, premises_id, date FROM activities
+                     WHERE premises_id IS NOT NULL AND status = 'active' AND event_id <> $1"
+            ),
+            &args![event_id],
+        )
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(HallHolding {
+                event_id: r.event_id,
+                activity_id: r.id,
+                premises_id: r.premises_id,
+                date: date(&r.date)?,
+            })
+        })
+        .collect()
+}
+
+/// Locks the event for this transaction and checks the client's version.
+async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Result<EventView> {
+    let q = format!("{}{}", sql!(c, "SELECT version FROM events WHERE id = $1"), lock(c));
+    let (version,): (i64,) = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound("event"))?;
+    if if_match.is_some_and(|v| v != version) {
+        return Err(StoreError::PreconditionFailed { current: version });
+    }
+    event_view(c, id).await?.ok_or(StoreError::NotFound("event"))
+}
+
+/// Bumps the version and writes the audit line.
+async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: &str, detail: String) -> Result<i64> {
+    let (version,): (i64,) = c
+        .one(
+            sql!(
+                c,
+                "UPDATE events SET version = version + 1 WHERE id = $1 RETURNING version"
+            ),
+            &args![id],
+        )
+        .await?;
+    c.exec(
+        sql!(c, "INSERT INTO event_audit (event_id, at, actor_id, command, detail, version_after) VALUES ($1, $2, $3, $4, $5, $6)"),
+        &args![id, at, actor, command, detail, version],
+    )
+    .await?;
+    Ok(version)
+}
+
+async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan) -> Result<()> {
+    c.exec(
+        sql!(
+            c,
+            "UPDATE events SET pax = $2, start_date = $3, end_date = $4 WHERE id = $1"
+        ),
+        &args![
+            id,
+            i64::from(plan.pax),
+            plan.start_date.to_string(),
+            plan.end_date.to_string()
+        ],
+    )
+    .await?;
+    // Moving forward, the latest activity moves first (and backward, the
+    // earliest), so a hall never meets its own next day on the way.
+    let forward = plan.activities.iter().any(|a| a.date_after > a.date_before);
+    let mut activities: Vec<_> = plan.activities.iter().collect();
+    activities.sort_by_key(|a| a.date_before);
+    if forward {
+        activities.reverse();
+    }
+    for a in activities {
+        let r = c
+            .exec(
+                sql!(
+                    c,
+                    "UPDATE activities SET date = $2, pax = $3, status = $4 WHERE id = $1"
+                ),
+                &args![
+                    a.id,
+                    a.date_after.to_string(),
+                    i64::from(a.pax_after),
+                    a.status_after.as_str()
+                ],
+            )
+            .await;
+        if let Err(e) = r {
+            // The unique hall index refused it (a concurrent change won).
+            return Err(if e.is_unique_violation() {
+                StoreError::Cascade(CascadeError::HallTaken {
+                    activity_id: a.id,
+                    premises_id: 0,
+                    date: a.date_after,
+                    other_activity_id: 0,
+                    other_event_id: 0,
+                })
+            } else {
+                e
+            });
+        }
+    }
+    for ch in &plan.charges {
+        c.exec(
+            sql!(
+                c,
+                "UPDATE charges SET service_date = $2, quantity = $3, status = $4 WHERE id = $1"
+            ),
+            &args![
+                ch.id,
+                ch.service_date_after.to_string(),
+                ch.quantity_after.to_string(),
+                ch.status_after.as_str()
+            ],
+        )
+        .await?;
+    }
+    for b in &plan.blocks {
+        c.exec(
+            sql!(c, "UPDATE blocks SET start_date = $2, end_date = $3 WHERE id = $1"),
+            &args![b.id, b.start_date.to_string(), b.end_date.to_string()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates an event with its first, open folio.
+    pub async fn create_event(&self, e: NewEvent, actor: i64, at: i64) -> Result<EventView> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                if c.opt::<(i64,)>(sql!(c, "SELECT id FROM venues WHERE id = $1"), &args![e.venue_id]).await?.is_none() {
+                    return Err(StoreError::unprocessable("venue_id", "no such venue"));
+                }
+                let (id,): (i64,) = c
+                    .one(
+                        sql!(c, "INSERT INTO events (venue_id, name, pax, start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"),
+                        &args![e.venue_id, e.name.as_str(), e.pax, e.start_date.to_string(), e.end_date.to_string(), at],
+                    )
+                    .await?;
+                c.exec(sql!(c, "INSERT INTO folios (event_id, status) VALUES ($1, 'open')"), &args![id]).await?;
+                c.exec(
+                    sql!(c, "INSERT INTO event_audit (event_id, at, actor_id, command, detail, version_after) VALUES ($1, $2, $3, 'create', '{}', 1)"),
+                    &args![id, at, actor],
+                )
+                .await?;
+                event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))
+            })
+        })
+        .await
+    }
+
+    /// An event.
+    pub async fn event(&self, id: i64) -> Result<Option<EventView>> {
+        let mut r = self.reader().await?;
+        event_view(&mut r.conn(), id).await
+    }
+
+    /// Events, newest first.
+    pub async fn events(&self) -> Result<Vec<(i64, String, String, String, i64)>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.all(
+            sql!(
+                c,
+                "SELECT id, name, start_date, end_date, pax FROM events ORDER BY id DESC LIMIT 500"
+            ),
+            &[],
+        )
+        .await
+    }
+
+    /// Adds an activity; a hall must be free that day.
+    pub async fn add_activity(
+        &self,
+        id: i64,
+        a: NewActivity,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<(i64, EventView)> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let view = begin_change(&mut c, id, if_match).await?;
+                let state = state_of(&view)?;
+                tessera_events::validate_new_activity(&state, a.date, a.pax).map_err(StoreError::Cascade)?;
+                if let Some(p) = a.premises_id {
+                    let kind = c
+                        .opt::<(String, i64)>(sql!(c, "SELECT kind, venue_id FROM premises WHERE id = $1"), &args![p])
+                        .await?;
+                    if !matches!(kind, Some((k, v)) if k == "hall" && v == view.venue_id) {
+                        return Err(StoreError::unprocessable("premises_id", "not a hall of the event's venue"));
+                    }
+                    let holder = c
+                        .opt::<(i64, i64)>(
+                            sql!(c, "SELECT id, event_id FROM activities WHERE premises_id = $1 AND date = $2 AND status = 'active'"),
+                            &args![p, a.date.to_string()],
+                        )
+                        .await?;
+                    if let Some((other, event)) = holder {
+                        return Err(StoreError::Cascade(CascadeError::HallTaken {
+                            activity_id: 0,
+                            premises_id: p,
+                            date: a.date,
+                            other_activity_id: other,
+                            other_event_id: event,
+                        }));
+                    }
+                }
+                let (aid,): (i64,) = c
+                    .one(
+                        sql!(c, "INSERT INTO activities (event_id, kind, name, date, pax, premises_id, status) VALUES ($1, $2, $3, $4, $5, $6, 'active') RETURNING id"),
+                        &args![id, a.kind.as_str(), a.name.as_str(), a.date.to_string(), a.pax, a.premises_id],
+                    )
+                    .await?;
+                let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
+                finish_change(&mut c, id, actor, at, "add_activity", detail).await?;
+                Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+            })
+        })
+        .await
+    }
+
+    /// Adds a room block; its dates are the event's.
+    pub async fn add_block(
+        &self,
+        id: i64,
+        name: String,
+        rooms: i64,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<(i64, EventView)> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let view = begin_change(&mut c, id, if_match).await?;
+                let (bid,): (i64,) = c
+                    .one(
+                        sql!(c, "INSERT INTO blocks (event_id, name, rooms, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id"),
+                        &args![id, name.as_str(), rooms, view.start_date.as_str(), view.end_date.as_str()],
+                    )
+                    .await?;
+                finish_change(&mut c, id, actor, at, "add_block", serde_json::json!({"block": bid}).to_string()).await?;
+                Ok((bid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+            })
+        })
+        .await
+    }
+
+    /// Opens another folio.
+    pub async fn add_folio(&self, id: i64, if_match: Option<i64>, actor: i64, at: i64) -> Result<(i64, EventView)> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                begin_change(&mut c, id, if_match).await?;
+                let (fid,): (i64,) = c
+                    .one(
+                        sql!(
+                            c,
+                            "INSERT INTO folios (event_id, status) VALUES ($1, 'open') RETURNING id"
+                        ),
+                        &args![id],
+                    )
+                    .await?;
+                finish_change(
+                    &mut c,
+                    id,
+                    actor,
+                    at,
+                    "add_folio",
+                    serde_json::json!({"folio": fid}).to_string(),
+                )
+                .await?;
+                Ok((fid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+            })
+        })
+        .await
+    }
+
+    /// The event a folio belongs to.
+    pub async fn folio(&self, folio_id: i64) -> Result<Option<FolioRow>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.opt(
+            sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
+            &args![folio_id],
+        )
+        .await
+    }
+
+    /// Posts a charge to an open folio, straight or through an activity.
+    pub async fn add_charge(
+        &self,
+        folio_id: i64,
+        ch: NewCharge,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<ChargeRow> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let folio: FolioRow = c
+                    .opt(sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"), &args![folio_id])
+                    .await?
+                    .ok_or(StoreError::NotFound("folio"))?;
+                let view = begin_change(&mut c, folio.event_id, if_match).await?;
+                if folio.status == "closed" {
+                    return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
+                }
+                tessera_events::validate_new_charge(ch.quantity).map_err(StoreError::Cascade)?;
+                if let Some(aid) = ch.activity_id {
+                    if !view.activities.iter().any(|a| a.id == aid && a.status == "active") {
+                        return Err(StoreError::unprocessable("activity_id", "no such active activity of this event"));
+                    }
+                }
+                let (currency,): (String,) =
+                    c.one(sql!(c, "SELECT currency FROM venues WHERE id = $1"), &args![view.venue_id]).await?;
+                let row: ChargeRow = c
+                    .one(
+                        sql!(c, "INSERT INTO charges (folio_id, event_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status)
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active')
+                                 RETURNING id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status"),
+                        &args![
+                            folio_id,
+                            folio.event_id,
+                            ch.activity_id,
+                            ch.description.as_str(),
+                            ch.service_date.to_string(),
+                            ch.quantity.normalize().to_string(),
+                            ch.unit_price.to_string(),
+                            currency,
+                            i64::from(ch.follows_pax)
+                        ],
+                    )
+                    .await?;
+                finish_change(&mut c, folio.event_id, actor, at, "add_charge", serde_json::json!({"charge": row.id}).to_string()).await?;
+                Ok(row)
+            })
+        })
+        .await
+    }
+
+    /// Closes a folio: its charges are frozen for good.
+    pub async fn close_folio(&self, folio_id: i64, if_match: Option<i64>, actor: i64, at: i64) -> Result<FolioRow> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let folio: FolioRow = c
+                    .opt(
+                        sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
+                        &args![folio_id],
+                    )
+                    .await?
+                    .ok_or(StoreError::NotFound("folio"))?;
+                begin_change(&mut c, folio.event_id, if_match).await?;
+                c.exec(
+                    sql!(c, "UPDATE folios SET status = 'closed' WHERE id = $1"),
+                    &args![folio_id],
+                )
+                .await?;
+                if folio.status != "closed" {
+                    finish_change(
+                        &mut c,
+                        folio.event_id,
+                        actor,
+                        at,
+                        "close_folio",
+                        serde_json::json!({"folio": folio_id}).to_string(),
+                    )
+                    .await?;
+                }
+                Ok(FolioRow {
+                    status: "closed".into(),
+                    ..folio
+                })
+            })
+        })
+        .await
+    }
+
+    /// Runs a cascade: computes its plan from the stored state and, unless
+    /// `dry_run`, writes exactly that plan in the same transaction.
+    pub async fn cascade(
+        &self,
+        id: i64,
+        name: &'static str,
+        cascade: Cascade,
+        dry_run: bool,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<(Plan, i64)> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let view = begin_change(&mut c, id, if_match).await?;
+                let state = state_of(&view)?;
+                let others = other_halls(&mut c, id).await?;
+                let plan = cascade(&state, id, &others).map_err(StoreError::Cascade)?;
+                if dry_run {
+                    return Ok((plan, view.version));
+                }
+                write_plan(&mut c, id, &plan).await?;
+                let detail = serde_json::to_string(&plan).unwrap_or_default();
+                let version = finish_change(&mut c, id, actor, at, name, detail).await?;
+                Ok((plan, version))
+            })
+        })
+        .await
+    }
+}
