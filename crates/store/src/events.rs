@@ -625,11 +625,10 @@ impl Store {
                     return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
                 }
                 tessera_events::validate_new_charge(ch.quantity).map_err(StoreError::Cascade)?;
-                if let Some(aid) = ch.activity_id {
-                    if !view.activities.iter().any(|a| a.id == aid && a.status == "active") {
+                if let Some(aid) = ch.activity_id
+                    && !view.activities.iter().any(|a| a.id == aid && a.status == "active") {
                         return Err(StoreError::unprocessable("activity_id", "no such active activity of this event"));
                     }
-                }
                 let (currency,): (String,) =
                     c.one(sql!(c, "SELECT currency FROM venues WHERE id = $1"), &args![view.venue_id]).await?;
                 let row: ChargeRow = c
@@ -696,6 +695,10 @@ impl Store {
 
     /// Runs a cascade: computes its plan from the stored state and, unless
     /// `dry_run`, writes exactly that plan in the same transaction.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "what, how and on whose behalf: each argument is one of them"
+    )]
     pub async fn cascade(
         &self,
         id: i64,
