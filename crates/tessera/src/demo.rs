@@ -173,7 +173,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
         .create_premises(premises("Коворкинг на 2 этаже"))
         .await
         .map_err(err)?;
-    store
+    let hall = store
         .create_premises(NewPremises {
             venue_id: venue.id,
             name: "Зала за мероприятия".into(),
@@ -417,5 +417,84 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
                 .map_err(err)?;
         }
     }
+    event(store, &seed, venue.id, hall.id, ids[2], n).await?;
     Ok(DemoLogins(logins))
+}
+
+/// The events page's example: 100 PAX by default, an event hall and a
+/// catering of 100, charges straight on the folio and through the catering.
+async fn event(store: &Store, seed: &Seed, venue: i64, hall: i64, manager: i64, at: i64) -> anyhow::Result<()> {
+    use rust_decimal::Decimal;
+    use tessera_events::ActivityKind;
+    use tessera_store::{NewActivity, NewCharge, NewEvent};
+    // The page's 10.02–12.02, placed a little after the coworking's "today".
+    let (first, second, third) = (
+        seed.day(date(2022, 12, 12))?,
+        seed.day(date(2022, 12, 13))?,
+        seed.day(date(2022, 12, 14))?,
+    );
+    let e = store
+        .create_event(
+            NewEvent {
+                venue_id: venue,
+                name: "Годишна конференция".into(),
+                start_date: first,
+                end_date: third,
+                pax: 100,
+            },
+            manager,
+            at,
+        )
+        .await
+        .map_err(err)?;
+    let activity = |kind, name: &str, date, premises_id| NewActivity {
+        kind,
+        name: name.into(),
+        date,
+        pax: 100,
+        premises_id,
+    };
+    store
+        .add_activity(
+            e.id,
+            activity(ActivityKind::Hall, "Зала за мероприятия", first, Some(hall)),
+            None,
+            manager,
+            at,
+        )
+        .await
+        .map_err(err)?;
+    let (catering, _) = store
+        .add_activity(
+            e.id,
+            activity(ActivityKind::Catering, "Кетъринг", second, None),
+            None,
+            manager,
+            at,
+        )
+        .await
+        .map_err(err)?;
+    store
+        .add_block(e.id, "Стаи за гости".into(), 40, None, manager, at)
+        .await
+        .map_err(err)?;
+    let folio = e.folios.first().map(|f| f.id).context("the event's folio")?;
+    let charges = [
+        ("Наем на зала", second, None, "450.00"),
+        ("Техника", third, None, "12.00"),
+        ("Кафе-пауза", second, Some(catering), "8.50"),
+        ("Обяд", third, Some(catering), "25.00"),
+    ];
+    for (description, service_date, activity_id, price) in charges {
+        let charge = NewCharge {
+            description: description.into(),
+            service_date,
+            quantity: Decimal::from(100),
+            unit_price: price.parse()?,
+            activity_id,
+            follows_pax: true,
+        };
+        store.add_charge(folio, charge, None, manager, at).await.map_err(err)?;
+    }
+    Ok(())
 }
