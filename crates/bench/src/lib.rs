@@ -1,4 +1,5 @@
 //! Benchmark support: a realistic data set of any size, and percentiles.
 
 pub mod dataset;
+pub mod events_bench;
 pub mod stats;

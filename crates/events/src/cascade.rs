@@ -109,16 +109,26 @@ fn follow_period(s: &EventState, plan: &mut Plan) {
 
 /// Refuses the whole plan when it touches a charge of a closed folio.
 fn refuse_closed_folios(s: &EventState, plan: &Plan) -> Result<(), CascadeError> {
+    use std::collections::HashSet;
+    let closed_folios: HashSet<Id> = s
+        .folios
+        .iter()
+        .filter(|f| f.status == FolioStatus::Closed)
+        .map(|f| f.id)
+        .collect();
+    if closed_folios.is_empty() {
+        return Ok(());
+    }
+    let frozen: HashSet<Id> = s
+        .charges
+        .iter()
+        .filter(|c| closed_folios.contains(&c.folio_id))
+        .map(|c| c.id)
+        .collect();
     let closed: Vec<Id> = plan
         .charges
         .iter()
-        .filter(|c| {
-            s.charges
-                .iter()
-                .find(|ch| ch.id == c.id)
-                .and_then(|ch| s.folios.iter().find(|f| f.id == ch.folio_id))
-                .is_some_and(|f| f.status == FolioStatus::Closed)
-        })
+        .filter(|c| frozen.contains(&c.id))
         .map(|c| c.id)
         .collect();
     if closed.is_empty() {
@@ -130,6 +140,16 @@ fn refuse_closed_folios(s: &EventState, plan: &Plan) -> Result<(), CascadeError>
 
 /// Refuses a plan that would have two activities hold one hall on one day.
 fn refuse_hall_clash(s: &EventState, plan: &Plan, event_id: Id, others: &[HallHolding]) -> Result<(), CascadeError> {
+    let halls: std::collections::HashSet<Id> = s
+        .activities
+        .iter()
+        .filter(|a| a.premises_id.is_some())
+        .map(|a| a.id)
+        .collect();
+    let halls_move = plan.activities.iter().any(|c| halls.contains(&c.id));
+    if !halls_move {
+        return Ok(());
+    }
     let mut after = s.clone();
     plan.apply(&mut after);
     let held: Vec<(Id, Id, Date)> = after

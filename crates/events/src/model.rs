@@ -239,16 +239,19 @@ impl Plan {
 
     /// The state after the plan; used by tests and to check applies.
     pub fn apply(&self, state: &mut EventState) {
+        use std::collections::HashMap;
         state.pax = self.pax;
         state.start_date = self.start_date;
         state.end_date = self.end_date;
-        for c in &self.activities {
-            if let Some(a) = state.activities.iter_mut().find(|a| a.id == c.id) {
+        let activities: HashMap<Id, &ActivityChange> = self.activities.iter().map(|c| (c.id, c)).collect();
+        for a in &mut state.activities {
+            if let Some(c) = activities.get(&a.id) {
                 (a.date, a.pax, a.status) = (c.date_after, c.pax_after, c.status_after);
             }
         }
-        for c in &self.charges {
-            if let Some(ch) = state.charges.iter_mut().find(|ch| ch.id == c.id) {
+        let charges: HashMap<Id, &ChargeChange> = self.charges.iter().map(|c| (c.id, c)).collect();
+        for ch in &mut state.charges {
+            if let Some(c) = charges.get(&ch.id) {
                 (ch.service_date, ch.quantity, ch.status) = (c.service_date_after, c.quantity_after, c.status_after);
             }
         }

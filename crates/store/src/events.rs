@@ -178,6 +178,10 @@ fn lock(c: &Conn<'_>) -> &'static str {
 }
 
 pub(crate) async fn event_view(c: &mut Conn<'_>, id: i64) -> Result<Option<EventView>> {
+    event_parts(c, id, true).await
+}
+
+async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Option<EventView>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -221,13 +225,17 @@ pub(crate) async fn event_view(c: &mut Conn<'_>, id: i64) -> Result<Option<Event
             &args![id],
         )
         .await?;
-    let charges = c
+    let charges = if !with_charges {
+        vec![]
+    } else {
+        c
         .all(
             sql!(c, "SELECT id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status
                      FROM charges WHERE event_id = $1 ORDER BY id"),
             &args![id],
         )
-        .await?;
+        .await?
+    };
     Ok(Some(EventView {
         id: e.id,
         venue_id: e.venue_id,
@@ -305,6 +313,49 @@ fn state_of(v: &EventView) -> Result<EventState> {
     })
 }
 
+/// What a cascade reads, and nothing more: the event's page also shows
+/// descriptions and prices, which no cascade needs.
+async fn cascade_state(c: &mut Conn<'_>, id: i64) -> Result<EventState> {
+    // One row holding every charge as JSON: SQLite's driver hands rows over
+    // one by one between threads, and 20,000 hand-offs cost more than the query.
+    let q = match c.dialect() {
+        Dialect::Sqlite => {
+            "SELECT COALESCE(json_group_array(json_array(id, folio_id, activity_id, service_date, quantity, follows_pax, status)), '[]')
+             FROM (SELECT * FROM charges WHERE event_id = ?1 ORDER BY id)"
+        }
+        Dialect::Postgres => {
+            "SELECT COALESCE(json_agg(json_build_array(id, folio_id, activity_id, service_date, quantity, follows_pax, status) ORDER BY id), '[]')::text
+             FROM charges WHERE event_id = $1"
+        }
+    };
+    let (json,): (String,) = c.one(q, &args![id]).await?;
+    type Lean = (i64, i64, Option<i64>, String, String, i64, String);
+    let rows: Vec<Lean> = serde_json::from_str(&json).map_err(|_| bad("charges"))?;
+    let view = event_view_without_charges(c, id).await?;
+    let mut state = state_of(&view)?;
+    state.charges = rows
+        .into_iter()
+        .map(
+            |(id, folio_id, activity_id, service_date, quantity, follows_pax, status)| {
+                Ok(Charge {
+                    id,
+                    folio_id,
+                    activity_id,
+                    service_date: date(&service_date)?,
+                    quantity: decimal(&quantity)?,
+                    follows_pax: follows_pax != 0,
+                    status: ItemStatus::parse(&status).ok_or_else(|| bad("status"))?,
+                })
+            },
+        )
+        .collect::<Result<_>>()?;
+    Ok(state)
+}
+
+async fn event_view_without_charges(c: &mut Conn<'_>, id: i64) -> Result<EventView> {
+    event_parts(c, id, false).await?.ok_or(StoreError::NotFound("event"))
+}
+
 /// Halls held by other events' live activities.
 async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<HallHolding>> {
     #[derive(sqlx::FromRow)]
@@ -336,14 +387,32 @@ async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<HallHolding>
         .collect()
 }
 
+/// The event row alone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Header {
+    venue_id: i64,
+    start_date: String,
+    end_date: String,
+    version: i64,
+}
+
 /// Locks the event for this transaction and checks the client's version.
-async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Result<EventView> {
-    let q = format!("{}{}", sql!(c, "SELECT version FROM events WHERE id = $1"), lock(c));
-    let (version,): (i64,) = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound("event"))?;
-    if if_match.is_some_and(|v| v != version) {
-        return Err(StoreError::PreconditionFailed { current: version });
+async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Result<Header> {
+    let q = format!(
+        "{}{}",
+        sql!(
+            c,
+            "SELECT venue_id, start_date, end_date, version FROM events WHERE id = $1"
+        ),
+        lock(c)
+    );
+    let header: Header = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound("event"))?;
+    if if_match.is_some_and(|v| v != header.version) {
+        return Err(StoreError::PreconditionFailed {
+            current: header.version,
+        });
     }
-    event_view(c, id).await?.ok_or(StoreError::NotFound("event"))
+    Ok(header)
 }
 
 /// Bumps the version and writes the audit line.
@@ -365,7 +434,11 @@ async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: 
     Ok(version)
 }
 
-async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan) -> Result<()> {
+/// Writes a plan: the event row, then each kind of item in one statement
+/// fed the plan as JSON (20,000 charges are one round trip, not 20,000).
+/// Hall activities go one by one, latest first when moving forward, so the
+/// unique hall index never sees a hall on its own next day mid-way.
+async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) -> Result<()> {
     c.exec(
         sql!(
             c,
@@ -379,15 +452,19 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan) -> Result<()> {
         ],
     )
     .await?;
-    // Moving forward, the latest activity moves first (and backward, the
-    // earliest), so a hall never meets its own next day on the way.
-    let forward = plan.activities.iter().any(|a| a.date_after > a.date_before);
-    let mut activities: Vec<_> = plan.activities.iter().collect();
-    activities.sort_by_key(|a| a.date_before);
+    let halls: std::collections::HashSet<i64> = state
+        .activities
+        .iter()
+        .filter(|a| a.premises_id.is_some())
+        .map(|a| a.id)
+        .collect();
+    let (mut hall_changes, rest): (Vec<_>, Vec<_>) = plan.activities.iter().partition(|a| halls.contains(&a.id));
+    let forward = hall_changes.iter().any(|a| a.date_after > a.date_before);
+    hall_changes.sort_by_key(|a| a.date_before);
     if forward {
-        activities.reverse();
+        hall_changes.reverse();
     }
-    for a in activities {
+    for a in hall_changes {
         let r = c
             .exec(
                 sql!(
@@ -403,7 +480,7 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan) -> Result<()> {
             )
             .await;
         if let Err(e) = r {
-            // The unique hall index refused it (a concurrent change won).
+            // The unique hall index refused it: a concurrent change won.
             return Err(if e.is_unique_violation() {
                 StoreError::Cascade(CascadeError::HallTaken {
                     activity_id: a.id,
@@ -417,20 +494,51 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan) -> Result<()> {
             });
         }
     }
-    for ch in &plan.charges {
-        c.exec(
-            sql!(
-                c,
-                "UPDATE charges SET service_date = $2, quantity = $3, status = $4 WHERE id = $1"
-            ),
-            &args![
-                ch.id,
-                ch.service_date_after.to_string(),
-                ch.quantity_after.to_string(),
-                ch.status_after.as_str()
-            ],
-        )
-        .await?;
+    if !rest.is_empty() {
+        let rows: Vec<serde_json::Value> = rest
+            .iter()
+            .map(|a| serde_json::json!([a.id, a.date_after.to_string(), a.pax_after, a.status_after.as_str()]))
+            .collect();
+        let q = match c.dialect() {
+            Dialect::Sqlite => {
+                "UPDATE activities SET date = j.d, pax = j.p, status = j.s
+                 FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d,
+                              json_extract(value, '$[2]') AS p, json_extract(value, '$[3]') AS s FROM json_each(?1)) AS j
+                 WHERE activities.id = j.id"
+            }
+            Dialect::Postgres => {
+                "UPDATE activities SET date = j.v->>1, pax = (j.v->>2)::bigint, status = j.v->>3
+                 FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE activities.id = (j.v->>0)::bigint"
+            }
+        };
+        c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
+    }
+    if !plan.charges.is_empty() {
+        let rows: Vec<serde_json::Value> = plan
+            .charges
+            .iter()
+            .map(|ch| {
+                serde_json::json!([
+                    ch.id,
+                    ch.service_date_after.to_string(),
+                    ch.quantity_after.normalize().to_string(),
+                    ch.status_after.as_str()
+                ])
+            })
+            .collect();
+        let q = match c.dialect() {
+            Dialect::Sqlite => {
+                "UPDATE charges SET service_date = j.d, quantity = j.q, status = j.s
+                 FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d,
+                              json_extract(value, '$[2]') AS q, json_extract(value, '$[3]') AS s FROM json_each(?1)) AS j
+                 WHERE charges.id = j.id"
+            }
+            Dialect::Postgres => {
+                "UPDATE charges SET service_date = j.v->>1, quantity = j.v->>2, status = j.v->>3
+                 FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE charges.id = (j.v->>0)::bigint"
+            }
+        };
+        c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
     }
     for b in &plan.blocks {
         c.exec(
@@ -500,8 +608,16 @@ impl Store {
         self.write(move |mut c| {
             Box::pin(async move {
                 let view = begin_change(&mut c, id, if_match).await?;
-                let state = state_of(&view)?;
-                tessera_events::validate_new_activity(&state, a.date, a.pax).map_err(StoreError::Cascade)?;
+                let period = EventState {
+                    pax: 1,
+                    start_date: date(&view.start_date)?,
+                    end_date: date(&view.end_date)?,
+                    activities: vec![],
+                    blocks: vec![],
+                    folios: vec![],
+                    charges: vec![],
+                };
+                tessera_events::validate_new_activity(&period, a.date, a.pax).map_err(StoreError::Cascade)?;
                 if let Some(p) = a.premises_id {
                     let kind = c
                         .opt::<(String, i64)>(sql!(c, "SELECT kind, venue_id FROM premises WHERE id = $1"), &args![p])
@@ -625,10 +741,19 @@ impl Store {
                     return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
                 }
                 tessera_events::validate_new_charge(ch.quantity).map_err(StoreError::Cascade)?;
-                if let Some(aid) = ch.activity_id
-                    && !view.activities.iter().any(|a| a.id == aid && a.status == "active") {
-                        return Err(StoreError::unprocessable("activity_id", "no such active activity of this event"));
-                    }
+                let live = match ch.activity_id {
+                    Some(aid) => c
+                        .opt::<(i64,)>(
+                            sql!(c, "SELECT id FROM activities WHERE id = $1 AND event_id = $2 AND status = 'active'"),
+                            &args![aid, folio.event_id],
+                        )
+                        .await?
+                        .is_some(),
+                    None => true,
+                };
+                if !live {
+                    return Err(StoreError::unprocessable("activity_id", "no such active activity of this event"));
+                }
                 let (currency,): (String,) =
                     c.one(sql!(c, "SELECT currency FROM venues WHERE id = $1"), &args![view.venue_id]).await?;
                 let row: ChargeRow = c
@@ -711,14 +836,14 @@ impl Store {
     ) -> Result<(Plan, i64)> {
         self.write(move |mut c| {
             Box::pin(async move {
-                let view = begin_change(&mut c, id, if_match).await?;
-                let state = state_of(&view)?;
+                let header = begin_change(&mut c, id, if_match).await?;
+                let state = cascade_state(&mut c, id).await?;
                 let others = other_halls(&mut c, id).await?;
                 let plan = cascade(&state, id, &others).map_err(StoreError::Cascade)?;
                 if dry_run {
-                    return Ok((plan, view.version));
+                    return Ok((plan, header.version));
                 }
-                write_plan(&mut c, id, &plan).await?;
+                write_plan(&mut c, id, &plan, &state).await?;
                 let detail = serde_json::to_string(&plan).unwrap_or_default();
                 let version = finish_change(&mut c, id, actor, at, name, detail).await?;
                 Ok((plan, version))

@@ -48,6 +48,15 @@ enum Cmd {
         #[arg(long, default_value_t = 300)]
         runs: usize,
     },
+    /// Event cascades (preview and apply) in-process.
+    Events {
+        /// `sqlite` or a `postgres://…/db` URL (its database is emptied first).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        /// Runs per case.
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
     /// Order creation over HTTP against the real server.
     Orders {
         /// The server binary.
@@ -73,6 +82,20 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let (name, table) = match cli.command {
         Cmd::List { tickets, dir, runs } => ("list", list(tickets, &dir, runs).await?),
+        Cmd::Events { database, runs } => {
+            let (label, url) = if database == "sqlite" {
+                let dir = std::env::temp_dir().join(format!("tessera-events-{}", std::process::id()));
+                std::fs::create_dir_all(&dir)?;
+                ("events-sqlite", format!("sqlite://{}", dir.join("events.db").display()))
+            } else {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&database).await?;
+                sqlx::Executor::execute(&mut c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;").await?;
+                ("events-postgres", database.clone())
+            };
+            let store = Store::open(&url).await?;
+            let backend = if database == "sqlite" { "SQLite" } else { "PostgreSQL" };
+            (label, tessera_bench::events_bench::run(&store, backend, runs).await?)
+        }
         Cmd::Orders {
             server,
             database,

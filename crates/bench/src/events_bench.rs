@@ -1,0 +1,210 @@
+//! The events benchmark: an event with 500 activities and 20,000 charges,
+//! and the time a preview and an apply of a Move, a Shorten and a PAX change
+//! take through the store (load, plan, write, commit).
+
+use std::time::{Duration, Instant};
+
+use jiff::civil::date;
+use rust_decimal::Decimal;
+use tessera_events::{ActivityKind, ChangePax, DateChange};
+use tessera_store::{Cascade, NewActivity, NewCharge, NewEvent, NewUser, NewVenue, Store};
+
+use crate::stats::{ms, percentiles};
+
+const ACTIVITIES: i64 = 500;
+const CHARGES_PER_ACTIVITY: i64 = 39;
+const STRAIGHT_CHARGES: i64 = 500;
+
+fn err(e: tessera_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// Builds the event through the store's own API; answers its id.
+pub async fn build(store: &Store) -> anyhow::Result<i64> {
+    let user = store
+        .create_user(
+            NewUser {
+                email: "bench@bench.test".into(),
+                first_name: "Bench".into(),
+                last_name: "Manager".into(),
+                phone: None,
+                role: "event_manager".into(),
+                password_hash: None,
+            },
+            0,
+        )
+        .await
+        .map_err(err)?;
+    let venue = store
+        .create_venue(NewVenue {
+            name: "Hotel".into(),
+            time_zone: "Europe/Sofia".into(),
+            currency: "BGN".into(),
+            locale: "bg".into(),
+        })
+        .await
+        .map_err(err)?;
+    let start = date(2030, 3, 1);
+    let end = date(2030, 3, 30);
+    let event = store
+        .create_event(
+            NewEvent {
+                venue_id: venue.id,
+                name: "Congress".into(),
+                start_date: start,
+                end_date: end,
+                pax: 100,
+            },
+            user.id,
+            0,
+        )
+        .await
+        .map_err(err)?;
+    let folio = event
+        .folios
+        .first()
+        .map(|f| f.id)
+        .ok_or_else(|| anyhow::anyhow!("no folio"))?;
+    for i in 0..ACTIVITIES {
+        let day = start.checked_add(jiff::Span::new().days(i % 30))?;
+        let activity = NewActivity {
+            kind: ActivityKind::Catering,
+            name: format!("Catering {i}"),
+            date: day,
+            pax: 100,
+            premises_id: None,
+        };
+        let (aid, _) = store
+            .add_activity(event.id, activity, None, user.id, 0)
+            .await
+            .map_err(err)?;
+        for k in 0..CHARGES_PER_ACTIVITY {
+            let charge = NewCharge {
+                description: format!("Item {k}"),
+                service_date: day,
+                quantity: Decimal::from(if k % 3 == 0 { 100 } else { 1 + k }),
+                unit_price: Decimal::new(2550, 2),
+                activity_id: Some(aid),
+                follows_pax: true,
+            };
+            store.add_charge(folio, charge, None, user.id, 0).await.map_err(err)?;
+        }
+    }
+    for k in 0..STRAIGHT_CHARGES {
+        let day = start.checked_add(jiff::Span::new().days(k % 30))?;
+        let charge = NewCharge {
+            description: format!("Room {k}"),
+            service_date: day,
+            quantity: Decimal::from(100),
+            unit_price: Decimal::new(9000, 2),
+            activity_id: None,
+            follows_pax: true,
+        };
+        store.add_charge(folio, charge, None, user.id, 0).await.map_err(err)?;
+    }
+    Ok(event.id)
+}
+
+async fn time(
+    store: &Store,
+    id: i64,
+    make: &dyn Fn(u32) -> (&'static str, Cascade),
+    dry_run: bool,
+    runs: u32,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut samples = Vec::new();
+    for i in 0..runs {
+        let (name, cascade) = make(i);
+        let t = Instant::now();
+        store
+            .cascade(id, name, cascade, dry_run, None, 1, 0)
+            .await
+            .map_err(err)?;
+        samples.push(t.elapsed());
+    }
+    Ok(samples)
+}
+
+/// Runs the benchmark; a Markdown table.
+pub async fn run(store: &Store, backend: &str, runs: u32) -> anyhow::Result<String> {
+    let started = Instant::now();
+    let id = build(store).await?;
+    eprintln!("built the event in {:.0} s", started.elapsed().as_secs_f64());
+    let mv = |i: u32| -> (&'static str, Cascade) {
+        let start = if i.is_multiple_of(2) {
+            date(2030, 3, 2)
+        } else {
+            date(2030, 3, 1)
+        };
+        (
+            "change_dates",
+            Box::new(move |s, e, o| tessera_events::plan_date_change(s, &DateChange::Move { start_date: start }, e, o)),
+        )
+    };
+    let pax = |i: u32| -> (&'static str, Cascade) {
+        let p = if i.is_multiple_of(2) { 110 } else { 100 };
+        (
+            "change_pax",
+            Box::new(move |s, _, _| {
+                tessera_events::plan_pax_change(
+                    s,
+                    &ChangePax {
+                        pax: p,
+                        activities: Default::default(),
+                    },
+                )
+            }),
+        )
+    };
+    let shorten = |_: u32| -> (&'static str, Cascade) {
+        (
+            "change_dates",
+            Box::new(|s, e, o| {
+                let end = s
+                    .end_date
+                    .checked_sub(jiff::Span::new().days(5))
+                    .map_err(|_| tessera_events::CascadeError::OutOfRange)?;
+                tessera_events::plan_date_change(
+                    s,
+                    &DateChange::Shorten {
+                        start_date: s.start_date,
+                        end_date: end,
+                    },
+                    e,
+                    o,
+                )
+            }),
+        )
+    };
+    let mut out = format!(
+        "Event cascades through the store, {backend}, {ACTIVITIES} activities and {} charges, {runs} runs (ms)\n\n| change | preview p50 | preview max | apply p50 | apply max |\n|---|---:|---:|---:|---:|\n",
+        ACTIVITIES * CHARGES_PER_ACTIVITY + STRAIGHT_CHARGES
+    );
+    for (name, make) in [
+        ("Move by a day", &mv as &dyn Fn(u32) -> (&'static str, Cascade)),
+        ("PAX 100 → 110", &pax),
+    ] {
+        let mut preview = time(store, id, make, true, runs).await?;
+        let mut apply = time(store, id, make, false, runs).await?;
+        let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} | {} |\n",
+            ms(p.p50),
+            ms(p.max),
+            ms(a.p50),
+            ms(a.max)
+        ));
+    }
+    let mut preview = time(store, id, &shorten, true, runs).await?;
+    // A shorten cancels for good, so it is applied once.
+    let mut apply = time(store, id, &shorten, false, 1).await?;
+    let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));
+    out.push_str(&format!(
+        "| Shorten by five days (cancels ~3,300 charges; applied once) | {} | {} | {} | {} |\n",
+        ms(p.p50),
+        ms(p.max),
+        ms(a.p50),
+        ms(a.max)
+    ));
+    Ok(out)
+}
