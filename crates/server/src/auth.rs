@@ -145,6 +145,21 @@ capability!(
     |r| r == Role::Admin
 );
 capability!(
+    /// Someone who may place orders: managers for customers, visitors for themselves.
+    Booker,
+    |r| r.manages_coworking() || r == Role::Visitor
+);
+capability!(
+    /// A turnstile (or an admin trying one).
+    Gatekeeper,
+    |r| matches!(r, Role::Gate | Role::Admin)
+);
+capability!(
+    /// A person, not a turnstile: a gate account may only check passes.
+    Person,
+    |r| r != Role::Gate
+);
+capability!(
     /// Someone who works the coworking calendar: admin or rental manager.
     CoworkingManager,
     Role::manages_coworking

@@ -71,6 +71,8 @@ pub enum Problem {
     Internal,
     /// A request with the same Idempotency-Key is still running.
     KeyInProgress,
+    /// The path exists, the method does not.
+    MethodNotAllowed,
     /// An event change refused by its rules.
     Cascade(tessera_events::CascadeError),
     /// `If-Match` names an older version.
@@ -101,6 +103,7 @@ impl Problem {
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Problem::KeyInProgress => StatusCode::CONFLICT,
+            Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Problem::Cascade(e) if cascade_conflict(e) => StatusCode::CONFLICT,
             Problem::Cascade(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Problem::Stale { .. } => StatusCode::PRECONDITION_FAILED,
@@ -124,6 +127,7 @@ impl Problem {
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
             Problem::KeyInProgress => "idempotency-key-in-progress",
+            Problem::MethodNotAllowed => "method-not-allowed",
             Problem::Cascade(CascadeError::ClosedFolio(_)) => "closed-folio",
             Problem::Cascade(CascadeError::HallTaken { .. }) => "hall-taken",
             Problem::Cascade(CascadeError::ActivityCancelled) => "activity-cancelled",
@@ -231,6 +235,21 @@ impl Problem {
                 .into(),
             ),
             Problem::Cascade(e) => cascade_text(e, l),
+            Problem::MethodNotAllowed => (
+                pick(
+                    l,
+                    "Метод не поддерживается",
+                    "Методът не се поддържа",
+                    "Method not allowed",
+                ),
+                pick(
+                    l,
+                    "Этот путь не принимает такой метод.",
+                    "Този път не приема такъв метод.",
+                    "This path does not take this method.",
+                )
+                .into(),
+            ),
             Problem::Stale { current } => (
                 pick(l, "Данные устарели", "Данните са остарели", "Stale version"),
                 format!(
@@ -472,7 +491,7 @@ pub async fn localize(
                 .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
             (!is_problem).then(|| match res.status() {
                 StatusCode::NOT_FOUND => Problem::NotFound("route"),
-                StatusCode::METHOD_NOT_ALLOWED => Problem::Malformed("method not allowed for this path".into()),
+                StatusCode::METHOD_NOT_ALLOWED => Problem::MethodNotAllowed,
                 StatusCode::PAYLOAD_TOO_LARGE => Problem::TooLarge,
                 StatusCode::REQUEST_TIMEOUT => Problem::Internal,
                 s if s.is_server_error() => Problem::Internal,

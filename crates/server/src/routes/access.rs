@@ -2,11 +2,10 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use tessera_domain::Role;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::Gatekeeper;
 use crate::error::{Problem, ProblemBody};
 use crate::extract::Json;
 
@@ -37,12 +36,9 @@ pub struct CheckOut {
     responses((status = 200, body = CheckOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn check(
     State(state): State<AppState>,
-    caller: Caller,
+    Gatekeeper(caller): Gatekeeper,
     Json(b): Json<CheckIn>,
 ) -> Result<axum::Json<CheckOut>, Problem> {
-    if !matches!(caller.role, Role::Gate | Role::Admin) {
-        return Err(Problem::Forbidden);
-    }
     if b.token.len() > 512 {
         return Err(Problem::field("token", "is too long"));
     }

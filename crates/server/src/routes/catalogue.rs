@@ -9,7 +9,7 @@ use tessera_store::{NewModifier, NewPremises, NewTariff, NewVenue};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{Admin, Caller};
+use crate::auth::{Admin, Person};
 use crate::error::{FieldError, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
 use crate::wire::{DecimalIn, Page, check, text_field};
@@ -125,7 +125,7 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
 
 /// Lists venues.
 #[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
-pub async fn list_venues(State(state): State<AppState>, _c: Caller) -> Listed<VenueOut> {
+pub async fn list_venues(State(state): State<AppState>, _c: Person) -> Listed<VenueOut> {
     Ok(page(state.store.venues().await?, venue_out))
 }
 
@@ -212,7 +212,7 @@ pub async fn create_premises(
 #[utoipa::path(get, path = "/api/v1/premises", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<PremisesOut>)))]
 pub async fn list_premises(
     State(state): State<AppState>,
-    _c: Caller,
+    _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<PremisesOut> {
     Ok(page(state.store.premises_list(q.venue_id).await?, premises_out))
@@ -268,7 +268,7 @@ pub async fn create_workplace(
     responses((status = 200, body = Page<WorkplaceOut>), (status = 404, body = ProblemBody)))]
 pub async fn list_workplaces(
     State(state): State<AppState>,
-    _c: Caller,
+    _c: Person,
     Number(premises): Number,
 ) -> Listed<WorkplaceOut> {
     state
@@ -349,7 +349,7 @@ pub async fn create_tariff(State(state): State<AppState>, _a: Admin, Json(b): Js
 #[utoipa::path(get, path = "/api/v1/tariffs", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<TariffOut>)))]
 pub async fn list_tariffs(
     State(state): State<AppState>,
-    _c: Caller,
+    _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<TariffOut> {
     Ok(page(state.store.tariffs(q.venue_id).await?, tariff_out))
@@ -403,7 +403,7 @@ pub async fn create_service_variant(
 #[utoipa::path(get, path = "/api/v1/service-variants", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<ServiceVariantOut>)))]
 pub async fn list_service_variants(
     State(state): State<AppState>,
-    _c: Caller,
+    _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<ServiceVariantOut> {
     Ok(page(state.store.service_variants(q.venue_id).await?, variant_out))
@@ -472,7 +472,7 @@ pub async fn create_modifier(
 #[utoipa::path(get, path = "/api/v1/modifiers", tag = "catalogue", params(VenueFilter), security(("bearer" = [])), responses((status = 200, body = Page<ModifierOut>)))]
 pub async fn list_modifiers(
     State(state): State<AppState>,
-    _c: Caller,
+    _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<ModifierOut> {
     Ok(page(state.store.modifiers(q.venue_id).await?, modifier_out))

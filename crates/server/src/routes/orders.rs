@@ -9,7 +9,7 @@ use tessera_store::{Booking, NewOrder, NewOrderItem, OrderView};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::{Caller, CoworkingManager};
+use crate::auth::{Booker, Caller, CoworkingManager};
 use crate::error::{Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number};
 use crate::i18n;
@@ -93,14 +93,11 @@ pub fn order_out(o: OrderView, l: tessera_domain::Locale) -> OrderOut {
     responses((status = 201, body = OrderOut), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    Booker(caller): Booker,
     Lang(l): Lang,
     Json(b): Json<OrderIn>,
 ) -> Result<(StatusCode, axum::Json<OrderOut>), Problem> {
     let manager = caller.role.manages_coworking();
-    if !manager && caller.role != Role::Visitor {
-        return Err(Problem::Forbidden);
-    }
     if !manager && b.customer_id != caller.user.id {
         return Err(Problem::field("customer_id", "a visitor orders for themselves"));
     }
@@ -147,6 +144,9 @@ pub async fn get_one(
     Lang(l): Lang,
     Number(n): Number,
 ) -> Result<axum::Json<OrderOut>, Problem> {
+    if !caller.role.manages_coworking() && caller.role != Role::Visitor {
+        return Err(Problem::Forbidden);
+    }
     let order = state
         .store
         .order(n, state.clock.now())

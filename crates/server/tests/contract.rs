@@ -1,0 +1,212 @@
+//! The contract's cross-cutting promises: the OpenAPI document covers every
+//! route, every role meets exactly the doors it should, and errors are
+//! problem+json in the caller's language.
+
+mod common;
+
+use common::{Server, World};
+use reqwest::Method;
+use serde_json::json;
+
+/// Every route of the router, as (method, OpenAPI path).
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/register"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/me/tickets"),
+    ("post", "/api/v1/me/tickets/{number}/send"),
+    ("get", "/api/v1/me/tickets/{number}/pass"),
+    ("post", "/api/v1/me/orders/{number}/cancel"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/venues"),
+    ("get", "/api/v1/venues"),
+    ("post", "/api/v1/premises"),
+    ("get", "/api/v1/premises"),
+    ("post", "/api/v1/premises/{id}/workplaces"),
+    ("get", "/api/v1/premises/{id}/workplaces"),
+    ("get", "/api/v1/premises/{id}/free-workplaces"),
+    ("post", "/api/v1/tariffs"),
+    ("get", "/api/v1/tariffs"),
+    ("post", "/api/v1/service-variants"),
+    ("get", "/api/v1/service-variants"),
+    ("post", "/api/v1/modifiers"),
+    ("get", "/api/v1/modifiers"),
+    ("post", "/api/v1/orders"),
+    ("get", "/api/v1/orders/{number}"),
+    ("post", "/api/v1/orders/{number}/status"),
+    ("get", "/api/v1/coworking/tickets"),
+    ("get", "/api/v1/coworking/tickets/{number}"),
+    ("post", "/api/v1/coworking/tickets/{number}/validation"),
+    ("delete", "/api/v1/coworking/tickets/{number}/validation"),
+    ("put", "/api/v1/coworking/tickets/{number}/visitor"),
+    ("put", "/api/v1/coworking/tickets/{number}/workplace"),
+    ("post", "/api/v1/access/check"),
+    ("post", "/api/v1/events"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/{id}"),
+    ("post", "/api/v1/events/{id}/activities"),
+    ("patch", "/api/v1/events/{id}/activities/{activity_id}"),
+    ("post", "/api/v1/events/{id}/blocks"),
+    ("post", "/api/v1/events/{id}/folios"),
+    ("post", "/api/v1/events/{id}/pax"),
+    ("post", "/api/v1/events/{id}/dates"),
+    ("post", "/api/v1/folios/{id}/charges"),
+    ("post", "/api/v1/folios/{id}/close"),
+];
+
+#[tokio::test]
+async fn the_openapi_document_is_3_1_and_covers_every_route() {
+    let server = Server::start().await;
+    let doc = server.anonymous().get("/api/openapi.json").await;
+    let body = doc.ok(200);
+    assert!(
+        body["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        body["openapi"]
+    );
+    for (method, path) in ROUTES {
+        assert!(
+            body["paths"][path][method].is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+    }
+    let documented: usize = body["paths"]
+        .as_object()
+        .map(|p| p.values().map(|v| v.as_object().map_or(0, |o| o.len())).sum())
+        .unwrap_or(0);
+    assert_eq!(
+        documented,
+        ROUTES.len(),
+        "the document lists routes the server does not have, or the other way round"
+    );
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{number}", "1")
+        .replace("{id}", "1")
+        .replace("{activity_id}", "1")
+}
+
+#[tokio::test]
+async fn every_role_meets_exactly_its_doors() {
+    let w = World::new().await;
+    let s = &w.server;
+    let roles = [
+        ("admin", w.admin.clone()),
+        ("rental_manager", w.manager.clone()),
+        ("event_manager", s.user("event_manager", "Елена", "Димитрова").await),
+        ("visitor", s.user("visitor", "Мария", "Семенова").await),
+        ("gate", s.user("gate", "Турникет", "1").await),
+    ];
+    // Which roles pass the role check of each route (others get 403).
+    let allowed = |method: &str, path: &str| -> &'static [&'static str] {
+        let all: &'static [&'static str] = &["admin", "rental_manager", "event_manager", "visitor", "gate"];
+        let people: &'static [&'static str] = &["admin", "rental_manager", "event_manager", "visitor"];
+        match (method, path) {
+            (_, p) if p.starts_with("/api/v1/coworking") => &["admin", "rental_manager"],
+            ("post", "/api/v1/orders/{number}/status") | ("get", "/api/v1/users") | ("post", "/api/v1/users") => {
+                &["admin", "rental_manager"]
+            }
+            ("post", "/api/v1/orders") | ("get", "/api/v1/orders/{number}") => &["admin", "rental_manager", "visitor"],
+            (_, p) if p.starts_with("/api/v1/events") || p.starts_with("/api/v1/folios") => &["admin", "event_manager"],
+            ("post", "/api/v1/access/check") => &["admin", "gate"],
+            ("post", p)
+                if [
+                    "/api/v1/venues",
+                    "/api/v1/premises",
+                    "/api/v1/tariffs",
+                    "/api/v1/service-variants",
+                    "/api/v1/modifiers",
+                ]
+                .contains(&p)
+                    || p.ends_with("/workplaces") =>
+            {
+                &["admin"]
+            }
+            // Who a token belongs to, any account may ask.
+            ("get", "/api/v1/me") => all,
+            // A turnstile does nothing but check passes.
+            _ => people,
+        }
+    };
+    for (method, path) in ROUTES {
+        if [
+            "/healthz",
+            "/api/v1/auth/login",
+            "/api/v1/auth/register",
+            "/api/v1/auth/logout",
+        ]
+        .contains(path)
+        {
+            continue;
+        }
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let anon = s
+            .anonymous()
+            .raw(m.clone(), &concrete(path), Some("{}".into()), None)
+            .await;
+        anon.problem(401);
+        for (role, client) in &roles {
+            let a = client.raw(m.clone(), &concrete(path), Some("{}".into()), None).await;
+            let expect_forbidden = !allowed(method, path).contains(role);
+            if expect_forbidden {
+                assert_eq!(
+                    a.status.as_u16(),
+                    403,
+                    "{role} {method} {path}: {} {}",
+                    a.status,
+                    a.body
+                );
+            } else {
+                assert_ne!(a.status.as_u16(), 403, "{role} {method} {path} was refused");
+                assert!(
+                    a.status.as_u16() < 500,
+                    "{role} {method} {path}: {} {}",
+                    a.status,
+                    a.body
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn errors_speak_the_callers_language() {
+    let server = Server::start().await;
+    let anon = server.anonymous();
+    let ru = anon.clone().lang("ru").get("/api/v1/me").await;
+    assert_eq!(ru.problem(401)["title"], "Требуется вход");
+    assert_eq!(
+        ru.headers.get("content-language").and_then(|v| v.to_str().ok()),
+        Some("ru")
+    );
+    let bg = anon.clone().lang("bg").get("/api/v1/me").await;
+    assert_eq!(bg.problem(401)["title"], "Необходим е вход");
+    let en = anon.clone().lang("en-US,en;q=0.9").get("/api/v1/me").await;
+    assert_eq!(en.problem(401)["title"], "Sign-in required");
+    anon.get("/api/v1/nowhere").await.problem(404);
+    let wrong = anon.raw(Method::DELETE, "/api/v1/venues", None, None).await;
+    wrong.problem(405);
+    let bad = anon.post_text("/api/v1/auth/login", "{not json").await;
+    bad.problem(400);
+    let wrong_type = anon
+        .post("/api/v1/auth/login", json!({"email": 5, "password": "x"}))
+        .await;
+    wrong_type.problem(422);
+    let unknown = anon
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "a@b.c", "password": "x", "extra": 1}),
+        )
+        .await;
+    unknown.problem(400);
+    let health = anon.get("/healthz").await;
+    assert_eq!(health.status.as_u16(), 200);
+    assert!(
+        health.headers.get("x-request-id").is_some(),
+        "every answer carries a request id"
+    );
+}
