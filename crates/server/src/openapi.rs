@@ -41,7 +41,7 @@ impl Modify for BearerAuth {
         routes::me::free_workplaces, routes::access::check,
         routes::events::create, routes::events::list, routes::events::get_one, routes::events::add_activity,
         routes::events::patch_activity, routes::events::add_block, routes::events::add_folio, routes::events::add_charge,
-        routes::events::close_folio, routes::events::pax, routes::events::dates,
+        routes::events::close_folio, routes::events::pax, routes::events::dates, routes::events::audit,
     )
 )]
 pub struct ApiDoc;

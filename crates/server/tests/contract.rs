@@ -53,6 +53,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/events/{id}/folios"),
     ("post", "/api/v1/events/{id}/pax"),
     ("post", "/api/v1/events/{id}/dates"),
+    ("get", "/api/v1/events/{id}/audit"),
     ("post", "/api/v1/folios/{id}/charges"),
     ("post", "/api/v1/folios/{id}/close"),
 ];

@@ -136,6 +136,18 @@ async fn pax_100_to_110_preview_then_apply() {
     let after = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
     let body = after.ok(200);
     assert_eq!(body["pax"], json!(110));
+    // The audit trail names who changed what, with the plan it applied.
+    let audit = ev.em.get(&format!("/api/v1/events/{}/audit", ev.id)).await;
+    let last = audit.ok(200)["items"]
+        .as_array()
+        .and_then(|a| a.last())
+        .cloned()
+        .expect("audit line");
+    assert_eq!(last["command"], "change_pax");
+    assert_eq!(last["actor_id"], json!(ev.em.user_id));
+    assert_eq!(last["detail"]["pax"], json!(110));
+    assert_eq!(last["detail"]["charges"].as_array().map(Vec::len), Some(4));
+    assert_eq!(last["version"], body["version"]);
     assert!(
         body["activities"]
             .as_array()

@@ -108,6 +108,21 @@ pub struct ChargeRow {
     pub status: String,
 }
 
+/// One line of an event's audit trail.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEntry {
+    /// When (UNIX seconds).
+    pub at: i64,
+    /// Who.
+    pub actor_id: i64,
+    /// Which command.
+    pub command: String,
+    /// What changed (JSON: the plan, or the item added).
+    pub detail: String,
+    /// The version the change made.
+    pub version_after: i64,
+}
+
 /// A new event.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
@@ -580,6 +595,21 @@ impl Store {
     pub async fn event(&self, id: i64) -> Result<Option<EventView>> {
         let mut r = self.reader().await?;
         event_view(&mut r.conn(), id).await
+    }
+
+    /// The event's audit trail, oldest first: who, when, which command, what
+    /// changed (the plan, as JSON), and the version it made.
+    pub async fn event_audit(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.all(
+            sql!(
+                c,
+                "SELECT at, actor_id, command, detail, version_after FROM event_audit WHERE event_id = $1 ORDER BY id"
+            ),
+            &args![id],
+        )
+        .await
     }
 
     /// Events, newest first.

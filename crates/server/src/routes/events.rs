@@ -873,3 +873,48 @@ pub async fn dates(
         .await?;
     Ok(axum::Json(dates_out(&plan, dry_run, version)))
 }
+
+/// One line of the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditOut {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who.
+    pub actor_id: i64,
+    /// Which command (`create`, `add_activity`, `change_pax`, `change_dates`, …).
+    pub command: String,
+    /// What changed: the plan, or the item added.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// The version the change made.
+    pub version: i64,
+}
+
+/// The event's audit trail, oldest first.
+#[utoipa::path(get, path = "/api/v1/events/{id}/audit", tag = "events", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Event id")),
+    responses((status = 200, body = crate::wire::Page<AuditOut>), (status = 404, body = ProblemBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    _m: EventManager,
+    Number(id): Number,
+) -> Result<axum::Json<crate::wire::Page<AuditOut>>, Problem> {
+    state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
+    let items = state
+        .store
+        .event_audit(id)
+        .await?
+        .into_iter()
+        .map(|a| AuditOut {
+            at: crate::wire::instant_s(a.at, &jiff::tz::TimeZone::UTC),
+            actor_id: a.actor_id,
+            command: a.command,
+            detail: serde_json::from_str(&a.detail).unwrap_or(serde_json::Value::Null),
+            version: a.version_after,
+        })
+        .collect();
+    Ok(axum::Json(crate::wire::Page {
+        items,
+        next_cursor: None,
+    }))
+}

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/blocks", post(events::add_block))
         .route("/api/v1/events/{id}/folios", post(events::add_folio))
         .route("/api/v1/events/{id}/pax", post(events::pax))
+        .route("/api/v1/events/{id}/audit", get(events::audit))
         .route("/api/v1/events/{id}/dates", post(events::dates))
         .route("/api/v1/folios/{id}/charges", post(events::add_charge))
         .route("/api/v1/folios/{id}/close", post(events::close_folio))
