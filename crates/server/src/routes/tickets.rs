@@ -261,6 +261,8 @@ pub struct TicketOut {
     pub modifiers: Vec<ModifierOut>,
     /// Identity check; `null` until validated.
     pub validation: Option<ValidationOut>,
+    /// The first entry through the door, if any.
+    pub first_visit_at: Option<String>,
     /// Price of this ticket.
     pub price: String,
     /// Currency.
@@ -312,6 +314,7 @@ pub fn ticket_out(t: TicketView, l: Locale) -> TicketOut {
                 last_name: u.last_name,
             }),
         }),
+        first_visit_at: t.first_visit_at.map(|at| instant_s(at, &tz)),
         price: t.price,
         currency: t.currency,
         history: t
