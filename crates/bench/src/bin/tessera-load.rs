@@ -97,7 +97,12 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let (name, table) = match cli.command {
         Cmd::List { tickets, dir, runs } => ("list", list(tickets, &dir, runs).await?),
-        Cmd::Access { server, clients, seconds, port } => ("access-sqlite", access(&server, clients, seconds, port).await?),
+        Cmd::Access {
+            server,
+            clients,
+            seconds,
+            port,
+        } => ("access-sqlite", access(&server, clients, seconds, port).await?),
         Cmd::Events { database, runs } => {
             let (label, url) = if database == "sqlite" {
                 let dir = std::env::temp_dir().join(format!("tessera-events-{}", std::process::id()));
@@ -359,61 +364,8 @@ async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, por
         sqlx::Executor::execute(&mut c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;").await?;
         database.to_owned()
     };
-    let mut add = Command::new(server)
-        .args([
-            "user",
-            "add",
-            "--email",
-            "load@bench.test",
-            "--first-name",
-            "Load",
-            "--last-name",
-            "Admin",
-            "--role",
-            "admin",
-        ])
-        .env("TESSERA_DATABASE_URL", &url)
-        .stdin(Stdio::piped())
-        .spawn()?;
-    if let Some(mut stdin) = add.stdin.take() {
-        use std::io::Write;
-        stdin.write_all(b"load-password\n")?;
-    }
-    if !add.wait()?.success() {
-        bail!("tessera user add failed");
-    }
-    let _server = ServerProcess(
-        Command::new(server)
-            .arg("serve")
-            .env("TESSERA_DATABASE_URL", &url)
-            .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?,
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?;
-    for _ in 0..100 {
-        if http
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (_server, base, http, token) = start_server(server, port, &url).await?;
     let post = reqwest::Method::POST;
-    let (_, login) = call(
-        &http,
-        post.clone(),
-        &format!("{base}/api/v1/auth/login"),
-        None,
-        json!({"email": "load@bench.test", "password": "load-password"}),
-    )
-    .await?;
-    let token = login["token"].as_str().context("login")?.to_owned();
     let t = Some(token.as_str());
     let (_, venue) = call(
         &http,
@@ -548,10 +500,24 @@ async fn double_bookings(url: &str) -> anyhow::Result<i64> {
 
 /// Starts the server on a fresh SQLite database with an admin; answers the
 /// process guard, the base URL, a client and the admin's token.
-async fn start_server(server: &Path, port: u16, work: &Path) -> anyhow::Result<(ServerProcess, String, reqwest::Client, String, String)> {
-    let url = format!("sqlite://{}", work.join("load.db").display());
+async fn start_server(
+    server: &Path,
+    port: u16,
+    url: &str,
+) -> anyhow::Result<(ServerProcess, String, reqwest::Client, String)> {
     let mut add = Command::new(server)
-        .args(["user", "add", "--email", "load@bench.test", "--first-name", "Load", "--last-name", "Admin", "--role", "admin"])
+        .args([
+            "user",
+            "add",
+            "--email",
+            "load@bench.test",
+            "--first-name",
+            "Load",
+            "--last-name",
+            "Admin",
+            "--role",
+            "admin",
+        ])
         .env("TESSERA_DATABASE_URL", &url)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -575,45 +541,122 @@ async fn start_server(server: &Path, port: u16, work: &Path) -> anyhow::Result<(
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
     for _ in 0..100 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if http
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (_, login) = call(&http, reqwest::Method::POST, &format!("{base}/api/v1/auth/login"), None, json!({"email": "load@bench.test", "password": "load-password"})).await?;
+    let (_, login) = call(
+        &http,
+        reqwest::Method::POST,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        json!({"email": "load@bench.test", "password": "load-password"}),
+    )
+    .await?;
     let token = login["token"].as_str().context("login")?.to_owned();
-    Ok((process, base, http, token, url))
+    Ok((process, base, http, token))
 }
 
 async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyhow::Result<String> {
     let work = std::env::temp_dir().join(format!("tessera-access-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
-    let (_process, base, http, admin, url) = start_server(server, port, &work).await?;
+    let url = format!("sqlite://{}", work.join("load.db").display());
+    let (_process, base, http, admin) = start_server(server, port, &url).await?;
     let post = reqwest::Method::POST;
     let t = Some(admin.as_str());
-    let (_, venue) = call(&http, post.clone(), &format!("{base}/api/v1/venues"), t, json!({"name": "Door", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru"})).await?;
+    let (_, venue) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/venues"),
+        t,
+        json!({"name": "Door", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru"}),
+    )
+    .await?;
     let venue = venue["id"].as_i64().context("venue")?;
-    let (_, premises) = call(&http, post.clone(), &format!("{base}/api/v1/premises"), t, json!({"venue_id": venue, "name": "Open space", "kind": "coworking"})).await?;
+    let (_, premises) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/premises"),
+        t,
+        json!({"venue_id": venue, "name": "Open space", "kind": "coworking"}),
+    )
+    .await?;
     let premises = premises["id"].as_i64().context("premises")?;
-    let (_, tariff) = call(&http, post.clone(), &format!("{base}/api/v1/tariffs"), t, json!({"venue_id": venue, "name": "Day", "unit": "day", "price": "1500"})).await?;
+    let (_, tariff) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/tariffs"),
+        t,
+        json!({"venue_id": venue, "name": "Day", "unit": "day", "price": "1500"}),
+    )
+    .await?;
     let tariff = tariff["id"].as_i64().context("tariff")?;
     let (_, gate) = call(&http, post.clone(), &format!("{base}/api/v1/users"), t, json!({"first_name": "Gate", "last_name": "One", "email": "gate@bench.test", "role": "gate", "password": "gate-password"})).await?;
     gate["id"].as_i64().context("gate")?;
-    let (_, login) = call(&http, post.clone(), &format!("{base}/api/v1/auth/login"), None, json!({"email": "gate@bench.test", "password": "gate-password"})).await?;
+    let (_, login) = call(
+        &http,
+        post.clone(),
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        json!({"email": "gate@bench.test", "password": "gate-password"}),
+    )
+    .await?;
     let gate_token = login["token"].as_str().context("gate login")?.to_owned();
     // 100 visitors, each with a ticket for today, confirmed and validated.
-    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?).date().to_string();
+    let today = Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?)
+        .date()
+        .to_string();
     let mut passes = Vec::new();
     for i in 0..100 {
-        let (_, w) = call(&http, post.clone(), &format!("{base}/api/v1/premises/{premises}/workplaces"), t, json!({"name": format!("PM {i}")})).await?;
+        let (_, w) = call(
+            &http,
+            post.clone(),
+            &format!("{base}/api/v1/premises/{premises}/workplaces"),
+            t,
+            json!({"name": format!("PM {i}")}),
+        )
+        .await?;
         let w = w["id"].as_i64().context("workplace")?;
         let (_, reg) = call(&http, post.clone(), &format!("{base}/api/v1/auth/register"), None, json!({"first_name": "V", "last_name": format!("{i}"), "email": format!("v{i}@bench.test"), "password": "visitor-password"})).await?;
-        let (visitor, vtoken) = (reg["user"]["id"].as_i64().context("visitor")?, reg["token"].as_str().context("token")?.to_owned());
+        let (visitor, vtoken) = (
+            reg["user"]["id"].as_i64().context("visitor")?,
+            reg["token"].as_str().context("token")?.to_owned(),
+        );
         let (_, order) = call(&http, post.clone(), &format!("{base}/api/v1/orders"), t, json!({"customer_id": visitor, "items": [{"workplace_id": w, "period": {"start_date": today, "end_date": today}, "tariff_id": tariff}]})).await?;
-        let (number, ticket) = (order["number"].as_i64().context("order")?, order["tickets"][0]["number"].as_i64().context("ticket")?);
-        call(&http, post.clone(), &format!("{base}/api/v1/orders/{number}/status"), t, json!({"status": "confirmed"})).await?;
-        call(&http, post.clone(), &format!("{base}/api/v1/coworking/tickets/{ticket}/validation"), t, json!({})).await?;
-        let res = http.get(format!("{base}/api/v1/me/tickets/{ticket}/pass")).bearer_auth(&vtoken).send().await?.json::<Value>().await?;
+        let (number, ticket) = (
+            order["number"].as_i64().context("order")?,
+            order["tickets"][0]["number"].as_i64().context("ticket")?,
+        );
+        call(
+            &http,
+            post.clone(),
+            &format!("{base}/api/v1/orders/{number}/status"),
+            t,
+            json!({"status": "confirmed"}),
+        )
+        .await?;
+        call(
+            &http,
+            post.clone(),
+            &format!("{base}/api/v1/coworking/tickets/{ticket}/validation"),
+            t,
+            json!({}),
+        )
+        .await?;
+        let res = http
+            .get(format!("{base}/api/v1/me/tickets/{ticket}/pass"))
+            .bearer_auth(&vtoken)
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
         passes.push(res["token"].as_str().context("pass")?.to_owned());
     }
     let passes = Arc::new(passes);
@@ -623,8 +666,15 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for n in 0..clients {
-        let (http, base, gate_token, passes, allowed, refused, errors) =
-            (http.clone(), base.clone(), gate_token.clone(), passes.clone(), allowed.clone(), refused.clone(), errors.clone());
+        let (http, base, gate_token, passes, allowed, refused, errors) = (
+            http.clone(),
+            base.clone(),
+            gate_token.clone(),
+            passes.clone(),
+            allowed.clone(),
+            refused.clone(),
+            errors.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut samples = Vec::new();
             let mut i = n;
@@ -634,7 +684,15 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
                 let door = if i % 10 == 0 { premises + 1000 } else { premises };
                 let body = json!({"token": passes[i % passes.len()], "premises_id": door});
                 let started = Instant::now();
-                match call(&http, reqwest::Method::POST, &format!("{base}/api/v1/access/check"), Some(&gate_token), body).await {
+                match call(
+                    &http,
+                    reqwest::Method::POST,
+                    &format!("{base}/api/v1/access/check"),
+                    Some(&gate_token),
+                    body,
+                )
+                .await
+                {
                     Ok((200, v)) if v["allowed"] == json!(true) => {
                         allowed.fetch_add(1, Ordering::Relaxed);
                         samples.push(started.elapsed());
@@ -660,7 +718,9 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
     let checks = samples.len();
     let p = percentiles(&mut samples);
     let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await?;
-    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_checks").fetch_one(&mut c).await?;
+    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_checks")
+        .fetch_one(&mut c)
+        .await?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(format!(
         "Access checks over HTTP, SQLite (each logged durably), {clients} turnstiles, {seconds} s\n\n| checks | checks/s | p50 ms | p90 ms | p99 ms | allowed | refused | errors | logged |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| {checks} | {:.0} | {} | {} | {} | {} | {} | {} | {logged} |\n",

@@ -90,35 +90,18 @@ fn my_ticket(t: TicketListItem, l: Locale) -> MyTicketOut {
 }
 
 fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
-    let validated = t.validated_at.is_some();
-    MyTicketOut {
+    let row = TicketListItem {
         number: t.number,
-        period: PeriodOut::new(&t.period, &zone(&t.time_zone), l),
-        status: t.status.as_str().into(),
-        status_text: i18n::ticket_status(t.status, l).into(),
-        workplace: Named {
-            id: t.workplace.0,
-            name: t.workplace.1,
-        },
-        premises: Named {
-            id: t.premises.0,
-            name: t.premises.1.clone(),
-        },
-        visitor: PersonRef {
-            id: t.visitor.id,
-            first_name: t.visitor.first_name,
-            last_name: t.visitor.last_name,
-        },
-        validated,
-        can_send: can_send(t.status, validated),
-        first_visit: (!validated).then_some(FirstVisit {
-            premises: Named {
-                id: t.premises.0,
-                name: t.premises.1,
-            },
-            directions: t.premises.2,
-        }),
-    }
+        period: t.period,
+        visitor: (t.visitor.id, t.visitor.first_name, t.visitor.last_name),
+        status: t.status,
+        workplace: t.workplace,
+        validated_at: t.validated_at,
+        premises: t.premises,
+        pass_generation: t.pass_generation,
+        time_zone: t.time_zone,
+    };
+    my_ticket(row, l)
 }
 
 /// Paging.

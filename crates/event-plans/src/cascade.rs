@@ -1,0 +1,441 @@
+//! The three cascades. Each reads the event's state and a command and
+//! returns the plan, or why not; none writes anything.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::model::{
+    ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus, Plan,
+};
+
+/// Largest PAX we accept (a typo guard, not a venue's capacity).
+const MAX_PAX: i64 = 1_000_000;
+
+/// New PAX for the event, and values typed for some activities.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangePax {
+    /// The event's new default PAX.
+    pub pax: i64,
+    /// Activity id → PAX typed into its "New PAX" field.
+    pub activities: BTreeMap<Id, i64>,
+}
+
+/// The calendar's four modes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DateChange {
+    /// New first day; the length stays; everything shifts with it.
+    Move {
+        /// New first day.
+        start_date: Date,
+    },
+    /// New period containing the old one; new days are empty.
+    Extend {
+        /// New first day.
+        start_date: Date,
+        /// New last day.
+        end_date: Date,
+    },
+    /// New period inside the old one; what falls outside is cancelled.
+    Shorten {
+        /// New first day.
+        start_date: Date,
+        /// New last day.
+        end_date: Date,
+    },
+    /// New period; activities and charges stay where they are.
+    PeriodOnly {
+        /// New first day.
+        start_date: Date,
+        /// New last day.
+        end_date: Date,
+    },
+}
+
+/// A change of one activity.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChangeActivity {
+    /// New date (within the event period).
+    pub date: Option<Date>,
+    /// New PAX.
+    pub pax: Option<i64>,
+}
+
+fn pax_of(v: i64) -> Result<u32, CascadeError> {
+    if (1..=MAX_PAX).contains(&v) {
+        u32::try_from(v).map_err(|_| CascadeError::InvalidPax)
+    } else {
+        Err(CascadeError::InvalidPax)
+    }
+}
+
+fn shift(d: Date, days: i64) -> Result<Date, CascadeError> {
+    let days = i32::try_from(days).map_err(|_| CascadeError::OutOfRange)?;
+    d.checked_add(jiff::Span::new().days(days))
+        .map_err(|_| CascadeError::OutOfRange)
+}
+
+fn days_between(from: Date, to: Date) -> Result<i64, CascadeError> {
+    to.since(from)
+        .map(|s| i64::from(s.get_days()))
+        .map_err(|_| CascadeError::OutOfRange)
+}
+
+fn empty_plan(s: &EventState) -> Plan {
+    Plan {
+        pax: s.pax,
+        start_date: s.start_date,
+        end_date: s.end_date,
+        activities: vec![],
+        charges: vec![],
+        blocks: vec![],
+    }
+}
+
+/// Blocks always follow the period.
+fn follow_period(s: &EventState, plan: &mut Plan) {
+    plan.blocks = s
+        .blocks
+        .iter()
+        .filter(|b| b.start_date != plan.start_date || b.end_date != plan.end_date)
+        .map(|b| BlockChange {
+            id: b.id,
+            start_date: plan.start_date,
+            end_date: plan.end_date,
+        })
+        .collect();
+}
+
+/// Refuses the whole plan when it touches a charge of a closed folio.
+fn refuse_closed_folios(s: &EventState, plan: &Plan) -> Result<(), CascadeError> {
+    use std::collections::HashSet;
+    let closed_folios: HashSet<Id> = s
+        .folios
+        .iter()
+        .filter(|f| f.status == FolioStatus::Closed)
+        .map(|f| f.id)
+        .collect();
+    if closed_folios.is_empty() {
+        return Ok(());
+    }
+    let frozen: HashSet<Id> = s
+        .charges
+        .iter()
+        .filter(|c| closed_folios.contains(&c.folio_id))
+        .map(|c| c.id)
+        .collect();
+    let closed: Vec<Id> = plan
+        .charges
+        .iter()
+        .filter(|c| frozen.contains(&c.id))
+        .map(|c| c.id)
+        .collect();
+    if closed.is_empty() {
+        Ok(())
+    } else {
+        Err(CascadeError::ClosedFolio(closed))
+    }
+}
+
+/// Refuses a plan that would have two activities hold one hall on one day.
+fn refuse_hall_clash(s: &EventState, plan: &Plan, event_id: Id, others: &[HallHolding]) -> Result<(), CascadeError> {
+    let halls: std::collections::HashSet<Id> = s
+        .activities
+        .iter()
+        .filter(|a| a.premises_id.is_some())
+        .map(|a| a.id)
+        .collect();
+    let halls_move = plan.activities.iter().any(|c| halls.contains(&c.id));
+    if !halls_move {
+        return Ok(());
+    }
+    let mut after = s.clone();
+    plan.apply(&mut after);
+    let held: Vec<(Id, Id, Date)> = after
+        .activities
+        .iter()
+        .filter(|a| a.status == ItemStatus::Active)
+        .filter_map(|a| a.premises_id.map(|p| (a.id, p, a.date)))
+        .collect();
+    for change in &plan.activities {
+        let Some(&(id, premises_id, date)) = held.iter().find(|(id, _, _)| *id == change.id) else {
+            continue;
+        };
+        if let Some(o) = others
+            .iter()
+            .find(|o| o.premises_id == premises_id && o.date == date && o.event_id != event_id)
+        {
+            return Err(CascadeError::HallTaken {
+                activity_id: id,
+                premises_id,
+                date,
+                other_activity_id: o.activity_id,
+                other_event_id: o.event_id,
+            });
+        }
+        if let Some(&(other, _, _)) = held
+            .iter()
+            .find(|(o, p, d)| *o != id && *p == premises_id && *d == date)
+        {
+            return Err(CascadeError::HallTaken {
+                activity_id: id,
+                premises_id,
+                date,
+                other_activity_id: other,
+                other_event_id: event_id,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Change PAX: activities at the old default PAX get the new one, others
+/// keep theirs unless a value is typed; each charge whose quantity equals
+/// the PAX it follows (the event's when posted straight to the folio, its
+/// activity's when posted through one) follows it, unless pinned.
+pub fn plan_pax_change(s: &EventState, cmd: &ChangePax) -> Result<Plan, CascadeError> {
+    let new = pax_of(cmd.pax)?;
+    let unknown: Vec<Id> = cmd
+        .activities
+        .keys()
+        .copied()
+        .filter(|id| {
+            !s.activities
+                .iter()
+                .any(|a| a.id == *id && a.status == ItemStatus::Active)
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(CascadeError::UnknownActivities(unknown));
+    }
+    let mut plan = empty_plan(s);
+    plan.pax = new;
+    for a in s.activities.iter().filter(|a| a.status == ItemStatus::Active) {
+        let after = match cmd.activities.get(&a.id) {
+            Some(v) => pax_of(*v)?,
+            None if a.pax == s.pax => new,
+            None => a.pax,
+        };
+        if after != a.pax {
+            plan.activities.push(ActivityChange {
+                id: a.id,
+                date_before: a.date,
+                date_after: a.date,
+                pax_before: a.pax,
+                pax_after: after,
+                status_after: a.status,
+            });
+        }
+    }
+    for ch in s
+        .charges
+        .iter()
+        .filter(|c| c.status == ItemStatus::Active && c.follows_pax)
+    {
+        let followed = match ch.activity_id {
+            None => (s.pax != new).then_some((s.pax, new)),
+            Some(aid) => plan
+                .activities
+                .iter()
+                .find(|a| a.id == aid)
+                .map(|a| (a.pax_before, a.pax_after)),
+        };
+        if let Some((before, after)) = followed
+            && ch.quantity == Decimal::from(before)
+        {
+            plan.charges.push(ChargeChange {
+                id: ch.id,
+                service_date_before: ch.service_date,
+                service_date_after: ch.service_date,
+                quantity_before: ch.quantity,
+                quantity_after: Decimal::from(after),
+                status_after: ch.status,
+            });
+        }
+    }
+    refuse_closed_folios(s, &plan)?;
+    Ok(plan)
+}
+
+/// Change the event's dates in one of the calendar's four modes.
+pub fn plan_date_change(
+    s: &EventState,
+    cmd: &DateChange,
+    event_id: Id,
+    others: &[HallHolding],
+) -> Result<Plan, CascadeError> {
+    let mut plan = empty_plan(s);
+    match *cmd {
+        DateChange::Move { start_date } => {
+            let offset = days_between(s.start_date, start_date)?;
+            plan.start_date = start_date;
+            plan.end_date = shift(s.end_date, offset)?;
+            if offset != 0 {
+                for a in s.activities.iter().filter(|a| a.status == ItemStatus::Active) {
+                    let date_after = shift(a.date, offset)?;
+                    plan.activities.push(ActivityChange {
+                        id: a.id,
+                        date_before: a.date,
+                        date_after,
+                        pax_before: a.pax,
+                        pax_after: a.pax,
+                        status_after: a.status,
+                    });
+                }
+                // Every charge shifts by the event's offset, so a move and
+                // the opposite move give back every date.
+                for ch in s.charges.iter().filter(|c| c.status == ItemStatus::Active) {
+                    plan.charges.push(ChargeChange {
+                        id: ch.id,
+                        service_date_before: ch.service_date,
+                        service_date_after: shift(ch.service_date, offset)?,
+                        quantity_before: ch.quantity,
+                        quantity_after: ch.quantity,
+                        status_after: ch.status,
+                    });
+                }
+            }
+        }
+        DateChange::Extend { start_date, end_date } => {
+            if end_date < start_date {
+                return Err(CascadeError::InvertedPeriod);
+            }
+            let contains = start_date <= s.start_date && end_date >= s.end_date;
+            if !contains || (start_date, end_date) == (s.start_date, s.end_date) {
+                return Err(CascadeError::ExtendShrinks);
+            }
+            (plan.start_date, plan.end_date) = (start_date, end_date);
+        }
+        DateChange::Shorten { start_date, end_date } => {
+            if end_date < start_date {
+                return Err(CascadeError::InvertedPeriod);
+            }
+            let inside = start_date >= s.start_date && end_date <= s.end_date;
+            if !inside || (start_date, end_date) == (s.start_date, s.end_date) {
+                return Err(CascadeError::ShortenNotInside);
+            }
+            (plan.start_date, plan.end_date) = (start_date, end_date);
+            let outside = |d: Date| d < start_date || d > end_date;
+            for a in s
+                .activities
+                .iter()
+                .filter(|a| a.status == ItemStatus::Active && outside(a.date))
+            {
+                plan.activities.push(ActivityChange {
+                    id: a.id,
+                    date_before: a.date,
+                    date_after: a.date,
+                    pax_before: a.pax,
+                    pax_after: a.pax,
+                    status_after: ItemStatus::Cancelled,
+                });
+            }
+            for ch in s.charges.iter().filter(|c| c.status == ItemStatus::Active) {
+                let activity_cancelled = ch
+                    .activity_id
+                    .is_some_and(|aid| plan.activities.iter().any(|a| a.id == aid));
+                if activity_cancelled || outside(ch.service_date) {
+                    plan.charges.push(ChargeChange {
+                        id: ch.id,
+                        service_date_before: ch.service_date,
+                        service_date_after: ch.service_date,
+                        quantity_before: ch.quantity,
+                        quantity_after: ch.quantity,
+                        status_after: ItemStatus::Cancelled,
+                    });
+                }
+            }
+        }
+        DateChange::PeriodOnly { start_date, end_date } => {
+            if end_date < start_date {
+                return Err(CascadeError::InvertedPeriod);
+            }
+            (plan.start_date, plan.end_date) = (start_date, end_date);
+        }
+    }
+    follow_period(s, &mut plan);
+    refuse_closed_folios(s, &plan)?;
+    refuse_hall_clash(s, &plan, event_id, others)?;
+    Ok(plan)
+}
+
+/// Change one activity's date or PAX; its charges follow: every charge
+/// posted through it takes its new date, and those at its old PAX the new.
+pub fn plan_activity_change(
+    s: &EventState,
+    activity_id: Id,
+    cmd: &ChangeActivity,
+    event_id: Id,
+    others: &[HallHolding],
+) -> Result<Plan, CascadeError> {
+    let a = s
+        .activities
+        .iter()
+        .find(|a| a.id == activity_id)
+        .ok_or(CascadeError::UnknownActivities(vec![activity_id]))?;
+    if a.status != ItemStatus::Active {
+        return Err(CascadeError::ActivityCancelled);
+    }
+    let date = cmd.date.unwrap_or(a.date);
+    if date < s.start_date || date > s.end_date {
+        return Err(CascadeError::OutsidePeriod);
+    }
+    let pax = match cmd.pax {
+        Some(p) => pax_of(p)?,
+        None => a.pax,
+    };
+    let mut plan = empty_plan(s);
+    if date != a.date || pax != a.pax {
+        plan.activities.push(ActivityChange {
+            id: a.id,
+            date_before: a.date,
+            date_after: date,
+            pax_before: a.pax,
+            pax_after: pax,
+            status_after: a.status,
+        });
+    }
+    for ch in s
+        .charges
+        .iter()
+        .filter(|c| c.status == ItemStatus::Active && c.activity_id == Some(a.id))
+    {
+        let quantity_after = if ch.follows_pax && pax != a.pax && ch.quantity == Decimal::from(a.pax) {
+            Decimal::from(pax)
+        } else {
+            ch.quantity
+        };
+        let service_date_after = if cmd.date.is_some() { date } else { ch.service_date };
+        if quantity_after != ch.quantity || service_date_after != ch.service_date {
+            plan.charges.push(ChargeChange {
+                id: ch.id,
+                service_date_before: ch.service_date,
+                service_date_after,
+                quantity_before: ch.quantity,
+                quantity_after,
+                status_after: ch.status,
+            });
+        }
+    }
+    refuse_closed_folios(s, &plan)?;
+    refuse_hall_clash(s, &plan, event_id, others)?;
+    Ok(plan)
+}
+
+/// Checks a new activity: a date inside the period and a PAX of at least 1.
+pub fn validate_new_activity(s: &EventState, date: Date, pax: i64) -> Result<u32, CascadeError> {
+    if date < s.start_date || date > s.end_date {
+        return Err(CascadeError::OutsidePeriod);
+    }
+    pax_of(pax)
+}
+
+/// Checks a new charge's quantity.
+pub fn validate_new_charge(quantity: Decimal) -> Result<(), CascadeError> {
+    if quantity.is_sign_negative() && !quantity.is_zero() {
+        Err(CascadeError::NegativeQuantity)
+    } else {
+        Ok(())
+    }
+}

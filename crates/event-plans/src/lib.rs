@@ -1,0 +1,16 @@
+//! Tessera's events domain: an event's state, the changes managers make to
+//! it (PAX, dates, one activity), and for each change one pure function from
+//! state + command to a *plan* — item by item what would change. Preview
+//! shows the plan; apply writes the same plan. No I/O, no async.
+
+mod cascade;
+mod model;
+
+pub use cascade::{
+    ChangeActivity, ChangePax, DateChange, plan_activity_change, plan_date_change, plan_pax_change,
+    validate_new_activity, validate_new_charge,
+};
+pub use model::{
+    Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState, Folio,
+    FolioStatus, HallHolding, Id, ItemStatus, Plan,
+};

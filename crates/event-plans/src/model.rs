@@ -1,0 +1,313 @@
+//! The event as the cascades see it, and the plan they produce.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Ids are the database's.
+pub type Id = i64;
+
+/// What an activity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// An event hall (зала за мероприятия); holds its premises for the day.
+    Hall,
+    /// Catering (кетъринг).
+    Catering,
+    /// Anything else.
+    Other,
+}
+
+impl ActivityKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Hall => "hall",
+            ActivityKind::Catering => "catering",
+            ActivityKind::Other => "other",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [ActivityKind::Hall, ActivityKind::Catering, ActivityKind::Other]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Activities and charges are cancelled, never deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// In force.
+    Active,
+    /// Cancelled (by a shorten).
+    Cancelled,
+}
+
+impl ItemStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Active => "active",
+            ItemStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(ItemStatus::Active),
+            "cancelled" => Some(ItemStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// A folio is open, or closed for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FolioStatus {
+    /// Charges may change.
+    Open,
+    /// Charges are frozen.
+    Closed,
+}
+
+/// An activity of the event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// Id.
+    pub id: Id,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Date.
+    pub date: Date,
+    /// Participants.
+    pub pax: u32,
+    /// The hall it holds, if any.
+    pub premises_id: Option<Id>,
+    /// Status.
+    pub status: ItemStatus,
+}
+
+/// A room block; its dates always equal the event period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    /// Id.
+    pub id: Id,
+    /// First day.
+    pub start_date: Date,
+    /// Last day.
+    pub end_date: Date,
+}
+
+/// A folio.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Folio {
+    /// Id.
+    pub id: Id,
+    /// Open or closed.
+    pub status: FolioStatus,
+}
+
+/// A charge on a folio, posted straight or through an activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Charge {
+    /// Id.
+    pub id: Id,
+    /// Its folio.
+    pub folio_id: Id,
+    /// The activity it was posted through, if any.
+    pub activity_id: Option<Id>,
+    /// Service date.
+    pub service_date: Date,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// `false` pins a hand-typed quantity: PAX changes never rewrite it.
+    pub follows_pax: bool,
+    /// Status.
+    pub status: ItemStatus,
+}
+
+/// Everything a cascade reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventState {
+    /// Default PAX.
+    pub pax: u32,
+    /// First day.
+    pub start_date: Date,
+    /// Last day (included).
+    pub end_date: Date,
+    /// Activities.
+    pub activities: Vec<Activity>,
+    /// Blocks.
+    pub blocks: Vec<Block>,
+    /// Folios.
+    pub folios: Vec<Folio>,
+    /// Charges.
+    pub charges: Vec<Charge>,
+}
+
+/// A hall held by an activity of another event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HallHolding {
+    /// The other event.
+    pub event_id: Id,
+    /// Its activity.
+    pub activity_id: Id,
+    /// The hall.
+    pub premises_id: Id,
+    /// The day.
+    pub date: Date,
+}
+
+/// One activity's change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityChange {
+    /// Id.
+    pub id: Id,
+    /// Date before.
+    pub date_before: Date,
+    /// Date after.
+    pub date_after: Date,
+    /// PAX before.
+    pub pax_before: u32,
+    /// PAX after.
+    pub pax_after: u32,
+    /// Status after.
+    pub status_after: ItemStatus,
+}
+
+/// One charge's change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChargeChange {
+    /// Id.
+    pub id: Id,
+    /// Service date before.
+    pub service_date_before: Date,
+    /// Service date after.
+    pub service_date_after: Date,
+    /// Quantity before.
+    pub quantity_before: Decimal,
+    /// Quantity after.
+    pub quantity_after: Decimal,
+    /// Status after.
+    pub status_after: ItemStatus,
+}
+
+/// One block's change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockChange {
+    /// Id.
+    pub id: Id,
+    /// First day after.
+    pub start_date: Date,
+    /// Last day after.
+    pub end_date: Date,
+}
+
+/// What a change would do, item by item (only what changes is listed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// PAX after.
+    pub pax: u32,
+    /// First day after.
+    pub start_date: Date,
+    /// Last day after.
+    pub end_date: Date,
+    /// Activities that change.
+    pub activities: Vec<ActivityChange>,
+    /// Charges that change.
+    pub charges: Vec<ChargeChange>,
+    /// Blocks that change.
+    pub blocks: Vec<BlockChange>,
+}
+
+impl Plan {
+    /// Whether nothing changes.
+    pub fn is_empty(&self, before: &EventState) -> bool {
+        self.activities.is_empty()
+            && self.charges.is_empty()
+            && self.blocks.is_empty()
+            && self.pax == before.pax
+            && self.start_date == before.start_date
+            && self.end_date == before.end_date
+    }
+
+    /// The state after the plan; used by tests and to check applies.
+    pub fn apply(&self, state: &mut EventState) {
+        use std::collections::HashMap;
+        state.pax = self.pax;
+        state.start_date = self.start_date;
+        state.end_date = self.end_date;
+        let activities: HashMap<Id, &ActivityChange> = self.activities.iter().map(|c| (c.id, c)).collect();
+        for a in &mut state.activities {
+            if let Some(c) = activities.get(&a.id) {
+                (a.date, a.pax, a.status) = (c.date_after, c.pax_after, c.status_after);
+            }
+        }
+        let charges: HashMap<Id, &ChargeChange> = self.charges.iter().map(|c| (c.id, c)).collect();
+        for ch in &mut state.charges {
+            if let Some(c) = charges.get(&ch.id) {
+                (ch.service_date, ch.quantity, ch.status) = (c.service_date_after, c.quantity_after, c.status_after);
+            }
+        }
+        for c in &self.blocks {
+            if let Some(b) = state.blocks.iter_mut().find(|b| b.id == c.id) {
+                (b.start_date, b.end_date) = (c.start_date, c.end_date);
+            }
+        }
+    }
+}
+
+/// Why a change is refused; nothing changes.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CascadeError {
+    /// PAX below 1.
+    #[error("PAX must be at least 1")]
+    InvalidPax,
+    /// End before start.
+    #[error("the last day must not be before the first day")]
+    InvertedPeriod,
+    /// An extend must contain the old period and differ from it.
+    #[error("an extend must keep every day of the period and add at least one")]
+    ExtendShrinks,
+    /// A shorten must lie inside the old period and differ from it.
+    #[error("a shorten must stay inside the period and remove at least one day")]
+    ShortenNotInside,
+    /// A date out of the calendar's range.
+    #[error("the date is out of range")]
+    OutOfRange,
+    /// Ids that are not active activities of the event.
+    #[error("unknown activities: {0:?}")]
+    UnknownActivities(Vec<Id>),
+    /// The activity is cancelled.
+    #[error("the activity is cancelled")]
+    ActivityCancelled,
+    /// A date outside the event period.
+    #[error("the date is outside the event period")]
+    OutsidePeriod,
+    /// A negative quantity.
+    #[error("the quantity must not be negative")]
+    NegativeQuantity,
+    /// The change would touch charges of closed folios.
+    #[error("charges in closed folios would change: {0:?}")]
+    ClosedFolio(Vec<Id>),
+    /// A hall would be held twice on one day.
+    #[error("hall {premises_id} is held on {date} by activity {other_activity_id} of event {other_event_id}")]
+    HallTaken {
+        /// The activity that would move.
+        activity_id: Id,
+        /// The hall.
+        premises_id: Id,
+        /// The day.
+        date: Date,
+        /// Who holds it.
+        other_activity_id: Id,
+        /// Of which event.
+        other_event_id: Id,
+    },
+}
