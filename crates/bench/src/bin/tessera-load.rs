@@ -518,7 +518,7 @@ async fn start_server(
             "--role",
             "admin",
         ])
-        .env("TESSERA_DATABASE_URL", &url)
+        .env("TESSERA_DATABASE_URL", url)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()?;
@@ -532,7 +532,7 @@ async fn start_server(
     let process = ServerProcess(
         Command::new(server)
             .arg("serve")
-            .env("TESSERA_DATABASE_URL", &url)
+            .env("TESSERA_DATABASE_URL", url)
             .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
