@@ -31,13 +31,14 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     routes::router()
+        // Inside `localize`, so that a refused body becomes problem+json too.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::idempotency,
         ))
         .with_state(state)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
