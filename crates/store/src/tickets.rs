@@ -555,16 +555,29 @@ impl Store {
                         "the workplace is in another venue",
                     ));
                 }
-                guard(&mut c).await?;
-                let moved = c
-                    .exec(
-                        sql!(
-                            c,
-                            "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1"
-                        ),
-                        &args![t.number, workplace_id, target.premises.id],
-                    )
-                    .await;
+                // A deadlock inside PostgreSQL's exclusion check (two moves
+                // into one workplace at once) fails one of them: try again,
+                // and it then sees the winner as a plain clash.
+                let mut attempts = 0;
+                let moved = loop {
+                    guard(&mut c).await?;
+                    let r = c
+                        .exec(
+                            sql!(
+                                c,
+                                "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1"
+                            ),
+                            &args![t.number, workplace_id, target.premises.id],
+                        )
+                        .await;
+                    match r {
+                        Err(e) if e.is_deadlock() && attempts < 3 => {
+                            attempts += 1;
+                            unguard(&mut c).await?;
+                        }
+                        other => break other,
+                    }
+                };
                 match moved {
                     Err(e) if e.is_double_booking() => {
                         unguard(&mut c).await?;
