@@ -529,18 +529,23 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) 
         c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
     }
     if !plan.charges.is_empty() {
-        let rows: Vec<serde_json::Value> = plan
-            .charges
-            .iter()
-            .map(|ch| {
-                serde_json::json!([
-                    ch.id,
-                    ch.service_date_after.to_string(),
-                    ch.quantity_after.normalize().to_string(),
-                    ch.status_after.as_str()
-                ])
-            })
-            .collect();
+        // Built as text: every value is a number, a date, a decimal or a
+        // status word, none of which needs escaping.
+        let mut rows = String::with_capacity(plan.charges.len() * 48);
+        rows.push('[');
+        for (i, ch) in plan.charges.iter().enumerate() {
+            if i > 0 {
+                rows.push(',');
+            }
+            rows.push_str(&format!(
+                "[{},\"{}\",\"{}\",\"{}\"]",
+                ch.id,
+                ch.service_date_after,
+                ch.quantity_after.normalize(),
+                ch.status_after.as_str()
+            ));
+        }
+        rows.push(']');
         let q = match c.dialect() {
             Dialect::Sqlite => {
                 "UPDATE charges SET service_date = j.d, quantity = j.q, status = j.s
@@ -553,7 +558,7 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) 
                  FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE charges.id = (j.v->>0)::bigint"
             }
         };
-        c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
+        c.exec(q, &args![rows]).await?;
     }
     for b in &plan.blocks {
         c.exec(
