@@ -77,6 +77,10 @@ async fn a_visitors_whole_day() {
     w.set_order_status(order_number, "confirmed").await.ok(200);
     let pass = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await;
     let token = pass.ok(200)["token"].as_str().expect("token").to_owned();
+    assert!(
+        pass.body["svg"].as_str().is_some_and(|s| s.contains("<svg")),
+        "the pass comes as a QR code too"
+    );
     let check = |premises: i64, token: String| {
         let g = gate.clone();
         async move {

@@ -210,6 +210,8 @@ pub struct PassOut {
     pub token: String,
     /// The ticket it opens.
     pub ticket_number: i64,
+    /// The token as a QR code, an SVG image.
+    pub svg: String,
 }
 
 /// A pass for one of the caller's tickets.
@@ -230,9 +232,17 @@ pub async fn pass(
         .issue(&state.store, n, generation)
         .await
         .ok_or(Problem::Internal)?;
+    let svg = qrcode::QrCode::new(token.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(240, 240)
+                .build()
+        })
+        .map_err(|_| Problem::Internal)?;
     Ok(axum::Json(PassOut {
         token,
         ticket_number: n,
+        svg,
     }))
 }
 
