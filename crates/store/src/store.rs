@@ -135,6 +135,21 @@ impl Store {
         }
     }
 
+    /// Writes an online, consistent copy of a SQLite database to `path`
+    /// (`VACUUM INTO` reads one snapshot, so no write is half in the copy).
+    /// PostgreSQL is backed up with its own tools (`pg_dump`).
+    pub async fn backup_sqlite(&self, path: String) -> Result<()> {
+        if self.dialect() != Dialect::Sqlite {
+            return Err(crate::StoreError::unprocessable(
+                "database",
+                "back up PostgreSQL with pg_dump",
+            ));
+        }
+        let mut r = self.reader().await?;
+        r.conn().exec("VACUUM INTO ?1", &[crate::Arg::Text(path)]).await?;
+        Ok(())
+    }
+
     /// Closes every connection (after in-flight work).
     pub async fn close(&self) {
         match &*self.backend {

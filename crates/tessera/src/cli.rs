@@ -59,6 +59,12 @@ pub enum Command {
     },
     /// Fills an empty database with the seeds' examples and prints the demo logins.
     Demo,
+    /// Writes an online, consistent copy of the SQLite database (the server may run).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 /// User commands.
@@ -152,6 +158,16 @@ impl Cli {
                     "created {} {} <{}> as {}, id {}",
                     created.first_name, created.last_name, created.email, created.role, created.id
                 );
+                Ok(())
+            }
+            Command::Backup { to } => {
+                if to.exists() {
+                    bail!("{} exists; a backup never overwrites", to.display());
+                }
+                let target = to.to_str().context("the backup path must be UTF-8")?.to_owned();
+                let store = open(&self.database_url).await?;
+                store.backup_sqlite(target).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("backed up to {}", to.display());
                 Ok(())
             }
             Command::Demo => {

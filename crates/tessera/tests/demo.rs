@@ -161,3 +161,38 @@ async fn user_add_reads_the_password_from_stdin() {
     );
     assert!(!bad_role.status.success());
 }
+
+#[tokio::test]
+async fn backup_writes_a_consistent_copy_that_opens() {
+    if std::env::var("TESSERA_TEST_DATABASE").as_deref() == Ok("postgres") {
+        // PostgreSQL is backed up with pg_dump; the command says so.
+        let url = database_url("backup").await;
+        let out = tessera(&url, &["backup", "--to", "/tmp/never-written.db"]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    let url = database_url("backup").await;
+    assert!(tessera(&url, &["demo"]).status.success());
+    let dir = std::env::temp_dir().join(format!("tessera-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let copy = dir.join("copy.db");
+    let _ = std::fs::remove_file(&copy);
+    let out = tessera(&url, &["backup", "--to", copy.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = Store::open(&format!("sqlite://{}", copy.display()))
+        .await
+        .expect("the copy opens");
+    let t = store
+        .ticket(26, jiff::Timestamp::now())
+        .await
+        .expect("read")
+        .expect("ticket 26 is in the copy");
+    assert_eq!(t.order_number, 1215);
+    // A backup never overwrites.
+    assert!(
+        !tessera(&url, &["backup", "--to", copy.to_str().expect("path")])
+            .status
+            .success()
+    );
+}
