@@ -206,6 +206,17 @@ impl Server {
         }
     }
 
+    /// A client that sends this bearer token (e.g. one from a login).
+    pub fn with_token(&self, token: &str, user_id: i64) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            token: Some(token.to_owned()),
+            lang: None,
+            user_id,
+        }
+    }
+
     /// Creates a user with a session directly in the store (fast: no
     /// password hashing) and answers a client signed in as them.
     pub async fn user(&self, role: &str, first: &str, last: &str) -> Client {
