@@ -18,7 +18,19 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Problem> {
+        // serde would read a struct from an array too (`["V", "UTC", …]`,
+        // field by position) and `null` or `42` as a type error without a
+        // field: every body of this API is a JSON object, anything else is
+        // malformed.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|_| Problem::TooLarge)?;
+        let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let not_object = || Problem::Malformed("the body must be a JSON object".into());
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
+            Ok(_) | Err(JsonRejection::JsonDataError(_)) if !is_object => Err(not_object()),
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(Problem::Malformed(format!(
                 "the body is not valid JSON: {}",
@@ -41,11 +53,21 @@ fn inner(text: &str) -> String {
 /// `unknown field `x`, expected …`.
 fn data_error(text: &str) -> Problem {
     let message = inner(text);
-    if message.contains("unknown field") {
+    // The structure is wrong (not a value): judged by serde's own words, not
+    // by a value that happens to quote them.
+    let serde_words = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => rest,
+        _ => message.as_str(),
+    };
+    if serde_words.starts_with("unknown field `") || serde_words.starts_with("duplicate field `") {
         return Problem::Malformed(message);
     }
     let (field, detail) = match message.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') => (path.to_owned(), rest.to_owned()),
+        // A field missing inside `items[0]` is `items[0].workplace_id`.
+        Some((path, rest)) if !path.contains(' ') => match missing_field(rest) {
+            Some(missing) => (format!("{path}.{missing}"), rest.to_owned()),
+            None => (path.to_owned(), rest.to_owned()),
+        },
         _ => (missing_field(&message).unwrap_or_default(), message.clone()),
     };
     Problem::field(field, detail)

@@ -77,6 +77,8 @@ async fn a_wrong_password_and_an_unknown_email_are_the_same_401() {
         )
         .await
         .ok(201);
+    let long_email = format!("{}@example.test", "o".repeat(10_000));
+    let long_password = "p".repeat(10_000);
     let wrong = login(&w.server, "olga@example.test", "not-her-pass").await;
     let wrong = wrong.problem(401).clone();
     for (email, password) in [
@@ -85,6 +87,9 @@ async fn a_wrong_password_and_an_unknown_email_are_the_same_401() {
         ("nopass@example.test", "anything-at-all"),
         ("olga@example.test", ""),
         ("olga@example.test", "S3CRET-PASS"),
+        // Over-long values are wrong credentials too, not a 422 that tells more.
+        (&long_email, "s3cret-pass"),
+        ("olga@example.test", &long_password),
     ] {
         let a = login(&w.server, email, password).await;
         assert_eq!(

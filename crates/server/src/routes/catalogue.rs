@@ -12,16 +12,34 @@ use crate::AppState;
 use crate::auth::{Admin, Person};
 use crate::error::{FieldError, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
+use crate::routes::me::PageQuery;
 use crate::wire::{DecimalIn, Page, check, text_field};
 
 type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
 type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
 
-fn page<T: ToSchema, R>(rows: Vec<R>, f: impl Fn(R) -> T) -> axum::Json<Page<T>> {
-    axum::Json(Page {
+/// One page of a list ordered by id, as every list of the API pages:
+/// `limit` (default 50, at most 500) and the `cursor` of the page before.
+fn page<T: ToSchema, R>(
+    rows: Vec<R>,
+    paging: (Option<i64>, Option<&str>),
+    id: impl Fn(&R) -> i64,
+    f: impl Fn(R) -> T,
+) -> Listed<T> {
+    let limit = usize::try_from(crate::wire::limit(paging.0)?).unwrap_or(usize::MAX);
+    let after = paging.1.map(crate::wire::decode_cursor).transpose()?.unwrap_or(0);
+    let mut rows: Vec<R> = rows.into_iter().filter(|r| id(r) > after).collect();
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = if more {
+        rows.last().map(|r| crate::wire::encode_cursor(id(r)))
+    } else {
+        None
+    };
+    Ok(axum::Json(Page {
         items: rows.into_iter().map(f).collect(),
-        next_cursor: None,
-    })
+        next_cursor,
+    }))
 }
 
 fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
@@ -37,12 +55,16 @@ fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
     }
 }
 
-/// Filter by venue.
+/// Filter by venue, and paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct VenueFilter {
     /// Only this venue's.
     pub venue_id: Option<i64>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<i64>,
+    /// From `next_cursor`.
+    pub cursor: Option<String>,
 }
 
 /// A venue to create.
@@ -124,9 +146,14 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
 }
 
 /// Lists venues.
-#[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
-pub async fn list_venues(State(state): State<AppState>, _c: Person) -> Listed<VenueOut> {
-    Ok(page(state.store.venues().await?, venue_out))
+#[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
+pub async fn list_venues(State(state): State<AppState>, _c: Person, Query(q): Query<PageQuery>) -> Listed<VenueOut> {
+    page(
+        state.store.venues().await?,
+        (q.limit, q.cursor.as_deref()),
+        |v| v.id,
+        venue_out,
+    )
 }
 
 /// Premises to create.
@@ -215,7 +242,12 @@ pub async fn list_premises(
     _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<PremisesOut> {
-    Ok(page(state.store.premises_list(q.venue_id).await?, premises_out))
+    page(
+        state.store.premises_list(q.venue_id).await?,
+        (q.limit, q.cursor.as_deref()),
+        |p| p.id,
+        premises_out,
+    )
 }
 
 /// A workplace to create.
@@ -264,19 +296,25 @@ pub async fn create_workplace(
 
 /// Lists a premises' workplaces.
 #[utoipa::path(get, path = "/api/v1/premises/{id}/workplaces", tag = "catalogue", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Premises id")),
+    params(("id" = i64, Path, description = "Premises id"), PageQuery),
     responses((status = 200, body = Page<WorkplaceOut>), (status = 404, body = ProblemBody)))]
 pub async fn list_workplaces(
     State(state): State<AppState>,
     _c: Person,
     Number(premises): Number,
+    Query(q): Query<PageQuery>,
 ) -> Listed<WorkplaceOut> {
     state
         .store
         .premises(premises)
         .await?
         .ok_or(Problem::NotFound("premises"))?;
-    Ok(page(state.store.workplaces(Some(premises)).await?, workplace_out))
+    page(
+        state.store.workplaces(Some(premises)).await?,
+        (q.limit, q.cursor.as_deref()),
+        |w| w.id,
+        workplace_out,
+    )
 }
 
 /// A tariff to create.
@@ -352,7 +390,12 @@ pub async fn list_tariffs(
     _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<TariffOut> {
-    Ok(page(state.store.tariffs(q.venue_id).await?, tariff_out))
+    page(
+        state.store.tariffs(q.venue_id).await?,
+        (q.limit, q.cursor.as_deref()),
+        |r| r.id,
+        tariff_out,
+    )
 }
 
 /// A service variant to create.
@@ -406,7 +449,12 @@ pub async fn list_service_variants(
     _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<ServiceVariantOut> {
-    Ok(page(state.store.service_variants(q.venue_id).await?, variant_out))
+    page(
+        state.store.service_variants(q.venue_id).await?,
+        (q.limit, q.cursor.as_deref()),
+        |r| r.id,
+        variant_out,
+    )
 }
 
 /// A modifier to create.
@@ -475,5 +523,10 @@ pub async fn list_modifiers(
     _c: Person,
     Query(q): Query<VenueFilter>,
 ) -> Listed<ModifierOut> {
-    Ok(page(state.store.modifiers(q.venue_id).await?, modifier_out))
+    page(
+        state.store.modifiers(q.venue_id).await?,
+        (q.limit, q.cursor.as_deref()),
+        |r| r.id,
+        modifier_out,
+    )
 }
