@@ -430,6 +430,15 @@ async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Resul
     Ok(header)
 }
 
+/// A folio by id.
+async fn folio_row(c: &mut Conn<'_>, folio_id: i64) -> Result<Option<FolioRow>> {
+    c.opt(
+        sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
+        &args![folio_id],
+    )
+    .await
+}
+
 /// Bumps the version and writes the audit line.
 async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: &str, detail: String) -> Result<i64> {
     let (version,): (i64,) = c
@@ -748,12 +757,7 @@ impl Store {
     /// The event a folio belongs to.
     pub async fn folio(&self, folio_id: i64) -> Result<Option<FolioRow>> {
         let mut r = self.reader().await?;
-        let mut c = r.conn();
-        c.opt(
-            sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
-            &args![folio_id],
-        )
-        .await
+        folio_row(&mut r.conn(), folio_id).await
     }
 
     /// Posts a charge to an open folio, straight or through an activity.
@@ -767,10 +771,7 @@ impl Store {
     ) -> Result<ChargeRow> {
         self.write(move |mut c| {
             Box::pin(async move {
-                let folio: FolioRow = c
-                    .opt(sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"), &args![folio_id])
-                    .await?
-                    .ok_or(StoreError::NotFound("folio"))?;
+                let folio = folio_row(&mut c, folio_id).await?.ok_or(StoreError::NotFound("folio"))?;
                 let view = begin_change(&mut c, folio.event_id, if_match).await?;
                 if folio.status == "closed" {
                     return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
@@ -820,11 +821,7 @@ impl Store {
     pub async fn close_folio(&self, folio_id: i64, if_match: Option<i64>, actor: i64, at: i64) -> Result<FolioRow> {
         self.write(move |mut c| {
             Box::pin(async move {
-                let folio: FolioRow = c
-                    .opt(
-                        sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
-                        &args![folio_id],
-                    )
+                let folio = folio_row(&mut c, folio_id)
                     .await?
                     .ok_or(StoreError::NotFound("folio"))?;
                 begin_change(&mut c, folio.event_id, if_match).await?;
