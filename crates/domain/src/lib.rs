@@ -7,6 +7,7 @@
 pub mod access;
 pub mod locale;
 pub mod money;
+pub mod money_text;
 pub mod order_status;
 pub mod period;
 pub mod period_text;

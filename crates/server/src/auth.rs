@@ -69,6 +69,41 @@ pub static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
         .unwrap_or_default()
 });
 
+/// The web UI's session cookie: the same random token the API hands out.
+pub const SESSION_COOKIE: &str = "tessera_session";
+
+/// The session token in the request's cookies, if any.
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+/// The CSRF token of a session: derived from the secret session token, so
+/// nothing more is stored and a page can embed it.
+pub fn csrf_token(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"tessera csrf\0");
+    h.update(session_token.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+/// Whether the request's `X-CSRF-Token` belongs to this session (compared in constant time).
+pub fn csrf_matches(headers: &axum::http::HeaderMap, session_token: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let expected = csrf_token(session_token);
+    headers
+        .get("x-csrf-token")
+        .map(|v| v.as_bytes().ct_eq(expected.as_bytes()).into())
+        .unwrap_or(false)
+}
+
 /// Whoever sent a valid bearer token.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -87,15 +122,29 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(c) = parts.extensions.get::<Caller>() {
             return Ok(c.clone());
         }
-        let token = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 256)
-            .ok_or(Problem::Unauthenticated)?;
-        let hash = token_hash(token);
+            .map(str::trim);
+        let token = match bearer {
+            Some(token) => token.to_owned(),
+            // The web UI's pages call the API with their session cookie; a
+            // cookie is sent by the browser on its own, so a write must also
+            // carry the page's CSRF token, which another site cannot read.
+            None => {
+                let token = session_cookie(&parts.headers).ok_or(Problem::Unauthenticated)?;
+                if !parts.method.is_safe() && !csrf_matches(&parts.headers, &token) {
+                    return Err(Problem::Forbidden);
+                }
+                token
+            }
+        };
+        if token.is_empty() || token.len() > 256 {
+            return Err(Problem::Unauthenticated);
+        }
+        let hash = token_hash(&token);
         let now = state.clock.now().as_second();
         let user = match state.sessions.get(&hash, now) {
             Some(user) => user,

@@ -488,7 +488,10 @@ pub async fn localize(
             let is_problem = res
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+                // The web UI's own error pages are finished answers too.
+                .is_some_and(|v| {
+                    v.as_bytes().starts_with(b"application/problem+json") || v.as_bytes().starts_with(b"text/html")
+                });
             (!is_problem).then(|| match res.status() {
                 StatusCode::NOT_FOUND => Problem::NotFound("route"),
                 StatusCode::METHOD_NOT_ALLOWED => Problem::MethodNotAllowed,

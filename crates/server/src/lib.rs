@@ -13,6 +13,7 @@ mod passes;
 mod routes;
 mod sessions;
 mod state;
+mod web;
 mod wire;
 
 pub use auth::{hash_password_now, token_hash};
@@ -31,6 +32,7 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     routes::router()
+        .merge(web::router())
         // Inside `localize`, so that a refused body becomes problem+json too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))

@@ -34,13 +34,13 @@ impl Modify for BearerAuth {
         routes::catalogue::create_tariff, routes::catalogue::list_tariffs,
         routes::catalogue::create_service_variant, routes::catalogue::list_service_variants,
         routes::catalogue::create_modifier, routes::catalogue::list_modifiers,
-        routes::orders::create, routes::orders::get_one, routes::orders::change_status,
+        routes::orders::create, routes::orders::quote, routes::orders::get_one, routes::orders::change_status,
         routes::tickets::list, routes::tickets::get_one, routes::tickets::validate, routes::tickets::reset_validation,
         routes::tickets::change_visitor, routes::tickets::change_workplace,
         routes::me::register, routes::me::my_tickets, routes::me::send, routes::me::pass, routes::me::cancel_order,
         routes::me::free_workplaces, routes::access::check,
         routes::events::create, routes::events::list, routes::events::get_one, routes::events::add_activity,
-        routes::events::patch_activity, routes::events::add_block, routes::events::add_folio, routes::events::add_charge,
+        routes::events::patch_activity, routes::events::preview_activity, routes::events::add_block, routes::events::add_folio, routes::events::add_charge,
         routes::events::close_folio, routes::events::pax, routes::events::dates, routes::events::audit,
     )
 )]

@@ -14,6 +14,8 @@ pub struct Config {
     pub default_locale: Locale,
     /// How long a bearer token lives.
     pub session_ttl: Duration,
+    /// Show the demo's sign-ins on the sign-in page (`serve --demo`).
+    pub demo_logins: bool,
 }
 
 impl Default for Config {
@@ -21,6 +23,7 @@ impl Default for Config {
         Config {
             default_locale: Locale::Ru,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
+            demo_logins: false,
         }
     }
 }

@@ -475,6 +475,17 @@ impl Store {
         })
     }
 
+    /// What an order would cost, priced exactly as [`Store::create_order`]
+    /// prices it (same checks, same rounding), without writing anything:
+    /// total, currency and each item's price.
+    pub async fn quote_order(&self, order: &NewOrder, now: Timestamp) -> Result<(String, String, Vec<String>)> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        let (_, currency, items) = price_items(&self.catalogue, &mut c, order, now).await?;
+        let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
+        Ok((total.to_wire(), currency, items.iter().map(|i| i.price.to_wire()).collect()))
+    }
+
     /// An order as it reads now.
     pub async fn order(&self, number: i64, now: Timestamp) -> Result<Option<OrderView>> {
         let mut r = self.reader().await?;

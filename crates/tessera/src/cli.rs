@@ -114,6 +114,7 @@ impl Cli {
                 let config = tessera_server::Config {
                     default_locale,
                     session_ttl: Duration::from_secs(session_hours.saturating_mul(3600)),
+                    demo_logins: with_demo,
                 };
                 serve::run(store, &listen, config, Duration::from_secs(sweep_seconds.max(1))).await
             }

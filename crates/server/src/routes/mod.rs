@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/events/{id}/activities/{activity_id}",
             axum::routing::patch(events::patch_activity),
         )
+        .route(
+            "/api/v1/events/{id}/activities/{activity_id}/preview",
+            post(events::preview_activity),
+        )
         .route("/api/v1/events/{id}/blocks", post(events::add_block))
         .route("/api/v1/events/{id}/folios", post(events::add_folio))
         .route("/api/v1/events/{id}/pax", post(events::pax))
@@ -70,6 +74,7 @@ pub fn router() -> Router<AppState> {
             post(catalogue::create_modifier).get(catalogue::list_modifiers),
         )
         .route("/api/v1/orders", post(orders::create))
+        .route("/api/v1/orders/quote", post(orders::quote))
         .route("/api/v1/orders/{number}", get(orders::get_one))
         .route("/api/v1/orders/{number}/status", post(orders::change_status))
         .route("/api/v1/coworking/tickets", get(tickets::list))

@@ -97,6 +97,14 @@ pub async fn create(
     Lang(l): Lang,
     Json(b): Json<OrderIn>,
 ) -> Result<(StatusCode, axum::Json<OrderOut>), Problem> {
+    let order = new_order(&b, &caller)?;
+    let created = state.store.create_order(order, state.clock.now()).await?;
+    tracing::info!(actor = caller.user.id, order = created.number, "order created");
+    Ok((StatusCode::CREATED, axum::Json(order_out(created, l))))
+}
+
+/// Checks an order's body and who places it; the catalogue checks follow in the store.
+fn new_order(b: &OrderIn, caller: &Caller) -> Result<NewOrder, Problem> {
     let manager = caller.role.manages_coworking();
     if !manager && b.customer_id != caller.user.id {
         return Err(Problem::field("customer_id", "a visitor orders for themselves"));
@@ -122,16 +130,53 @@ pub async fn create(
         });
     }
     let booking = if manager { Booking::Manager } else { Booking::Visitor };
-    let order = NewOrder {
+    Ok(NewOrder {
         customer_id: b.customer_id,
         items,
         created_by: caller.user.id,
         booking,
         numbers: None,
-    };
-    let created = state.store.create_order(order, state.clock.now()).await?;
-    tracing::info!(actor = caller.user.id, order = created.number, "order created");
-    Ok((StatusCode::CREATED, axum::Json(order_out(created, l))))
+    })
+}
+
+/// What an order would cost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteOut {
+    /// Decimal total.
+    pub total: String,
+    /// Currency.
+    pub currency: String,
+    /// The total for people (`7 000,00 ₽`), in the caller's language.
+    pub total_text: String,
+    /// Each item's price, in the order of `items`.
+    pub items: Vec<QuoteItem>,
+}
+
+/// One item's price.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteItem {
+    /// Decimal price.
+    pub price: String,
+}
+
+/// Prices an order exactly as creating it would, and creates nothing (the
+/// price shown before saving).
+#[utoipa::path(post, path = "/api/v1/orders/quote", tag = "orders", request_body = OrderIn, security(("bearer" = [])),
+    responses((status = 200, body = QuoteOut), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn quote(
+    State(state): State<AppState>,
+    Booker(caller): Booker,
+    Lang(l): Lang,
+    Json(b): Json<OrderIn>,
+) -> Result<axum::Json<QuoteOut>, Problem> {
+    let order = new_order(&b, &caller)?;
+    let (total, currency, prices) = state.store.quote_order(&order, state.clock.now()).await?;
+    Ok(axum::Json(QuoteOut {
+        total_text: tessera_domain::money_text::money_text(&total, &currency, l),
+        total,
+        currency,
+        items: prices.into_iter().map(|price| QuoteItem { price }).collect(),
+    }))
 }
 
 /// An order; a visitor sees only their own (404 otherwise).

@@ -1,0 +1,40 @@
+//! The UI's stylesheet and script, built into the binary.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
+
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    let mut h = Sha256::new();
+    h.update(CSS.as_bytes());
+    h.update(JS.as_bytes());
+    hex::encode(&h.finalize()[..6])
+});
+
+/// Changes whenever a file does: pages link `…?v=<version>`, so a browser
+/// may keep the files for long and still never run an old script.
+pub fn version() -> &'static str {
+    VERSION.as_str()
+}
+
+/// A static file.
+pub async fn file(Path(name): Path<String>) -> Response {
+    let (body, kind) = match name.as_str() {
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        "app.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain")], "not found").into_response(),
+    };
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    res
+}

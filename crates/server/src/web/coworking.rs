@@ -1,0 +1,381 @@
+//! "Service calendar > Coworking": the ticket list, the ticket page and the
+//! new-order form.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use tessera_domain::period_text::period_text;
+use tessera_domain::{Locale, TicketStatus};
+
+use super::format::{instant, url_encode};
+use super::{Html, Viewer, WebError, render};
+use crate::AppState;
+use crate::i18n;
+use crate::routes::tickets::{ListQuery, list_out, parse_filter};
+use crate::wire::encode_cursor;
+
+/// A row of the list.
+pub struct Row {
+    number: i64,
+    period: String,
+    visitor: String,
+    status: String,
+    status_key: String,
+    workplace: String,
+}
+
+/// The filter as the user set it.
+#[derive(Default)]
+pub struct FilterValues {
+    number: String,
+    from: String,
+    to: String,
+    visitor: String,
+    statuses: Vec<String>,
+}
+
+impl FilterValues {
+    fn from_query(raw: Option<&str>) -> (FilterValues, Option<String>) {
+        let mut f = FilterValues::default();
+        let mut cursor = None;
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "number" => f.number = v,
+                "from" => f.from = v,
+                "to" => f.to = v,
+                "visitor" => f.visitor = v,
+                // Checkboxes repeat the name; the API takes a comma list.
+                "status" => f.statuses.extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
+                "cursor" => cursor = Some(v),
+                _ => {}
+            }
+        }
+        (f, cursor)
+    }
+
+    fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("number", &self.number),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("visitor", &self.visitor),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        for s in &self.statuses {
+            q.append_pair("status", s);
+        }
+        q.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tickets.html")]
+struct ListPage {
+    v: Viewer,
+    rows: Vec<Row>,
+    f: FilterValues,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    status_summary: String,
+    next_url: Option<String>,
+    first_url: Option<String>,
+    error: Option<String>,
+}
+
+/// The ticket list with its filters.
+pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
+    v.require(v.can_coworking)?;
+    let l = v.locale;
+    let (f, cursor) = FilterValues::from_query(raw.as_deref());
+    let q = ListQuery {
+        number: Some(f.number.clone()),
+        from: Some(f.from.clone()),
+        to: Some(f.to.clone()),
+        visitor: Some(f.visitor.clone()),
+        status: Some(f.statuses.join(",")),
+        limit: Some(20),
+        cursor: cursor.clone(),
+    };
+    let (rows, next, error) = match parse_filter(&q) {
+        Ok(filter) => {
+            let page = state.store.list_tickets(&filter, state.clock.now()).await?;
+            let rows = page
+                .items
+                .into_iter()
+                .map(|t| {
+                    let o = list_out(t, l);
+                    Row {
+                        number: o.number,
+                        period: o.period.text,
+                        visitor: format!("{} {}", o.visitor.first_name, o.visitor.last_name),
+                        status: o.status_text,
+                        status_key: o.status,
+                        workplace: o.workplace.name,
+                    }
+                })
+                .collect();
+            (rows, page.next_before.map(encode_cursor), None)
+        }
+        Err(problem) => (Vec::new(), None, Some(problem.render(l).detail)),
+    };
+    let base = f.query();
+    let sep = if base.is_empty() { "" } else { "&" };
+    let statuses = TicketStatus::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), i18n::ticket_status(s, l), f.statuses.iter().any(|x| x == s.as_str())))
+        .collect::<Vec<_>>();
+    let status_summary = statuses
+        .iter()
+        .filter(|s| s.2)
+        .map(|s| s.1)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = ListPage {
+        next_url: next.map(|c| format!("/admin/coworking?{base}{sep}cursor={}", url_encode(&c))),
+        first_url: cursor.map(|_| format!("/admin/coworking?{base}")),
+        v,
+        rows,
+        f,
+        statuses,
+        status_summary,
+        error,
+    };
+    render(&page, l)
+}
+
+/// A modifier on the ticket page.
+pub struct ModifierLine {
+    name: String,
+}
+
+/// A line of the ticket's history.
+pub struct HistoryLine {
+    at: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    v: Viewer,
+    number: i64,
+    created_at: String,
+    premises: String,
+    order_number: i64,
+    order_status: &'static str,
+    status: &'static str,
+    status_key: &'static str,
+    visitor_name: String,
+    visitor_phone: String,
+    visitor_email: String,
+    period: String,
+    service_variant: Option<String>,
+    tariff: String,
+    workplace: String,
+    price: String,
+    modifiers: Vec<ModifierLine>,
+    checked_at: Option<String>,
+    checked_by: Option<String>,
+    first_visit: Option<String>,
+    may_validate: bool,
+    may_change_visitor: bool,
+    may_change_workplace: bool,
+    free_workplaces: Vec<(i64, String)>,
+    history: Vec<HistoryLine>,
+}
+
+fn history_text(h: &tessera_store::HistoryEntry, l: Locale) -> String {
+    use crate::i18n::pick;
+    let status = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(TicketStatus::parse)
+            .map(|s| i18n::ticket_status(s, l))
+            .unwrap_or("—")
+    };
+    match h.kind.as_str() {
+        "status" if h.from_status.is_none() => format!(
+            "{}: {}",
+            pick(l, "Билет создан", "Билетът е създаден", "Ticket created"),
+            status(&h.to_status)
+        ),
+        "status" => format!("{} → {}", status(&h.from_status), status(&h.to_status)),
+        "validated" => pick(l, "Билет валидирован", "Билетът е валидиран", "Ticket validated").into(),
+        "validation_reset" => pick(l, "Валидация сброшена", "Валидирането е нулирано", "Validation reset").into(),
+        "visitor_changed" => pick(l, "Изменён посетитель", "Променен посетител", "Visitor changed").into(),
+        "workplace_changed" => pick(l, "Изменено рабочее место", "Променено работно място", "Workplace changed").into(),
+        "sent" => pick(l, "Билет передан другому пользователю", "Билетът е изпратен на друг потребител", "Ticket sent to another user").into(),
+        "first_visit" => pick(l, "Первое посещение", "Първо посещение", "First visit").into(),
+        other => other.to_owned(),
+    }
+}
+
+/// The ticket page.
+pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path<String>) -> Result<Html, WebError> {
+    v.require(v.can_coworking)?;
+    let l = v.locale;
+    let number: i64 = number.parse().map_err(|_| WebError::NotFound(l))?;
+    let t = state
+        .store
+        .ticket(number, state.clock.now())
+        .await?
+        .ok_or(WebError::NotFound(l))?;
+    let free_workplaces = if t.status.may_change_workplace() {
+        match state.store.free_workplaces(t.premises.0, t.period.input()).await {
+            Ok(list) => list.into_iter().map(|w| (w.id, w.name)).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "free workplaces unavailable");
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let tz = t.time_zone.clone();
+    let page = TicketPage {
+        number: t.number,
+        created_at: instant(t.created_at, &tz, l),
+        premises: t.premises.1.clone(),
+        order_number: t.order_number,
+        order_status: i18n::order_status(t.order_status, l),
+        status: i18n::ticket_status(t.status, l),
+        status_key: t.status.as_str(),
+        visitor_name: format!("{} {}", t.visitor.first_name, t.visitor.last_name),
+        visitor_phone: t.visitor.phone.clone().unwrap_or_default(),
+        visitor_email: t.visitor.email.clone(),
+        period: period_text(&t.period.input(), l),
+        service_variant: t.service_variant.as_ref().map(|s| s.1.clone()),
+        tariff: t.tariff.1.clone(),
+        workplace: t.workplace.1.clone(),
+        price: tessera_domain::money_text::money_text(&t.price, &t.currency, l),
+        modifiers: t.modifiers.iter().map(|m| ModifierLine { name: m.name.clone() }).collect(),
+        checked_at: t.validated_at.map(|at| instant(at, &tz, l)),
+        checked_by: t
+            .validated_by
+            .as_ref()
+            .map(|u| format!("{} {}", u.first_name, u.last_name)),
+        first_visit: t.first_visit_at.map(|at| instant(at, &tz, l)),
+        may_validate: t.status.may_validate() && t.validated_at.is_none(),
+        may_change_visitor: t.status.may_change_visitor(),
+        may_change_workplace: t.status.may_change_workplace(),
+        free_workplaces,
+        history: t
+            .history
+            .iter()
+            .map(|h| HistoryLine {
+                at: instant(h.at, &tz, l),
+                what: history_text(h, l),
+            })
+            .collect(),
+        v,
+    };
+    render(&page, l)
+}
+
+/// A choice in a select.
+pub struct Choice {
+    id: i64,
+    name: String,
+    /// The venue or premises it belongs to, for the script to filter by.
+    group: i64,
+    /// A price to show beside it, if any.
+    price: String,
+}
+
+#[derive(Template)]
+#[template(path = "order_new.html")]
+struct NewOrderPage {
+    v: Viewer,
+    premises: Vec<Choice>,
+    workplaces: Vec<Choice>,
+    tariffs: Vec<Choice>,
+    variants: Vec<Choice>,
+    modifiers: Vec<Choice>,
+}
+
+/// "Add order": pick customer, workplace, period, tariff, variant and modifiers.
+pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
+    v.require(v.can_coworking)?;
+    let l = v.locale;
+    let venues = state.store.venues().await?;
+    let currency = |venue: i64| {
+        venues
+            .iter()
+            .find(|x| x.id == venue)
+            .map(|x| x.currency.clone())
+            .unwrap_or_default()
+    };
+    let premises: Vec<Choice> = state
+        .store
+        .premises_list(None)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == "coworking")
+        .map(|p| Choice {
+            id: p.id,
+            name: p.name,
+            group: p.venue_id,
+            price: String::new(),
+        })
+        .collect();
+    let workplaces = state
+        .store
+        .workplaces(None)
+        .await?
+        .into_iter()
+        .filter(|w| premises.iter().any(|p| p.id == w.premises_id))
+        .map(|w| Choice {
+            id: w.id,
+            name: w.name,
+            group: w.premises_id,
+            price: String::new(),
+        })
+        .collect();
+    let tariffs = state
+        .store
+        .tariffs(None)
+        .await?
+        .into_iter()
+        .map(|t| Choice {
+            id: t.id,
+            price: tessera_domain::money_text::money_text(&t.price, &currency(t.venue_id), l),
+            name: t.name,
+            group: t.venue_id,
+        })
+        .collect();
+    let variants = state
+        .store
+        .service_variants(None)
+        .await?
+        .into_iter()
+        .map(|s| Choice {
+            id: s.id,
+            name: s.name,
+            group: s.venue_id,
+            price: String::new(),
+        })
+        .collect();
+    let modifiers = state
+        .store
+        .modifiers(None)
+        .await?
+        .into_iter()
+        .map(|m| Choice {
+            id: m.id,
+            price: tessera_domain::money_text::money_text(&m.price, &currency(m.venue_id), l),
+            name: m.name,
+            group: m.venue_id,
+        })
+        .collect();
+    let page = NewOrderPage {
+        v,
+        premises,
+        workplaces,
+        tariffs,
+        variants,
+        modifiers,
+    };
+    render(&page, l)
+}

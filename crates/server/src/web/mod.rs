@@ -1,0 +1,131 @@
+//! The admin web UI: server-rendered pages for managers, in Russian,
+//! Bulgarian and English.
+//!
+//! Pages read through the store and render with askama; every change a
+//! page makes goes through the JSON API (with the session cookie and the
+//! page's CSRF token), so the UI and the mobile apps share one set of rules
+//! and one set of errors.
+
+mod assets;
+mod coworking;
+mod events;
+mod format;
+mod session;
+pub(crate) mod text;
+mod viewer;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tessera_domain::Locale;
+
+use crate::AppState;
+pub use viewer::Viewer;
+
+/// The web UI's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang/{tag}", get(session::set_lang))
+        .route("/static/{file}", get(assets::file))
+        .route("/admin/coworking", get(coworking::list))
+        .route("/admin/coworking/tickets/{number}", get(coworking::ticket))
+        .route("/admin/coworking/orders/new", get(coworking::new_order))
+        .route("/admin/events", get(events::list))
+        .route("/admin/events/{id}", get(events::event))
+}
+
+/// The start page: the area the signed-in user works in.
+async fn home(v: Viewer) -> Result<Redirect, WebError> {
+    if v.can_coworking {
+        Ok(Redirect::to("/admin/coworking"))
+    } else if v.can_events {
+        Ok(Redirect::to("/admin/events"))
+    } else {
+        Err(WebError::Forbidden(v.locale))
+    }
+}
+
+/// A rendered page.
+pub struct Html(String);
+
+impl IntoResponse for Html {
+    fn into_response(self) -> Response {
+        let mut res = (StatusCode::OK, self.0).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        // Pages show live data and a CSRF token: never cache them.
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res
+    }
+}
+
+/// Renders a template, or the error page if rendering fails.
+pub fn render(t: &impl Template, locale: Locale) -> Result<Html, WebError> {
+    t.render().map(Html).map_err(|e| {
+        tracing::error!(error = %e, "a page failed to render");
+        WebError::Internal(locale)
+    })
+}
+
+/// Why a page is not shown.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: to the sign-in page, then back.
+    SignIn(String),
+    /// Signed in, but the role may not see this.
+    Forbidden(Locale),
+    /// No such thing.
+    NotFound(Locale),
+    /// A fault of ours (logged).
+    Internal(Locale),
+}
+
+impl From<tessera_store::StoreError> for WebError {
+    fn from(e: tessera_store::StoreError) -> Self {
+        tracing::error!(error = %e, "a page's query failed");
+        WebError::Internal(Locale::Ru)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    v: Viewer,
+    title: &'static str,
+    text: &'static str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, locale) = match self {
+            WebError::SignIn(next) => {
+                let to = format!("/login?next={}", format::url_encode(&next));
+                return Redirect::to(&to).into_response();
+            }
+            WebError::Forbidden(l) => (StatusCode::FORBIDDEN, l),
+            WebError::NotFound(l) => (StatusCode::NOT_FOUND, l),
+            WebError::Internal(l) => (StatusCode::INTERNAL_SERVER_ERROR, l),
+        };
+        let v = Viewer::anonymous(locale, String::new());
+        let (title, text) = match status {
+            StatusCode::FORBIDDEN => (v.ui.forbidden_title, v.ui.forbidden_text),
+            StatusCode::NOT_FOUND => (v.ui.not_found_title, v.ui.not_found_text),
+            _ => (v.ui.error_title, v.ui.error_text),
+        };
+        let page = ErrorPage { v, title, text };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><p>{text}</p>"));
+        let mut res = (status, Html(body)).into_response();
+        *res.status_mut() = status;
+        res
+    }
+}

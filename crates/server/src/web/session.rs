@@ -1,0 +1,170 @@
+//! Signing in and out of the web UI, and picking its language.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::viewer::{LANG_COOKIE, page_locale};
+use super::{Viewer, WebError, render};
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, csrf_token, session_cookie, token_hash};
+use crate::error::Problem;
+use crate::routes::auth::{LoginIn, login as api_login};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    v: Viewer,
+    next: String,
+    email: String,
+    error: Option<&'static str>,
+    demo: bool,
+}
+
+/// Where to go after signing in: only a path of ours, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 2000 => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// `?next=` on the sign-in page.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The sign-in page.
+pub async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+    let locale = page_locale(&headers, state.config.default_locale);
+    let page = LoginPage {
+        v: Viewer::anonymous(locale, "/login".into()),
+        next: safe_next(q.next.as_deref()),
+        email: String::new(),
+        error: None,
+        demo: state.config.demo_logins,
+    };
+    Ok(render(&page, locale)?.into_response())
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// A form posted from another site is refused: browsers name the page's
+/// origin, and it must be ours.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+}
+
+/// Signs in through the API's own sign-in and keeps the token in a cookie.
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response, WebError> {
+    let locale = page_locale(&headers, state.config.default_locale);
+    if !same_origin(&headers) {
+        return Err(WebError::Forbidden(locale));
+    }
+    let next = safe_next(form.next.as_deref());
+    let email = form.email.clone();
+    let answer = api_login(
+        State(state.clone()),
+        crate::extract::Json(LoginIn {
+            email: form.email,
+            password: form.password,
+        }),
+    )
+    .await;
+    let out = match answer {
+        Ok(axum::Json(out)) => out,
+        Err(problem) => {
+            let v = Viewer::anonymous(locale, "/login".into());
+            let error = match problem {
+                Problem::BadCredentials | Problem::Malformed(_) | Problem::Invalid(_) => v.ui.bad_credentials,
+                ref p if p.render(locale).status == 429 => v.ui.too_many_attempts,
+                _ => v.ui.error_text,
+            };
+            let page = LoginPage {
+                v,
+                next,
+                email,
+                error: Some(error),
+                demo: state.config.demo_logins,
+            };
+            let mut res = render(&page, locale)?.into_response();
+            *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            return Ok(res);
+        }
+    };
+    let max_age = state.config.session_ttl.as_secs();
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+        out.token
+    );
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+/// The sign-out form.
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+/// Signs out: ends the session everywhere and drops the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Result<Response, WebError> {
+    let locale = page_locale(&headers, state.config.default_locale);
+    if let Some(token) = session_cookie(&headers) {
+        use subtle::ConstantTimeEq;
+        let ok: bool = csrf_token(&token).as_bytes().ct_eq(form.csrf.as_bytes()).into();
+        if !ok {
+            return Err(WebError::Forbidden(locale));
+        }
+        let hash = token_hash(&token);
+        state.sessions.forget(&hash);
+        state
+            .store
+            .revoke_session(hash, state.clock.now().as_second())
+            .await?;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("tessera_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(res)
+}
+
+/// `?back=` after a language switch.
+#[derive(Debug, Deserialize)]
+pub struct BackQuery {
+    back: Option<String>,
+}
+
+/// Keeps the picked language in a cookie and returns to the page.
+pub async fn set_lang(Path(tag): Path<String>, Query(q): Query<BackQuery>) -> Response {
+    let back = safe_next(q.back.as_deref());
+    let mut res = Redirect::to(&back).into_response();
+    if let Some(l) = tessera_domain::Locale::parse(&tag) {
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", l.tag());
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}

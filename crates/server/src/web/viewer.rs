@@ -1,0 +1,117 @@
+//! Who is looking at a page, in which language.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use tessera_domain::Locale;
+
+use super::WebError;
+use super::text::{Ui, ui};
+use crate::AppState;
+use crate::auth::{Caller, csrf_token, session_cookie};
+use crate::error::{Problem, request_locale};
+
+/// The cookie that keeps the language the user picked.
+pub const LANG_COOKIE: &str = "tessera_lang";
+
+/// A signed-in user looking at a page (or nobody, on the sign-in page).
+pub struct Viewer {
+    /// Their language.
+    pub locale: Locale,
+    /// The words in it.
+    pub ui: &'static Ui,
+    /// Who they are.
+    pub caller: Option<Caller>,
+    /// Their name, for the header.
+    pub name: String,
+    /// May see the coworking calendar.
+    pub can_coworking: bool,
+    /// May see events.
+    pub can_events: bool,
+    /// The token the page's scripts send with every change.
+    pub csrf: String,
+    /// This page's path and query (to come back after a language switch).
+    pub path: String,
+    /// The static files' version, to bust caches on upgrade.
+    pub assets: &'static str,
+}
+
+impl Viewer {
+    /// Nobody signed in.
+    pub fn anonymous(locale: Locale, path: String) -> Viewer {
+        Viewer {
+            locale,
+            ui: ui(locale),
+            caller: None,
+            name: String::new(),
+            can_coworking: false,
+            can_events: false,
+            csrf: String::new(),
+            path,
+            assets: super::assets::version(),
+        }
+    }
+
+    /// Refuses unless the check holds.
+    pub fn require(&self, allowed: bool) -> Result<(), WebError> {
+        if allowed { Ok(()) } else { Err(WebError::Forbidden(self.locale)) }
+    }
+
+    /// The languages to switch to, with whether each is current.
+    pub fn languages(&self) -> [(&'static str, &'static str, bool); 3] {
+        [
+            ("ru", "Русский", self.locale == Locale::Ru),
+            ("bg", "Български", self.locale == Locale::Bg),
+            ("en", "English", self.locale == Locale::En),
+        ]
+    }
+}
+
+/// The page's language: the user's pick, else the browser's, else the default.
+pub fn page_locale(headers: &HeaderMap, default: Locale) -> Locale {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|tag| Locale::parse(&tag))
+        .unwrap_or_else(|| request_locale(headers, default))
+}
+
+/// A cookie's value.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim().to_owned())
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let locale = page_locale(&parts.headers, state.config.default_locale);
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        // Pages sign in by cookie only: a bearer token is the API's.
+        let Some(token) = session_cookie(&parts.headers) else {
+            return Err(WebError::SignIn(path));
+        };
+        let caller = match Caller::from_request_parts(parts, state).await {
+            Ok(c) => c,
+            Err(Problem::Unauthenticated) => return Err(WebError::SignIn(path)),
+            Err(Problem::Forbidden) => return Err(WebError::Forbidden(locale)),
+            Err(_) => return Err(WebError::Internal(locale)),
+        };
+        let mut v = Viewer::anonymous(locale, path);
+        v.name = format!("{} {}", caller.user.first_name, caller.user.last_name);
+        v.can_coworking = caller.role.manages_coworking();
+        v.can_events = caller.role.manages_events();
+        v.csrf = csrf_token(&token);
+        v.caller = Some(caller);
+        Ok(v)
+    }
+}

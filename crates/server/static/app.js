@@ -1,0 +1,430 @@
+// Tessera admin: small progressive enhancement over server-rendered pages.
+// Every change goes to the JSON API with the session cookie and the page's
+// CSRF token; errors come back as problem+json in the page's language and
+// are shown next to the field that caused them.
+(() => {
+  'use strict';
+  const body = document.body;
+  const csrf = body.dataset.csrf || '';
+  const lang = body.dataset.lang || 'ru';
+  document.documentElement.classList.add('js');
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+  const debounce = (fn, ms) => {
+    let t;
+    return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+  };
+  // `items[0].period` and `items.0.period` name the same field.
+  const fieldKey = (name) => String(name).replace(/\[(\d+)\]/g, '.$1');
+
+  async function api(method, url, data, opts = {}) {
+    const headers = { 'Accept': 'application/json', 'Accept-Language': lang, 'X-CSRF-Token': csrf };
+    if (data !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.ifMatch) headers['If-Match'] = '"' + opts.ifMatch + '"';
+    let res;
+    try {
+      res = await fetch(url, { method, headers, credentials: 'same-origin', body: data === undefined ? undefined : JSON.stringify(data) });
+    } catch (e) {
+      return { ok: false, status: 0, data: { detail: String(e) } };
+    }
+    let json = null;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try { json = await res.json(); } catch (e) { json = null; }
+    }
+    if (res.status === 401) { location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search); }
+    return { ok: res.ok, status: res.status, data: json };
+  }
+
+  const eventVersion = () => { const e = $('#event'); return e ? e.dataset.version : undefined; };
+
+  // ---- errors -------------------------------------------------------------
+  function clearErrors(root) {
+    $$('[data-error-for]', root).forEach((p) => { p.textContent = ''; });
+    $$('[aria-invalid]', root).forEach((i) => i.removeAttribute('aria-invalid'));
+    const general = $('.form-error', root);
+    if (general) { general.textContent = ''; general.hidden = true; }
+  }
+
+  function namesOf(ids, attr) {
+    return (ids || []).map((id) => {
+      const row = document.querySelector('[' + attr + '="' + id + '"]');
+      return row ? row.dataset.name + ' (' + id + ')' : String(id);
+    }).join(', ');
+  }
+
+  function showProblem(root, general, problem) {
+    const p = problem || {};
+    let shownAtField = false;
+    (p.errors || []).forEach((e) => {
+      const key = fieldKey(e.field);
+      const slot = root && $$('[data-error-for]', root).find((el) => fieldKey(el.dataset.errorFor) === key);
+      const input = root && $$('[name]', root).find((el) => fieldKey(el.name) === key);
+      if (input) input.setAttribute('aria-invalid', 'true');
+      if (slot) { slot.textContent = e.message; shownAtField = true; }
+    });
+    if (general) {
+      let text = p.detail || p.title || '';
+      if (p.charges && p.charges.length) text += ' ' + namesOf(p.charges, 'data-charge');
+      if (!shownAtField && p.errors && p.errors.length) {
+        text += ' ' + p.errors.map((e) => e.field + ': ' + e.message).join('; ');
+      }
+      general.textContent = text;
+      general.hidden = false;
+      general.focus && general.setAttribute('tabindex', '-1');
+    }
+  }
+
+  function flashAndReload(text) {
+    if (text) sessionStorage.setItem('tessera-flash', text);
+    location.reload();
+  }
+  const flash = sessionStorage.getItem('tessera-flash');
+  if (flash) {
+    sessionStorage.removeItem('tessera-flash');
+    const slot = $('#page-error');
+    if (slot) { slot.textContent = flash; slot.hidden = false; }
+  }
+
+  // ---- bodies from forms ----------------------------------------------------
+  function setPath(obj, path, value, isList) {
+    const parts = path.split('.');
+    let cur = obj;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const key = parts[i];
+      const nextIsIndex = /^\d+$/.test(parts[i + 1]) && key === 'items';
+      if (cur[key] === undefined) cur[key] = nextIsIndex ? [] : {};
+      cur = cur[key];
+    }
+    const last = parts[parts.length - 1];
+    if (isList) { (cur[last] = cur[last] || []).push(value); } else { cur[last] = value; }
+  }
+
+  function formBody(form) {
+    const out = {};
+    $$('[name]', form).forEach((el) => {
+      if (el.disabled || el.dataset.skip !== undefined || el.closest('fieldset[disabled]')) return;
+      if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
+      if (el.type === 'search') return;
+      let value = el.value;
+      if (value === '') return;
+      if (el.dataset.type === 'int') {
+        const n = Number(value);
+        value = Number.isFinite(n) && /^-?\d+$/.test(value.trim()) ? n : value;
+      }
+      setPath(out, el.name, value, el.dataset.list !== undefined);
+    });
+    return out;
+  }
+
+  function fillUrl(template, form) {
+    return template.replace(/\{([^}]+)\}/g, (_, name) => {
+      const el = form && form.elements.namedItem(name);
+      return el ? encodeURIComponent(el.value) : '';
+    });
+  }
+
+  function pick(obj, path) {
+    return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  }
+
+  // ---- previews -------------------------------------------------------------
+  const words = $('#words') ? $('#words').dataset : {};
+  const dayFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
+  const day = (iso) => { const d = new Date(iso + 'T00:00:00Z'); return isNaN(d) ? iso : dayFormat.format(d); };
+  const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : '#' + id; };
+
+  function renderPlan(form, plan) {
+    const box = $('.preview', form);
+    const list = $('ul', box);
+    list.innerHTML = '';
+    const line = (text, cancelled) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      if (cancelled) { li.classList.add('cancel'); li.textContent += ' — ' + (words.cancelled || 'cancelled'); }
+      list.appendChild(li);
+    };
+    const currentPax = $('#event-pax') ? $('#event-pax').textContent.trim() : '';
+    if (plan.pax !== undefined && String(plan.pax) !== currentPax) line((words.pax || 'PAX') + ': ' + currentPax + ' → ' + plan.pax);
+    if (plan.start_date && plan.end_date) line((words.period || 'Period') + ': ' + day(plan.start_date) + ' – ' + day(plan.end_date));
+    (plan.activities || []).forEach((a) => {
+      const bits = [];
+      if (a.date_before && a.date_before !== a.date_after) bits.push(day(a.date_before) + ' → ' + day(a.date_after));
+      if (a.pax_before !== undefined && a.pax_before !== a.pax_after) bits.push('PAX ' + a.pax_before + ' → ' + a.pax_after);
+      line(nameOf('data-activity', a.id) + (bits.length ? ': ' + bits.join('; ') : ''), a.status_after === 'cancelled');
+    });
+    (plan.charges || []).forEach((c) => {
+      const bits = [];
+      if (c.service_date_before && c.service_date_before !== c.service_date_after) bits.push(day(c.service_date_before) + ' → ' + day(c.service_date_after));
+      if (c.quantity_before !== undefined && c.quantity_before !== c.quantity_after) bits.push(c.quantity_before + ' → ' + c.quantity_after);
+      line(nameOf('data-charge', c.id) + (bits.length ? ': ' + bits.join('; ') : ''), c.status_after === 'cancelled');
+    });
+    if (!list.children.length) line(words.nothing || '—');
+    box.hidden = false;
+  }
+
+  // ---- API forms ------------------------------------------------------------
+  $$('form[data-api]').forEach((form) => {
+    const [method, urlTemplate] = form.dataset.api.split(' ');
+    const submit = $('button[type=submit]', form);
+    const general = $('.form-error', form);
+    const needsPreview = form.dataset.preview !== undefined;
+    const invalidatePreview = () => {
+      if (!needsPreview) return;
+      submit.disabled = true;
+      const box = $('.preview', form);
+      if (box) box.hidden = true;
+    };
+    form.addEventListener('input', invalidatePreview);
+    form.addEventListener('change', invalidatePreview);
+
+    const send = async (dryRun) => {
+      clearErrors(form);
+      const data = formBody(form);
+      let url = fillUrl(urlTemplate, form);
+      let verb = method;
+      if (dryRun && form.dataset.previewUrl) { url = fillUrl(form.dataset.previewUrl, form); verb = 'POST'; }
+      else if (needsPreview && !form.dataset.previewUrl) { data.dry_run = dryRun; }
+      const opts = form.dataset.ifMatch !== undefined ? { ifMatch: eventVersion() } : {};
+      return [await api(verb, url, data, opts), data];
+    };
+
+    const previewButton = $('[data-do-preview]', form);
+    if (previewButton) {
+      previewButton.addEventListener('click', async () => {
+        previewButton.disabled = true;
+        const [res] = await send(true);
+        previewButton.disabled = false;
+        if (res.status === 412) return flashAndReload($('#event').dataset.stale);
+        if (!res.ok) return showProblem(form, general, res.data);
+        renderPlan(form, res.data || {});
+        submit.disabled = false;
+        submit.focus();
+      });
+    }
+
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (submit) submit.disabled = true;
+      const [res] = await send(false);
+      if (submit) submit.disabled = needsPreview;
+      if (res.status === 412) return flashAndReload($('#event') && $('#event').dataset.stale);
+      if (!res.ok) return showProblem(form, general, res.data);
+      const then = form.dataset.then;
+      if (then) {
+        location.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
+      } else {
+        location.reload();
+      }
+    });
+  });
+
+  // ---- one-click actions ----------------------------------------------------
+  $$('button[data-api]').forEach((button) => {
+    button.addEventListener('click', async () => {
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+      const [method, url] = button.dataset.api.split(' ');
+      const slot = document.getElementById(button.dataset.error || 'page-error');
+      if (slot) { slot.hidden = true; slot.textContent = ''; }
+      button.disabled = true;
+      const opts = button.dataset.ifMatch !== undefined ? { ifMatch: eventVersion() } : {};
+      const res = await api(method, url, undefined, opts);
+      button.disabled = false;
+      if (res.status === 412) return flashAndReload($('#event') && $('#event').dataset.stale);
+      if (!res.ok) return showProblem(null, slot, res.data);
+      location.reload();
+    });
+  });
+
+  // ---- dialogs --------------------------------------------------------------
+  $$('[data-open]').forEach((opener) => {
+    opener.addEventListener('click', () => {
+      const dialog = document.getElementById(opener.dataset.open);
+      if (!dialog) return;
+      const form = $('form', dialog);
+      if (form) {
+        clearErrors(form);
+        const box = $('.preview', form);
+        if (box) box.hidden = true;
+        if (form.dataset.preview !== undefined) $('button[type=submit]', form).disabled = true;
+        if (opener.dataset.fill) {
+          const fill = JSON.parse(opener.dataset.fill);
+          Object.entries(fill).forEach(([k, v]) => {
+            const el = form.elements.namedItem(k);
+            if (el) el.value = v;
+            $$('[data-slot="' + k + '"]', form).forEach((s) => { s.textContent = v; });
+          });
+        }
+      }
+      dialog.showModal();
+      const first = dialog.querySelector('input:not([type=hidden]):not([disabled]), select, button:not([data-close])');
+      if (first) first.focus();
+    });
+  });
+  $$('[data-close]').forEach((b) => b.addEventListener('click', () => b.closest('dialog').close()));
+
+  // PAX: activities at the event's default PAX take the new one as it is typed.
+  $$('[data-pax-source]').forEach((source) => {
+    source.addEventListener('input', () => {
+      $$('[data-follows-default]', source.form).forEach((i) => { i.value = source.value; });
+    });
+  });
+
+  // Calendar: a move keeps the length, so it takes only the new first day.
+  $$('input[name=mode]').forEach((radio) => {
+    const sync = () => {
+      const form = radio.form;
+      const mode = (form.querySelector('input[name=mode]:checked') || {}).value;
+      const end = form.elements.namedItem('end_date');
+      const label = $('.end-date', form);
+      end.disabled = mode === 'move';
+      label.hidden = mode === 'move';
+    };
+    radio.addEventListener('change', sync);
+    sync();
+  });
+
+  // ---- user search (visitor change, order customer) -----------------------------
+  $$('[data-user-search]').forEach((input) => {
+    const target = document.getElementById(input.dataset.userSearch);
+    const radioName = input.dataset.radioName || 'user_id';
+    const search = debounce(async () => {
+      const q = input.value.trim();
+      target.innerHTML = '';
+      if (!q) return;
+      const res = await api('GET', '/api/v1/users?limit=20&search=' + encodeURIComponent(q));
+      if (!res.ok) { target.textContent = (res.data && res.data.detail) || ''; return; }
+      const items = (res.data && res.data.items) || [];
+      if (!items.length) { target.textContent = target.dataset.empty || ''; return; }
+      items.forEach((u) => {
+        const label = document.createElement('label');
+        label.className = 'check';
+        const radio = document.createElement('input');
+        radio.type = 'radio';
+        radio.name = radioName;
+        radio.value = u.id;
+        radio.dataset.type = 'int';
+        label.appendChild(radio);
+        label.appendChild(document.createTextNode(' ' + u.first_name + ' ' + u.last_name + ' · ' + u.email));
+        target.appendChild(label);
+      });
+      if (items.length === 1) { target.querySelector('input').checked = true; target.querySelector('input').dispatchEvent(new Event('change', { bubbles: true })); }
+    }, 250);
+    input.addEventListener('input', search);
+  });
+  $$('[data-clear-search]').forEach((b) => b.addEventListener('click', () => {
+    const input = b.parentElement.querySelector('input');
+    input.value = '';
+    const target = document.getElementById(input.dataset.userSearch);
+    if (target) target.innerHTML = '';
+    input.focus();
+  }));
+  $$('[data-toggle-new-user]').forEach((b) => b.addEventListener('click', () => {
+    const form = b.closest('form');
+    const fresh = $('.new-user', form);
+    const existing = $('.existing-user', form);
+    const on = fresh.hidden;
+    fresh.hidden = !on;
+    fresh.disabled = !on;
+    existing.disabled = on;
+    if (on) fresh.querySelector('input').focus();
+  }));
+
+  // ---- new order -------------------------------------------------------------
+  const order = $('#order-form');
+  if (order) {
+    const premises = $('#o-premises');
+    const workplace = $('#o-workplace');
+    const syncCatalogue = () => {
+      const p = premises.value;
+      const venue = premises.selectedOptions[0] ? premises.selectedOptions[0].dataset.venue : '';
+      let firstVisible = null;
+      $$('option', workplace).forEach((o) => {
+        o.hidden = o.dataset.group !== p;
+        o.disabled = o.hidden;
+        if (!o.hidden && !firstVisible) firstVisible = o;
+      });
+      if (workplace.selectedOptions[0] && workplace.selectedOptions[0].hidden && firstVisible) workplace.value = firstVisible.value;
+      $$('[data-venue-bound] option[data-venue]', order).forEach((o) => { o.hidden = o.dataset.venue !== venue; o.disabled = o.hidden; });
+      $$('label[data-venue]', order).forEach((l) => {
+        const off = l.dataset.venue !== venue;
+        l.hidden = off;
+        l.querySelector('input').disabled = off;
+      });
+    };
+    premises.addEventListener('change', syncCatalogue);
+    syncCatalogue();
+
+    $$('input[name=period_kind]', order).forEach((r) => r.addEventListener('change', () => {
+      const slot = $('input[name=period_kind]:checked', order).value === 'slot';
+      $('.period-days', order).hidden = slot;
+      $('.period-slot', order).hidden = !slot;
+      $$('.period-days input', order).forEach((i) => { i.disabled = slot; });
+      $$('.period-slot input', order).forEach((i) => { i.disabled = !slot; });
+    }));
+
+    const quoteSlot = $('#quote');
+    const quote = debounce(async () => {
+      const data = formBody(order);
+      if (data.customer_id === undefined) data.customer_id = 0;
+      const item = (data.items || [])[0] || {};
+      const p = item.period || {};
+      if (!((p.start_date && p.end_date) || (p.date && p.start_time && p.end_time))) { quoteSlot.textContent = '—'; return; }
+      const res = await api('POST', order.dataset.quote, data);
+      quoteSlot.textContent = res.ok ? res.data.total_text : '—';
+    }, 300);
+    order.addEventListener('input', quote);
+    order.addEventListener('change', quote);
+  }
+
+  // ---- the ticket list's filters ---------------------------------------------
+  const filters = $('form[data-auto-filter]');
+  if (filters) {
+    const url = () => {
+      const params = new URLSearchParams();
+      new FormData(filters).forEach((v, k) => { if (String(v).trim() !== '') params.append(k, v); });
+      const q = params.toString();
+      return filters.action + (q ? '?' + q : '');
+    };
+    let seq = 0;
+    const refresh = async () => {
+      const mine = ++seq;
+      const target = url();
+      const res = await fetch(target, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } });
+      if (mine !== seq) return; // a newer keystroke won
+      if (res.redirected && res.url.includes('/login')) { location.href = res.url; return; }
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const fresh = doc.getElementById('results');
+      if (fresh) $('#results').innerHTML = fresh.innerHTML;
+      const summary = doc.getElementById('f-status-summary');
+      if (summary) $('#f-status-summary').textContent = summary.textContent;
+      history.replaceState(null, '', target);
+    };
+    const soon = debounce(refresh, 300);
+    filters.addEventListener('input', (e) => { if (e.target.type === 'text' || e.target.inputMode === 'numeric' || e.target.type === 'search') soon(); });
+    filters.addEventListener('change', () => refresh());
+    filters.addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
+    $$('[data-reset]', filters).forEach((b) => b.addEventListener('click', () => {
+      b.dataset.reset.split(' ').forEach((id) => {
+        const el = document.getElementById(id);
+        if (!el) return;
+        if (el.tagName === 'INPUT') el.value = '';
+        $$('input[type=checkbox]', el).forEach((c) => { c.checked = false; });
+      });
+      refresh();
+    }));
+    const resetAll = $('#reset-filter');
+    if (resetAll) resetAll.addEventListener('click', (e) => {
+      e.preventDefault();
+      $$('input', filters).forEach((i) => { if (i.type === 'checkbox') i.checked = false; else i.value = ''; });
+      resetAll.closest('details').open = false;
+      refresh();
+    });
+  }
+
+  // Whole rows open their page (the number stays a real link for keyboards).
+  document.addEventListener('click', (e) => {
+    const row = e.target.closest('tr[data-href]');
+    if (row && !e.target.closest('a, button, input')) location.href = row.dataset.href;
+  });
+})();

@@ -1,0 +1,90 @@
+// Starts the real Tessera server (with the demo data) on a fresh database
+// and a headless Chromium, for the end-to-end tests.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '..', '..');
+const binary = process.env.TESSERA_BIN || join(root, 'target', 'debug', 'tessera');
+const backend = process.env.TESSERA_TEST_DATABASE || 'sqlite';
+const pgUrl = process.env.TESSERA_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432';
+
+/** A running server on a database of its own. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-ui-'));
+  let url;
+  let dropDb = null;
+  if (backend === 'postgres') {
+    const name = 'tessera_t_ui_' + process.pid + '_' + Math.floor(Math.random() * 1e9);
+    execFileSync('psql', [pgUrl + '/postgres', '-qc', `CREATE DATABASE "${name}"`]);
+    url = `${pgUrl}/${name}`;
+    dropDb = () => { try { execFileSync('psql', [pgUrl + '/postgres', '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]); } catch (e) { /* best effort */ } };
+  } else {
+    url = 'sqlite://' + join(dir, 'tessera.db');
+  }
+  const child = spawn(binary, ['serve', '--demo'], {
+    env: { ...process.env, TESSERA_DATABASE_URL: url, TESSERA_LISTEN: '127.0.0.1:0', RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('server did not start:\n' + stderr)), 60000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[\d.:]+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${stderr}`)); });
+  });
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => { if (child.exitCode !== null) ok(); else child.on('exit', ok); });
+      if (dropDb) dropDb();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium: Debian's, or the one named by CHROMIUM. */
+export async function startBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A fresh page in a language, signed in as somebody. */
+export async function signIn(browser, base, email, password, locale = 'ru-RU') {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(base + '/login');
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('form[action="/login"] button[type=submit]').click();
+  await page.waitForLoadState('networkidle');
+  return page;
+}
+
+/** Saves a screenshot under docs/screenshots when SCREENSHOTS=1. */
+export async function screenshot(page, name) {
+  if (process.env.SCREENSHOTS !== '1') return;
+  const dir = join(root, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name + '.png'), fullPage: true });
+}
+
+export const logins = {
+  rental: ['marina@tessera.local', 'tessera-marina'],
+  events: ['events@tessera.local', 'tessera-events'],
+  admin: ['admin@tessera.local', 'tessera-admin'],
+  visitor: ['koshatina77@mail.ru', 'tessera-maria'],
+};
