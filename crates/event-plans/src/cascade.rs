@@ -406,7 +406,9 @@ pub fn plan_activity_change(
         } else {
             ch.quantity
         };
-        let service_date_after = if cmd.date.is_some() { date } else { ch.service_date };
+        // Only a real change of date moves the charges: re-sending the
+        // activity's own date (a form that submits every field) is no move.
+        let service_date_after = if date != a.date { date } else { ch.service_date };
         if quantity_after != ch.quantity || service_date_after != ch.service_date {
             plan.charges.push(ChargeChange {
                 id: ch.id,

@@ -173,6 +173,36 @@ fn moving_an_activity_gives_its_charges_its_new_date() {
 }
 
 #[test]
+fn an_activity_given_its_own_date_leaves_its_charges_dates_alone() {
+    // A PAX-only edit that re-sends the activity's date (11.02) must not
+    // pull its 12.02 charge onto 11.02.
+    let s = event();
+    let plan = plan_activity_change(
+        &s,
+        2,
+        &ChangeActivity {
+            date: Some(date(2024, 2, 11)),
+            pax: Some(80),
+        },
+        1,
+        &[],
+    )
+    .expect("plan");
+    assert!(
+        plan.charges
+            .iter()
+            .all(|c| c.service_date_after == c.service_date_before),
+        "{:?}",
+        plan.charges
+    );
+    assert!(
+        plan.charges
+            .iter()
+            .any(|c| c.quantity_after == rust_decimal::Decimal::from(80))
+    );
+}
+
+#[test]
 fn shorten_cancels_what_falls_outside_and_never_deletes() {
     let s = event();
     let plan = plan_date_change(

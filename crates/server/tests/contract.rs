@@ -44,11 +44,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/coworking/tickets/{number}/visitor"),
     ("put", "/api/v1/coworking/tickets/{number}/workplace"),
     ("post", "/api/v1/access/check"),
+    ("post", "/api/v1/orders/quote"),
     ("post", "/api/v1/events"),
     ("get", "/api/v1/events"),
     ("get", "/api/v1/events/{id}"),
     ("post", "/api/v1/events/{id}/activities"),
     ("patch", "/api/v1/events/{id}/activities/{activity_id}"),
+    ("post", "/api/v1/events/{id}/activities/{activity_id}/preview"),
     ("post", "/api/v1/events/{id}/blocks"),
     ("post", "/api/v1/events/{id}/folios"),
     ("post", "/api/v1/events/{id}/pax"),
@@ -111,7 +113,9 @@ async fn every_role_meets_exactly_its_doors() {
             ("post", "/api/v1/orders/{number}/status") | ("get", "/api/v1/users") | ("post", "/api/v1/users") => {
                 &["admin", "rental_manager"]
             }
-            ("post", "/api/v1/orders") | ("get", "/api/v1/orders/{number}") => &["admin", "rental_manager", "visitor"],
+            ("post", "/api/v1/orders") | ("post", "/api/v1/orders/quote") | ("get", "/api/v1/orders/{number}") => {
+                &["admin", "rental_manager", "visitor"]
+            }
             (_, p) if p.starts_with("/api/v1/events") || p.starts_with("/api/v1/folios") => &["admin", "event_manager"],
             ("post", "/api/v1/access/check") => &["admin", "gate"],
             ("post", p)

@@ -521,3 +521,65 @@ async fn only_event_managers_and_admins_work_events() {
         .problem(403);
     }
 }
+
+#[tokio::test]
+async fn an_activity_preview_is_the_plan_its_patch_writes_and_changes_nothing() {
+    let ev = seed_event().await;
+    let before = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let version = before.ok(200)["version"].clone();
+    let preview = ev
+        .em
+        .post(
+            &format!("/api/v1/events/{}/activities/{}/preview", ev.id, ev.catering),
+            json!({"date": "2024-02-12", "pax": 80}),
+        )
+        .await;
+    let plan = preview.ok(200);
+    assert_eq!(plan["dry_run"], json!(true));
+    assert_eq!(plan["activities"][0]["pax_after"], json!(80));
+    assert_eq!(plan["activities"][0]["date_after"], json!("2024-02-12"));
+    let moved: Vec<&Value> = plan["charges"].as_array().expect("charges").iter().collect();
+    assert_eq!(moved.len(), 2, "both catering charges follow: {plan}");
+    assert!(
+        moved
+            .iter()
+            .all(|c| c["service_date_after"] == json!("2024-02-12") && c["quantity_after"] == json!("80"))
+    );
+    let after = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    assert_eq!(after.ok(200)["version"], version, "a preview writes nothing");
+
+    // The PATCH then writes exactly that plan.
+    let r = ev
+        .em
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/events/{}/activities/{}", ev.id, ev.catering),
+            Some(json!({"date": "2024-02-12", "pax": 80}).to_string()),
+            None,
+        )
+        .await;
+    let event = r.ok(200);
+    let charges = event["folios"][0]["charges"].as_array().expect("charges");
+    for c in moved {
+        let written = charges.iter().find(|x| x["id"] == c["id"]).expect("charge");
+        assert_eq!(written["service_date"], c["service_date_after"]);
+        assert_eq!(written["quantity"], c["quantity_after"]);
+    }
+}
+
+#[tokio::test]
+async fn an_activity_preview_is_for_event_managers_and_known_activities_only() {
+    let ev = seed_event().await;
+    let manager = ev.server.user("rental_manager", "Марина", "Спиридонова").await;
+    let path = format!("/api/v1/events/{}/activities/{}/preview", ev.id, ev.catering);
+    manager.post(&path, json!({"pax": 80})).await.problem(403);
+    ev.em
+        .post(
+            &format!("/api/v1/events/{}/activities/999999/preview", ev.id),
+            json!({"pax": 80}),
+        )
+        .await
+        .problem(404);
+    ev.em.post(&path, json!({"pax": 0})).await.problem(422);
+    ev.em.post(&path, json!({"date": "12.02.2024"})).await.problem(422);
+}

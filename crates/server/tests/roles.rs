@@ -283,6 +283,14 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             [201, 201, 403, 201, 403, 401],
         ),
         row(
+            M::POST,
+            "/api/v1/orders/quote",
+            Some(json!({"customer_id": fx.visitor_id, "items": [{
+                "workplace_id": w.workplaces[2], "period": days(40, 41), "tariff_id": w.daily,
+            }]})),
+            [200, 200, 403, 200, 403, 401],
+        ),
+        row(
             M::GET,
             format!("/api/v1/orders/{}", t.own_order),
             None,
@@ -352,6 +360,12 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             M::PATCH,
             format!("/api/v1/events/{e}/activities/{}", fx.activity),
             Some(json!({"pax": 11})),
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/events/{e}/activities/{}/preview", fx.activity),
+            Some(json!({"pax": 12})),
             EVENTS,
         ),
         row(

@@ -483,7 +483,11 @@ impl Store {
         let mut c = r.conn();
         let (_, currency, items) = price_items(&self.catalogue, &mut c, order, now).await?;
         let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
-        Ok((total.to_wire(), currency, items.iter().map(|i| i.price.to_wire()).collect()))
+        Ok((
+            total.to_wire(),
+            currency,
+            items.iter().map(|i| i.price.to_wire()).collect(),
+        ))
     }
 
     /// An order as it reads now.

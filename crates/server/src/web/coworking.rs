@@ -45,7 +45,9 @@ impl FilterValues {
                 "to" => f.to = v,
                 "visitor" => f.visitor = v,
                 // Checkboxes repeat the name; the API takes a comma list.
-                "status" => f.statuses.extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
+                "status" => f
+                    .statuses
+                    .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
                 "cursor" => cursor = Some(v),
                 _ => {}
             }
@@ -125,7 +127,13 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
     let sep = if base.is_empty() { "" } else { "&" };
     let statuses = TicketStatus::ALL
         .into_iter()
-        .map(|s| (s.as_str(), i18n::ticket_status(s, l), f.statuses.iter().any(|x| x == s.as_str())))
+        .map(|s| {
+            (
+                s.as_str(),
+                i18n::ticket_status(s, l),
+                f.statuses.iter().any(|x| x == s.as_str()),
+            )
+        })
         .collect::<Vec<_>>();
     let status_summary = statuses
         .iter()
@@ -205,8 +213,20 @@ fn history_text(h: &tessera_store::HistoryEntry, l: Locale) -> String {
         "validated" => pick(l, "Билет валидирован", "Билетът е валидиран", "Ticket validated").into(),
         "validation_reset" => pick(l, "Валидация сброшена", "Валидирането е нулирано", "Validation reset").into(),
         "visitor_changed" => pick(l, "Изменён посетитель", "Променен посетител", "Visitor changed").into(),
-        "workplace_changed" => pick(l, "Изменено рабочее место", "Променено работно място", "Workplace changed").into(),
-        "sent" => pick(l, "Билет передан другому пользователю", "Билетът е изпратен на друг потребител", "Ticket sent to another user").into(),
+        "workplace_changed" => pick(
+            l,
+            "Изменено рабочее место",
+            "Променено работно място",
+            "Workplace changed",
+        )
+        .into(),
+        "sent" => pick(
+            l,
+            "Билет передан другому пользователю",
+            "Билетът е изпратен на друг потребител",
+            "Ticket sent to another user",
+        )
+        .into(),
         "first_visit" => pick(l, "Первое посещение", "Първо посещение", "First visit").into(),
         other => other.to_owned(),
     }
@@ -250,7 +270,11 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
         tariff: t.tariff.1.clone(),
         workplace: t.workplace.1.clone(),
         price: tessera_domain::money_text::money_text(&t.price, &t.currency, l),
-        modifiers: t.modifiers.iter().map(|m| ModifierLine { name: m.name.clone() }).collect(),
+        modifiers: t
+            .modifiers
+            .iter()
+            .map(|m| ModifierLine { name: m.name.clone() })
+            .collect(),
         checked_at: t.validated_at.map(|at| instant(at, &tz, l)),
         checked_by: t
             .validated_by

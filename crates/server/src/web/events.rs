@@ -177,7 +177,11 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
             pax: a.pax,
             at_default: a.pax == e.pax,
             active: a.status == "active",
-            status: if a.status == "active" { v.ui.active } else { v.ui.cancelled },
+            status: if a.status == "active" {
+                v.ui.active
+            } else {
+                v.ui.cancelled
+            },
         })
         .collect();
     let blocks = e

@@ -39,7 +39,11 @@ pub struct NextQuery {
 }
 
 /// The sign-in page.
-pub async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let locale = page_locale(&headers, state.config.default_locale);
     let page = LoginPage {
         v: Viewer::anonymous(locale, "/login".into()),
@@ -72,7 +76,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Signs in through the API's own sign-in and keeps the token in a cookie.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response, WebError> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
     let locale = page_locale(&headers, state.config.default_locale);
     if !same_origin(&headers) {
         return Err(WebError::Forbidden(locale));
@@ -127,7 +135,11 @@ pub struct LogoutForm {
 }
 
 /// Signs out: ends the session everywhere and drops the cookie.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Result<Response, WebError> {
     let locale = page_locale(&headers, state.config.default_locale);
     if let Some(token) = session_cookie(&headers) {
         use subtle::ConstantTimeEq;
@@ -137,10 +149,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form
         }
         let hash = token_hash(&token);
         state.sessions.forget(&hash);
-        state
-            .store
-            .revoke_session(hash, state.clock.now().as_second())
-            .await?;
+        state.store.revoke_session(hash, state.clock.now().as_second()).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(

@@ -54,7 +54,11 @@ impl Viewer {
 
     /// Refuses unless the check holds.
     pub fn require(&self, allowed: bool) -> Result<(), WebError> {
-        if allowed { Ok(()) } else { Err(WebError::Forbidden(self.locale)) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(self.locale))
+        }
     }
 
     /// The languages to switch to, with whether each is current.

@@ -1,0 +1,410 @@
+//! The web UI over HTTP: sign-in by cookie, CSRF on writes, roles, pages in
+//! three languages, and the order quote the "Add order" form shows.
+
+mod common;
+
+use common::{World, days};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn cookie(token: &str) -> String {
+    format!("tessera_session={token}")
+}
+
+/// The CSRF token a page hands its scripts.
+fn csrf_of(html: &str) -> String {
+    let start = html.find("data-csrf=\"").expect("page has a CSRF token") + "data-csrf=\"".len();
+    html[start..].split('"').next().expect("token").to_owned()
+}
+
+async fn page(http: &reqwest::Client, url: &str, cookie: &str, lang: &str) -> (StatusCode, String, String) {
+    let r = http
+        .get(url)
+        .header(COOKIE, cookie)
+        .header("accept-language", lang)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (status, ct, r.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn pages_send_the_signed_out_to_the_sign_in_page_and_back() {
+    let w = World::new().await;
+    let r = no_redirects()
+        .get(format!("{}/admin/coworking?status=new", w.server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/login?next=%2Fadmin%2Fcoworking%3Fstatus%3Dnew")
+    );
+}
+
+#[tokio::test]
+async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_and_foreign_redirects() {
+    let w = World::new().await;
+    let admin = w.admin.clone();
+    admin
+        .post(
+            "/api/v1/users",
+            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
+        )
+        .await
+        .ok(201);
+    let http = no_redirects();
+    let login = |password: &'static str, next: &'static str| {
+        http.post(format!("{}/login", w.server.base))
+            .form(&[
+                ("email", "m.petrova@example.test"),
+                ("password", password),
+                ("next", next),
+            ])
+            .send()
+    };
+    let bad = login("wrong", "/admin/coworking").await.expect("request");
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    assert!(bad.headers().get(SET_COOKIE).is_none());
+    assert!(
+        bad.text()
+            .await
+            .expect("body")
+            .contains("Неверная электронная почта или пароль")
+    );
+
+    let ok = login("correct horse", "/admin/coworking").await.expect("request");
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        ok.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/admin/coworking")
+    );
+    let set = ok
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(set.starts_with("tessera_session="));
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+
+    // Only a path of ours: never off to another site after signing in.
+    let away = login("correct horse", "//evil.example/phish").await.expect("request");
+    assert_eq!(away.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+
+    // A form posted from another site is refused before any password check.
+    let foreign = http
+        .post(format!("{}/login", w.server.base))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "m.petrova@example.test"), ("password", "correct horse")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert!(foreign.headers().get(SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn a_cookie_reads_the_api_but_writes_only_with_the_pages_csrf_token() {
+    let w = World::new().await;
+    let visitor = w.server.user("visitor", "Мария", "Семенова").await;
+    let (order, ticket) = w.ticket(visitor.user_id, w.workplaces[0], days(3, 4)).await;
+    w.set_order_status(order, "confirmed").await.ok(200);
+    let token = w.manager.token.clone().expect("token");
+    let http = no_redirects();
+    let url = format!("{}/api/v1/coworking/tickets/{ticket}/validation", w.server.base);
+
+    let me = http
+        .get(format!("{}/api/v1/me", w.server.base))
+        .header(COOKIE, cookie(&token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let forged = http
+        .post(&url)
+        .header(COOKIE, cookie(&token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let wrong = http
+        .post(&url)
+        .header(COOKIE, cookie(&token))
+        .header("x-csrf-token", "0".repeat(32))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let t = w.manager.get(&format!("/api/v1/coworking/tickets/{ticket}")).await;
+    assert_eq!(t.ok(200)["validation"], json!(null), "nothing changed");
+
+    let (_, _, html) = page(
+        &http,
+        &format!("{}/admin/coworking/tickets/{ticket}", w.server.base),
+        &cookie(&token),
+        "ru",
+    )
+    .await;
+    let csrf = csrf_of(&html);
+    let done = http
+        .post(&url)
+        .header(COOKIE, cookie(&token))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(done.status(), StatusCode::OK);
+
+    // Another session's token does not fit this one.
+    let other = w.server.user("rental_manager", "Иван", "Иванов").await;
+    let reset = http
+        .delete(&url)
+        .header(COOKIE, cookie(other.token.as_deref().expect("token")))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(reset.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn visitors_and_gates_get_a_403_page_and_managers_only_their_area() {
+    let w = World::new().await;
+    let http = no_redirects();
+    for role in ["visitor", "gate"] {
+        let c = w.server.user(role, "Кто", "То").await;
+        let (status, ct, html) = page(
+            &http,
+            &format!("{}/admin/coworking", w.server.base),
+            &cookie(c.token.as_deref().expect("t")),
+            "ru",
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        assert!(ct.starts_with("text/html"), "an HTML page, not problem+json: {ct}");
+        assert!(html.contains("Нет доступа"));
+    }
+    let em = w.server.user("event_manager", "Елена", "Димитрова").await;
+    let em_cookie = cookie(em.token.as_deref().expect("t"));
+    assert_eq!(
+        page(&http, &format!("{}/admin/coworking", w.server.base), &em_cookie, "ru")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page(&http, &format!("{}/admin/events", w.server.base), &em_cookie, "ru")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let rm_cookie = cookie(w.manager.token.as_deref().expect("t"));
+    assert_eq!(
+        page(&http, &format!("{}/admin/events", w.server.base), &rm_cookie, "ru")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    // A bearer token is the API's: pages ask for the cookie.
+    let r = http
+        .get(format!("{}/admin/coworking", w.server.base))
+        .bearer_auth(w.manager.token.as_deref().expect("t"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_ticket_list_page_shows_the_seeds_columns_filtered_in_the_users_language() {
+    let w = World::new().await;
+    let maria = w.server.user("visitor", "Мария", "Семенова").await;
+    let ivan = w.server.user("visitor", "Иван", "Столповский").await;
+    let (order, confirmed) = w.ticket(maria.user_id, w.workplaces[0], days(3, 4)).await;
+    w.set_order_status(order, "confirmed").await.ok(200);
+    let (_, other) = w.ticket(ivan.user_id, w.workplaces[1], days(3, 4)).await;
+    let http = no_redirects();
+    let rm = cookie(w.manager.token.as_deref().expect("t"));
+    let base = &w.server.base;
+
+    let (status, _, html) = page(
+        &http,
+        &format!("{base}/admin/coworking?visitor=%D0%BC%D0%B0%D1%80&status=confirmed"),
+        &rm,
+        "ru",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for label in [
+        "Номер",
+        "Период аренды",
+        "Посетитель",
+        "Статус",
+        "Номер места",
+        "Сбросить фильтр",
+        "Добавить заказ",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+    assert!(html.contains(&format!("/admin/coworking/tickets/{confirmed}\"")));
+    assert!(
+        !html.contains(&format!("/admin/coworking/tickets/{other}\"")),
+        "Иван is filtered out"
+    );
+    assert!(html.contains("Подтвержден"));
+
+    let (_, _, bg) = page(&http, &format!("{base}/admin/coworking"), &rm, "bg").await;
+    assert!(bg.contains("Период на наема") && bg.contains("Изчисти филтъра") && bg.contains("lang=\"bg\""));
+    let (_, _, en) = page(
+        &http,
+        &format!("{base}/admin/coworking"),
+        &format!("{rm}; tessera_lang=en"),
+        "bg",
+    )
+    .await;
+    assert!(
+        en.contains("Rental period") && en.contains("lang=\"en\""),
+        "the user's pick beats the browser's"
+    );
+
+    // A bad filter is a message on the page, never a server error.
+    let (status, _, bad) = page(
+        &http,
+        &format!("{base}/admin/coworking?number=abc&from=2022-13-40"),
+        &rm,
+        "ru",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bad.contains("role=\"alert\""));
+}
+
+#[tokio::test]
+async fn the_ticket_page_shows_the_seeds_blocks_and_only_free_workplaces() {
+    let w = World::new().await;
+    let maria = w.server.user("visitor", "Мария", "Семенова").await;
+    let (order, ticket) = w.ticket(maria.user_id, w.workplaces[0], days(3, 4)).await;
+    w.set_order_status(order, "confirmed").await.ok(200);
+    w.ticket(maria.user_id, w.workplaces[1], days(4, 5)).await;
+    let http = no_redirects();
+    let rm = cookie(w.manager.token.as_deref().expect("t"));
+    let (status, _, html) = page(
+        &http,
+        &format!("{}/admin/coworking/tickets/{ticket}", w.server.base),
+        &rm,
+        "ru",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "Проверьте личность посетителя",
+        "Выполнить",
+        "Детали билета",
+        "Информация об идентификации посетителя",
+        "Мария Семенова",
+        "Суточный",
+        &format!("Заказ {order}"),
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let marker = "name=\"workplace_id\" value=\"";
+    let ids: Vec<i64> = html
+        .match_indices(marker)
+        .filter_map(|(i, _)| html[i + marker.len()..].split('"').next()?.parse().ok())
+        .collect();
+    assert_eq!(ids, vec![w.workplaces[2]], "PM №1 is its own, PM №2 is taken on day 4");
+
+    let (status, _, _) = page(
+        &http,
+        &format!("{}/admin/coworking/tickets/999999", w.server.base),
+        &rm,
+        "ru",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = page(
+        &http,
+        &format!("{}/admin/coworking/tickets/x'1", w.server.base),
+        &rm,
+        "ru",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_csrf_token_and_ends_the_session() {
+    let w = World::new().await;
+    let http = no_redirects();
+    let token = w.manager.token.clone().expect("t");
+    let logout = |csrf: String| {
+        http.post(format!("{}/logout", w.server.base))
+            .header(COOKIE, cookie(&token))
+            .form(&[("csrf", csrf)])
+            .send()
+    };
+    assert_eq!(logout("nope".into()).await.expect("r").status(), StatusCode::FORBIDDEN);
+    w.manager.get("/api/v1/me").await.ok(200);
+    let (_, _, html) = page(
+        &http,
+        &format!("{}/admin/coworking", w.server.base),
+        &cookie(&token),
+        "ru",
+    )
+    .await;
+    let r = logout(csrf_of(&html)).await.expect("r");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()
+            .get(SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+    w.manager.get("/api/v1/me").await.problem(401);
+}
+
+#[tokio::test]
+async fn a_quote_prices_an_order_as_creating_it_would_and_creates_nothing() {
+    let w = World::new().await;
+    let maria = w.server.user("visitor", "Мария", "Семенова").await;
+    let body = json!({"customer_id": maria.user_id, "items": [{
+        "workplace_id": w.workplaces[0], "period": days(3, 5), "tariff_id": w.daily,
+        "modifier_ids": [w.locker, w.printer]}]});
+    let quote = w
+        .manager
+        .clone()
+        .lang("ru")
+        .post("/api/v1/orders/quote", body.clone())
+        .await;
+    let q = quote.ok(200).clone();
+    // Three days at 1500 plus a locker (500) and a printer (300).
+    assert_eq!(q["total"], json!("5300.00"));
+    assert_eq!(q["total_text"], json!("5 300,00 ₽"));
+    let list = w.manager.get("/api/v1/coworking/tickets").await;
+    assert_eq!(list.ok(200)["items"], json!([]), "a quote books nothing");
+    let created = w.manager.post("/api/v1/orders", body).await;
+    assert_eq!(created.ok(201)["total"], q["total"]);
+
+    let bad = json!({"customer_id": maria.user_id, "items": [{"workplace_id": w.workplaces[0], "period": days(3, 5), "tariff_id": 999999}]});
+    w.manager.post("/api/v1/orders/quote", bad).await.problem(422);
+    // A visitor may quote only for themselves, as they may only order for themselves.
+    let other = json!({"customer_id": w.manager.user_id, "items": [{"workplace_id": w.workplaces[1], "period": days(3, 5), "tariff_id": w.daily}]});
+    maria.post("/api/v1/orders/quote", other).await.problem(422);
+}
