@@ -269,11 +269,17 @@ impl Problem {
             status: self.status().as_u16(),
             detail,
             errors: match self {
-                Problem::Invalid(e) => e.clone(),
+                Problem::Invalid(e) => e
+                    .iter()
+                    .map(|f| FieldError {
+                        field: f.field.clone(),
+                        message: crate::field_text::field_message(&f.message, l),
+                    })
+                    .collect(),
                 Problem::Cascade(e) if !cascade_conflict(e) => {
                     vec![FieldError {
                         field: cascade_field(e).into(),
-                        message: e.to_string(),
+                        message: crate::field_text::field_message(&e.to_string(), l),
                     }]
                 }
                 _ => vec![],

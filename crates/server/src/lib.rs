@@ -6,6 +6,7 @@ mod auth;
 mod clock;
 mod error;
 mod extract;
+mod field_text;
 mod i18n;
 mod idempotency;
 mod openapi;

@@ -408,3 +408,19 @@ async fn a_quote_prices_an_order_as_creating_it_would_and_creates_nothing() {
     let other = json!({"customer_id": w.manager.user_id, "items": [{"workplace_id": w.workplaces[1], "period": days(3, 5), "tariff_id": w.daily}]});
     maria.post("/api/v1/orders/quote", other).await.problem(422);
 }
+
+#[tokio::test]
+async fn field_errors_come_in_the_callers_language() {
+    let w = World::new().await;
+    let body = json!({"first_name": "Ольга", "last_name": "Новикова", "email": "not-an-email"});
+    for (lang, text) in [
+        ("ru", "это не адрес электронной почты"),
+        ("bg", "това не е имейл адрес"),
+        ("en", "is not an e-mail address"),
+    ] {
+        let a = w.manager.clone().lang(lang).post("/api/v1/users", body.clone()).await;
+        let p = a.problem(422);
+        assert_eq!(p["errors"][0]["field"], json!("email"), "{lang}");
+        assert_eq!(p["errors"][0]["message"], json!(text), "{lang}");
+    }
+}
