@@ -458,6 +458,54 @@ async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: 
     Ok(version)
 }
 
+/// The plan as the audit trail keeps it: every changed item with its values
+/// before and after, as compact rows (`[id, date before, date after, PAX or
+/// quantity before, after, status after]`) rather than objects, because a
+/// move of 20,000 charges is otherwise megabytes written with every change.
+fn audit_detail(plan: &Plan) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(128 + plan.charges.len() * 56 + plan.activities.len() * 48);
+    let _ = write!(
+        out,
+        "{{\"pax\":{},\"start_date\":\"{}\",\"end_date\":\"{}\",\"rows\":\"[id, date_before, date_after, pax_or_quantity_before, pax_or_quantity_after, status_after]\",\"activities\":[",
+        plan.pax, plan.start_date, plan.end_date
+    );
+    for (i, a) in plan.activities.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(
+            out,
+            "{sep}[{},\"{}\",\"{}\",{},{},\"{}\"]",
+            a.id,
+            a.date_before,
+            a.date_after,
+            a.pax_before,
+            a.pax_after,
+            a.status_after.as_str()
+        );
+    }
+    out.push_str("],\"charges\":[");
+    for (i, c) in plan.charges.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(
+            out,
+            "{sep}[{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\"]",
+            c.id,
+            c.service_date_before,
+            c.service_date_after,
+            c.quantity_before.normalize(),
+            c.quantity_after.normalize(),
+            c.status_after.as_str()
+        );
+    }
+    out.push_str("],\"blocks\":[");
+    for (i, b) in plan.blocks.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(out, "{sep}[{},\"{}\",\"{}\"]", b.id, b.start_date, b.end_date);
+    }
+    out.push_str("]}");
+    out
+}
+
 /// Writes a plan: the event row, then each kind of item in one statement
 /// fed the plan as JSON (20,000 charges are one round trip, not 20,000).
 /// Hall activities go one by one, latest first when moving forward, so the
@@ -876,11 +924,55 @@ impl Store {
                     return Ok((plan, header.version));
                 }
                 write_plan(&mut c, id, &plan, &state).await?;
-                let detail = serde_json::to_string(&plan).unwrap_or_default();
-                let version = finish_change(&mut c, id, actor, at, name, detail).await?;
+                let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan)).await?;
                 Ok((plan, version))
             })
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tessera_events::{ActivityChange, ChargeChange};
+
+    #[test]
+    fn the_audit_keeps_every_changed_item_before_and_after_as_json() {
+        let d = |s: &str| s.parse::<Date>().expect("date");
+        let plan = Plan {
+            pax: 110,
+            start_date: d("2024-02-15"),
+            end_date: d("2024-02-17"),
+            activities: vec![ActivityChange {
+                id: 7,
+                date_before: d("2024-02-11"),
+                date_after: d("2024-02-16"),
+                pax_before: 100,
+                pax_after: 110,
+                status_after: ItemStatus::Active,
+            }],
+            charges: vec![ChargeChange {
+                id: 9,
+                service_date_before: d("2024-02-12"),
+                service_date_after: d("2024-02-17"),
+                quantity_before: Decimal::from(100),
+                quantity_after: Decimal::from(110),
+                status_after: ItemStatus::Cancelled,
+            }],
+            blocks: vec![],
+        };
+        let v: serde_json::Value = serde_json::from_str(&audit_detail(&plan)).expect("valid JSON");
+        assert_eq!(v["pax"], 110);
+        assert_eq!(v["start_date"], "2024-02-15");
+        assert_eq!(
+            v["activities"][0],
+            serde_json::json!([7, "2024-02-11", "2024-02-16", 100, 110, "active"])
+        );
+        assert_eq!(
+            v["charges"][0],
+            serde_json::json!([9, "2024-02-12", "2024-02-17", "100", "110", "cancelled"])
+        );
+        assert_eq!(v["blocks"], serde_json::json!([]));
     }
 }
