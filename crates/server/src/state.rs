@@ -14,6 +14,9 @@ pub struct Config {
     pub default_locale: Locale,
     /// How long a bearer token lives.
     pub session_ttl: Duration,
+    /// Take the client's address for sign-in throttling from the last
+    /// `X-Forwarded-For` entry (set behind a proxy that appends it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -21,6 +24,7 @@ impl Default for Config {
         Config {
             default_locale: Locale::Ru,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -38,4 +42,20 @@ pub struct AppState {
     pub clock: Clock,
     /// Settings.
     pub config: Config,
+    /// Failed sign-ins, per e-mail and client address (this instance's).
+    pub throttle: crate::throttle::LoginThrottle,
+}
+
+impl AppState {
+    /// A fresh state over a store: empty caches, new pass keys.
+    pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
+        AppState {
+            passes: Default::default(),
+            sessions: Default::default(),
+            store,
+            clock,
+            config,
+            throttle: Default::default(),
+        }
+    }
 }
