@@ -18,8 +18,8 @@ const OVERLAPS: &str = "SELECT COUNT(*) FROM tickets a JOIN tickets b
     WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'";
 
 /// Sends every request at once; the answers in order. Any answer but 2xx or
-/// 409 fails the test.
-async fn race(requests: Vec<(Api, Method, String, Option<Value>)>) -> Vec<(u16, Value)> {
+/// 409 fails the test (showing the servers' logs).
+async fn race(servers: &[Instance], requests: Vec<(Api, Method, String, Option<Value>)>) -> Vec<(u16, Value)> {
     let tasks: Vec<_> = requests
         .into_iter()
         .map(|(api, method, path, body)| {
@@ -32,10 +32,10 @@ async fn race(requests: Vec<(Api, Method, String, Option<Value>)>) -> Vec<(u16, 
     let mut answers = Vec::new();
     for t in tasks {
         let (method, path, (status, body)) = t.await.expect("task");
-        assert!(
-            (200..300).contains(&status) || status == 409,
-            "{method} {path}: {status} {body}"
-        );
+        if !((200..300).contains(&status) || status == 409) {
+            let logs: Vec<String> = servers.iter().map(Instance::log).collect();
+            panic!("{method} {path}: {status} {body}\n{}", logs.join("\n-----\n"));
+        }
         answers.push((status, body));
     }
     answers
@@ -70,7 +70,7 @@ async fn two_instances_on_one_postgres_agree_under_races() {
 
     // 1. Orders racing for three workplaces over overlapping periods.
     let mut requests = Vec::new();
-    for i in 0..60usize {
+    for i in 0..40usize {
         let shift = i64::try_from((i / 3) % 5).unwrap_or(0);
         requests.push((
             managers[i % 2].clone(),
@@ -79,7 +79,7 @@ async fn two_instances_on_one_postgres_agree_under_races() {
             Some(order(&cw, wp[i % 3], 10 + shift, 12 + shift)),
         ));
     }
-    let answers = race(requests).await;
+    let answers = race(&servers, requests).await;
     let booked = answers.iter().filter(|(s, _)| *s == 201).count();
     let refused = answers.iter().filter(|(s, _)| *s == 409).count();
     assert!(booked >= 3, "each workplace was booked at least once");
@@ -102,7 +102,7 @@ async fn two_instances_on_one_postgres_agree_under_races() {
     }
     let targets = [wp[0], wp[1], wp[3], wp[4], wp[5]];
     let mut requests = Vec::new();
-    for i in 0..72usize {
+    for i in 0..48usize {
         let t = tickets[i % 3];
         let m = managers[(i / 3) % 2].clone();
         let (method, path, body) = match (i / 6) % 3 {
@@ -124,7 +124,7 @@ async fn two_instances_on_one_postgres_agree_under_races() {
         };
         requests.push((m, method, path, body));
     }
-    let answers = race(requests).await;
+    let answers = race(&servers, requests).await;
     let ok = answers.iter().filter(|(s, _)| (200..300).contains(s)).count();
     assert!(ok > 0);
     assert_eq!(scalar(&url, OVERLAPS).await, 0, "no double booking after moves");
@@ -212,7 +212,7 @@ async fn two_instances_on_one_postgres_agree_under_races() {
         wrote.insert(*name, log.matches("time-driven statuses written").count());
     }
     eprintln!(
-        "two instances: 60 racing orders ({booked} booked, {refused} refused), 72 racing ticket changes \
+        "two instances: 40 racing orders ({booked} booked, {refused} refused), 48 racing ticket changes \
          ({ok} applied), 20 tickets swept by both (sweeps that wrote: {wrote:?}); 0 double bookings, 0 doubled status rows"
     );
 }
