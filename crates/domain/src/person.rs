@@ -60,7 +60,12 @@ pub fn parse_email(s: &str) -> Result<String, PersonError> {
     if !ok {
         return Err(PersonError::NotEmail);
     }
-    Ok(s.to_lowercase())
+    // Lower-casing may lengthen (`İ` becomes two characters): bound what is stored.
+    let lower = s.to_lowercase();
+    if lower.chars().count() > MAX_EMAIL {
+        return Err(PersonError::TooLong(MAX_EMAIL));
+    }
+    Ok(lower)
 }
 
 /// A phone number as people type it: digits with `+ ( ) - .` and spaces.
@@ -109,6 +114,16 @@ mod tests {
         for bad in ["", "no-at", "a@b", "a b@c.d", "@c.d", "a@.d"] {
             assert!(parse_email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_email_stays_bounded_once_lower_cased() {
+        // `İ` lower-cases to two characters: 200 of them would store 400.
+        let long = format!("{}@example.com", "İ".repeat(200));
+        assert_eq!(parse_email(&long), Err(PersonError::TooLong(MAX_EMAIL)));
+        let fits = format!("{}@example.com", "İ".repeat(100));
+        let stored = parse_email(&fits).expect("fits");
+        assert_eq!(parse_email(&stored), Ok(stored.clone()), "accepted again as stored");
     }
 
     #[test]

@@ -80,6 +80,11 @@ pub enum Problem {
         /// The current version.
         current: i64,
     },
+    /// Too many failed sign-ins; try again after this many seconds.
+    TooManyAttempts {
+        /// Seconds until the next attempt is allowed (`Retry-After`).
+        retry_after: u64,
+    },
 }
 
 impl Problem {
@@ -107,6 +112,7 @@ impl Problem {
             Problem::Cascade(e) if cascade_conflict(e) => StatusCode::CONFLICT,
             Problem::Cascade(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Problem::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+            Problem::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -133,6 +139,7 @@ impl Problem {
             Problem::Cascade(CascadeError::ActivityCancelled) => "activity-cancelled",
             Problem::Cascade(_) => "invalid-fields",
             Problem::Stale { .. } => "stale-version",
+            Problem::TooManyAttempts { .. } => "too-many-attempts",
         }
     }
 
@@ -261,6 +268,21 @@ impl Problem {
                         "The event was changed by someone else; current version"
                     )
                 ),
+            ),
+            Problem::TooManyAttempts { retry_after } => (
+                pick(
+                    l,
+                    "Слишком много попыток входа",
+                    "Твърде много опити за вход",
+                    "Too many sign-in attempts",
+                ),
+                match l {
+                    Locale::Ru => format!("Слишком много неудачных попыток входа. Повторите через {retry_after} с."),
+                    Locale::Bg => {
+                        format!("Твърде много неуспешни опити за вход. Опитайте отново след {retry_after} с.")
+                    }
+                    Locale::En => format!("Too many failed sign-in attempts. Try again in {retry_after} s."),
+                },
             ),
         };
         ProblemBody {
@@ -536,6 +558,10 @@ pub fn problem_response(problem: &Problem, locale: Locale, status: Option<Status
     if status == StatusCode::UNAUTHORIZED {
         out.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    if let Problem::TooManyAttempts { retry_after } = problem {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
     }
     out
 }

@@ -14,6 +14,8 @@ mod passes;
 mod routes;
 mod sessions;
 mod state;
+pub mod telemetry;
+pub mod throttle;
 mod web;
 mod wire;
 
@@ -25,15 +27,41 @@ pub use state::{AppState, Config};
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, HeaderValue, Request, header};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// The whole application: API routes with tracing and request ids.
+/// The Content-Security-Policy of every response: only this origin's files,
+/// no inline scripts or styles, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// Security headers on every response; a handler that sets one itself wins.
+fn security_headers(router: Router) -> Router {
+    [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    ]
+    .into_iter()
+    .fold(router, |r, (name, value)| {
+        r.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    })
+}
+
+/// The whole application: API routes with tracing, request ids, metrics and
+/// security headers.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    routes::router()
+    let router = routes::router()
         .merge(web::router())
+        // Prometheus' scrape; unauthenticated, like /healthz (see docs/operations.md).
+        .route("/metrics", axum::routing::get(telemetry::scrape))
         // Inside `localize`, so that a refused body becomes problem+json too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))
@@ -63,6 +91,9 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), route, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Outside the timeout and the error pages: every answer is counted.
+        .layer(axum::middleware::from_fn(telemetry::track));
+    security_headers(router)
 }
 
 /// Runs the background sweep that writes down time-driven status changes.
@@ -74,7 +105,10 @@ pub fn spawn_sweeper(state: AppState, every: Duration) -> tokio::task::JoinHandl
             tick.tick().await;
             loop {
                 match state.store.sweep(state.clock.now()).await {
-                    Ok(n) if n > 0 => tracing::info!(tickets = n, "time-driven statuses written"),
+                    Ok(n) if n > 0 => {
+                        metrics::counter!(telemetry::SWEPT).increment(u64::try_from(n).unwrap_or(0));
+                        tracing::info!(tickets = n, "time-driven statuses written")
+                    }
                     Ok(_) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "sweep failed; retrying next tick");

@@ -19,11 +19,95 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every error is problem+json, and some can come from any operation of a
+/// kind: a bad token (401) or role (403) wherever a token is needed; a
+/// malformed (400), too large (413), non-JSON (415) or invalid (422) body
+/// wherever one is read; a malformed query (400) or unknown id (404) wherever
+/// parameters are. The handlers list the rest; this completes the document
+/// so that it matches the server (found by `scripts/fuzz-api`).
+struct ProblemResponses;
+
+impl ProblemResponses {
+    fn problem(description: &str) -> utoipa::openapi::Response {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemBody")))
+                    .build(),
+            )
+            .build()
+    }
+
+    fn complete(op: &mut utoipa::openapi::path::Operation) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::path::ParameterIn;
+        // Documented errors: their body is problem+json, not json.
+        for (status, response) in op.responses.responses.iter_mut() {
+            if let (true, RefOr::T(r)) = (status.starts_with('4') || status.starts_with('5'), response)
+                && let Some(content) = r.content.shift_remove("application/json")
+            {
+                r.content.insert("application/problem+json".into(), content);
+            }
+        }
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let params = op.parameters.as_deref().unwrap_or_default();
+        let in_path = params.iter().any(|p| matches!(p.parameter_in, ParameterIn::Path));
+        let in_query = params.iter().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+        let body = op.request_body.is_some();
+        let mut add: Vec<(&str, &str)> = Vec::new();
+        if secured {
+            add.push(("401", "no or bad credentials"));
+            add.push(("403", "the role may not do this"));
+        }
+        if body {
+            add.push(("400", "malformed body"));
+            add.push(("413", "body too large"));
+            add.push(("415", "not JSON"));
+            add.push(("422", "invalid values"));
+        }
+        if in_query {
+            add.push(("400", "malformed query"));
+        }
+        if in_path {
+            add.push(("400", "malformed path"));
+            add.push(("404", "no such thing, or not yours"));
+        }
+        for (status, description) in add {
+            op.responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::T(Self::problem(description)));
+        }
+    }
+}
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::complete(op);
+            }
+        }
+    }
+}
+
 /// The API's description.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tessera API", version = "1", description = "Venue operations: coworking tickets, orders, events and folios."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     paths(
         routes::health::healthz,
         routes::auth::login, routes::auth::logout, routes::auth::me,

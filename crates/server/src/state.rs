@@ -16,6 +16,9 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Show the demo's sign-ins on the sign-in page (`serve --demo`).
     pub demo_logins: bool,
+    /// Take the client's address for sign-in throttling from the last
+    /// `X-Forwarded-For` entry (set behind a proxy that appends it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -24,6 +27,7 @@ impl Default for Config {
             default_locale: Locale::Ru,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             demo_logins: false,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -41,4 +45,20 @@ pub struct AppState {
     pub clock: Clock,
     /// Settings.
     pub config: Config,
+    /// Failed sign-ins, per e-mail and client address (this instance's).
+    pub throttle: crate::throttle::LoginThrottle,
+}
+
+impl AppState {
+    /// A fresh state over a store: empty caches, new pass keys.
+    pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
+        AppState {
+            passes: Default::default(),
+            sessions: Default::default(),
+            store,
+            clock,
+            config,
+            throttle: Default::default(),
+        }
+    }
 }

@@ -215,3 +215,58 @@ async fn errors_speak_the_callers_language() {
         "every answer carries a request id"
     );
 }
+
+/// Found by `scripts/fuzz-api` (Schemathesis): query parameters were
+/// documented as required path parameters, and error answers as
+/// `application/json` with statuses the server gives left out.
+#[tokio::test]
+async fn the_document_says_where_parameters_go_and_what_errors_look_like() {
+    let s = Server::start().await;
+    let doc = s.anonymous().get("/api/openapi.json").await;
+    let paths = &doc.ok(200)["paths"];
+    let params = paths["/api/v1/venues"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let limit = params.iter().find(|p| p["name"] == "limit").expect("limit");
+    assert_eq!(limit["in"], "query");
+    assert_ne!(limit["required"], json!(true));
+    assert_eq!(limit["schema"]["maximum"], json!(500));
+    for (path, item) in paths.as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            let where_ = |p: &serde_json::Value| p["in"].as_str().map(str::to_owned);
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if where_(p).as_deref() == Some("path") {
+                    let name = p["name"].as_str().unwrap_or("");
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is no path parameter"
+                    );
+                }
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            for (status, r) in responses {
+                if status.starts_with('4') && r.get("content").is_some() {
+                    assert!(
+                        r["content"].get("application/problem+json").is_some(),
+                        "{method} {path} {status}"
+                    );
+                    assert!(
+                        r["content"].get("application/json").is_none(),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            if op
+                .get("security")
+                .is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()))
+            {
+                assert!(responses.contains_key("401"), "{method} {path}");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["400", "415", "422"] {
+                    assert!(responses.contains_key(status), "{method} {path} {status}");
+                }
+            }
+        }
+    }
+}

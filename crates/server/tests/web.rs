@@ -424,3 +424,33 @@ async fn field_errors_come_in_the_callers_language() {
         assert_eq!(p["errors"][0]["message"], json!(text), "{lang}");
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_form_is_throttled_like_the_api() {
+    let w = World::new().await;
+    w.admin
+        .post(
+            "/api/v1/users",
+            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
+        )
+        .await
+        .ok(201);
+    let http = no_redirects();
+    let login = |password: &'static str| {
+        http.post(format!("{}/login", w.server.base))
+            .form(&[("email", "m.petrova@example.test"), ("password", password)])
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(login("wrong").await.expect("r").status(), StatusCode::UNAUTHORIZED);
+    }
+    let sixth = login("correct horse").await.expect("r");
+    assert!(sixth.headers().get(SET_COOKIE).is_none(), "no session while throttled");
+    assert!(
+        sixth
+            .text()
+            .await
+            .expect("body")
+            .contains("Слишком много попыток входа")
+    );
+}

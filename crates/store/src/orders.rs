@@ -9,7 +9,7 @@ use tessera_domain::pricing::{TariffUnit, item_total};
 use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
 
 use crate::catalogue_cache::CatalogueCache;
-use crate::tickets::{TicketCore, catch_up, clashing_tickets, guard, record_status, unguard};
+use crate::tickets::{TicketCore, catch_up, clashing_tickets, guard, lock_workplaces, record_status, unguard};
 use crate::users::user_by_id;
 use crate::{Conflict, Conn, Dialect, Result, Store, StoreError, User, args, sql};
 
@@ -221,6 +221,8 @@ async fn insert_order(
     customer: &User,
     now: i64,
 ) -> Result<(i64, Vec<i64>, Money)> {
+    let workplaces: Vec<i64> = items.iter().map(|i| i.workplace_id).collect();
+    lock_workplaces(c, &workplaces).await?;
     let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
     let (given_order, given_tickets) = match &order.numbers {
         Some((o, t)) => (Some(*o), t.clone()),

@@ -51,6 +51,10 @@ pub enum Command {
         /// Load the demo data first if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// Behind a proxy that appends the client's address to
+        /// `X-Forwarded-For`: throttle sign-ins by that address.
+        #[arg(long, env = "TESSERA_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// Manages users.
     User {
@@ -100,6 +104,7 @@ impl Cli {
                 sweep_seconds,
                 session_hours,
                 demo: with_demo,
+                trust_forwarded_for,
             } => {
                 let store = open(&self.database_url).await?;
                 if with_demo {
@@ -115,6 +120,7 @@ impl Cli {
                     default_locale,
                     session_ttl: Duration::from_secs(session_hours.saturating_mul(3600)),
                     demo_logins: with_demo,
+                    trust_forwarded_for,
                 };
                 serve::run(store, &listen, config, Duration::from_secs(sweep_seconds.max(1))).await
             }

@@ -1,5 +1,6 @@
 //! Running the server: logging, the listener, the sweep, graceful shutdown.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -22,24 +23,24 @@ pub fn init_logging(format: &str) {
 
 /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
 pub async fn run(store: Store, listen: &str, config: Config, sweep_every: Duration) -> anyhow::Result<()> {
-    let state = AppState {
-        sessions: Default::default(),
-        passes: Default::default(),
-        store: store.clone(),
-        clock: Clock::system(),
-        config,
-    };
+    let state = AppState::new(store.clone(), Clock::system(), config);
     let sweeper = tessera_server::spawn_sweeper(state.clone(), sweep_every);
+    let upkeep = tessera_server::telemetry::spawn_upkeep(Duration::from_secs(10));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "Tessera is listening");
     println!("Tessera is listening on http://{addr}");
-    axum::serve(listener, tessera_server::app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    // The peer's address feeds the sign-in throttle.
+    axum::serve(
+        listener,
+        tessera_server::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     sweeper.abort();
+    upkeep.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

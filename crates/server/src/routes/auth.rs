@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::{Caller, DUMMY_HASH, new_token, token_hash, verify_password};
 use crate::error::{Problem, ProblemBody};
 use crate::extract::Json;
+use crate::throttle::{ClientAddr, check_login_allowed, record_login_failure, record_login_success};
 use crate::wire::UserOut;
 
 /// Credentials.
@@ -30,11 +31,22 @@ pub struct LoginOut {
     pub user: UserOut,
 }
 
-/// Signs in with e-mail and password.
+/// Signs in with e-mail and password. After 5 failures for one e-mail, or 20
+/// from one address, within 15 minutes, attempts get 429 with `Retry-After`
+/// (the password is not checked) until the oldest failure is 15 minutes old.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
-    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody)))]
-pub async fn login(State(state): State<AppState>, Json(body): Json<LoginIn>) -> Result<axum::Json<LoginOut>, Problem> {
-    if body.email.len() > 254 || body.password.len() > 1024 {
+    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody),
+        (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another attempt is allowed")))))]
+pub async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    Json(body): Json<LoginIn>,
+) -> Result<axum::Json<LoginOut>, Problem> {
+    check_login_allowed(&state, &body.email, addr)?;
+    // Bounded in characters, like the e-mails users are created with (a
+    // byte bound refused long non-ASCII addresses that registration accepts).
+    if body.email.trim().chars().count() > tessera_domain::person::MAX_EMAIL || body.password.len() > 1024 {
+        record_login_failure(&state, &body.email, addr);
         return Err(Problem::BadCredentials);
     }
     let email = body.email.trim().to_lowercase();
@@ -44,7 +56,11 @@ pub async fn login(State(state): State<AppState>, Json(body): Json<LoginIn>) -> 
         _ => (None, DUMMY_HASH.clone()),
     };
     let ok = verify_password(body.password, hash).await;
-    let user = user.filter(|_| ok).ok_or(Problem::BadCredentials)?;
+    let Some(user) = user.filter(|_| ok) else {
+        record_login_failure(&state, &email, addr);
+        return Err(Problem::BadCredentials);
+    };
+    record_login_success(&state, &email);
     let token = new_token();
     let now = state.clock.now().as_second();
     let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX / 2);

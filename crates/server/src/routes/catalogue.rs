@@ -57,11 +57,13 @@ fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
 
 /// Filter by venue, and paging.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VenueFilter {
     /// Only this venue's.
     pub venue_id: Option<i64>,
     /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     pub cursor: Option<String>,

@@ -106,9 +106,11 @@ fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     pub cursor: Option<String>,
@@ -307,6 +309,7 @@ pub async fn free_workplaces(
 
 /// A period as query parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FreeQuery {
     /// First day (whole days).

@@ -56,6 +56,7 @@ pub fn list_out(t: TicketListItem, l: Locale) -> TicketListOut {
 
 /// The list's filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Exact ticket number.
@@ -69,6 +70,7 @@ pub struct ListQuery {
     /// Comma-separated statuses.
     pub status: Option<String>,
     /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     pub cursor: Option<String>,

@@ -108,6 +108,7 @@ pub async fn create(
 
 /// Search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Part of a first or last name (any case, any script), or the start of an e-mail.
@@ -115,6 +116,7 @@ pub struct SearchQuery {
     /// Only users of this role.
     pub role: Option<String>,
     /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     pub cursor: Option<String>,

@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::{SESSION_COOKIE, csrf_token, session_cookie, token_hash};
 use crate::error::Problem;
 use crate::routes::auth::{LoginIn, login as api_login};
+use crate::throttle::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -78,6 +79,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 /// Signs in through the API's own sign-in and keeps the token in a cookie.
 pub async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -87,8 +89,10 @@ pub async fn login(
     }
     let next = safe_next(form.next.as_deref());
     let email = form.email.clone();
+    // The API's own sign-in: the same checks, throttling and session.
     let answer = api_login(
         State(state.clone()),
+        addr,
         crate::extract::Json(LoginIn {
             email: form.email,
             password: form.password,

@@ -175,17 +175,12 @@ impl Server {
         let database_url = fresh_database_url().await;
         let store = Store::open(&database_url).await.expect("open store");
         let clock = Clock::system();
-        let state = AppState {
-            sessions: Default::default(),
-            passes: Default::default(),
-            store: store.clone(),
-            clock: clock.clone(),
-            config: Config::default(),
-        };
+        let state = AppState::new(store.clone(), clock.clone(), Config::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            let _ = axum::serve(listener, tessera_server::app(state)).await;
+            let app = tessera_server::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let _ = axum::serve(listener, app).await;
         });
         Server {
             base: format!("http://{addr}"),
