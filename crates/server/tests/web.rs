@@ -103,6 +103,21 @@ async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_a
     assert!(set.starts_with("tessera_session="));
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
 
+    assert!(!set.contains("Secure"), "plain HTTP on loopback: {set}");
+    let behind_tls = http
+        .post(format!("{}/login", w.server.base))
+        .header("x-forwarded-proto", "https")
+        .form(&[("email", "m.petrova@example.test"), ("password", "correct horse")])
+        .send()
+        .await
+        .expect("request");
+    let set = behind_tls
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(set.contains("; Secure"), "behind a TLS proxy: {set}");
+
     // Only a path of ours: never off to another site after signing in.
     let away = login("correct horse", "//evil.example/phish").await.expect("request");
     assert_eq!(away.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some("/"));

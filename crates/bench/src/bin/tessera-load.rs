@@ -72,6 +72,28 @@ enum Cmd {
         #[arg(long, default_value_t = 18182)]
         port: u16,
     },
+    /// The ticket list with filters, validation and an event move over HTTP
+    /// against the real server, on a generated data set.
+    Calendar {
+        /// The server binary.
+        #[arg(long, default_value = "target/release/tessera")]
+        server: PathBuf,
+        /// Tickets in the data set.
+        #[arg(long, default_value_t = 200_000)]
+        tickets: i64,
+        /// Where to keep the generated data set (reused when present).
+        #[arg(long, default_value = "target/bench-data")]
+        dir: PathBuf,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds of load per operation.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Port for the server.
+        #[arg(long, default_value_t = 18183)]
+        port: u16,
+    },
     /// Order creation over HTTP against the real server.
     Orders {
         /// The server binary.
@@ -117,6 +139,17 @@ async fn main() -> anyhow::Result<()> {
             let backend = if database == "sqlite" { "SQLite" } else { "PostgreSQL" };
             (label, tessera_bench::events_bench::run(&store, backend, runs).await?)
         }
+        Cmd::Calendar {
+            server,
+            tickets,
+            dir,
+            clients,
+            seconds,
+            port,
+        } => (
+            "calendar-sqlite",
+            calendar(&server, tickets, &dir, clients, seconds, port).await?,
+        ),
         Cmd::Orders {
             server,
             database,
@@ -731,5 +764,216 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
         allowed.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed),
         errors.load(Ordering::Relaxed),
+    ))
+}
+
+/// One operation's samples over HTTP.
+struct Phase {
+    name: &'static str,
+    samples: Vec<Duration>,
+    errors: u64,
+    seconds: f64,
+}
+
+impl Phase {
+    fn row(mut self) -> String {
+        let n = self.samples.len();
+        let p = percentiles(&mut self.samples);
+        format!(
+            "| {} | {n} | {:.0} | {} | {} | {} | {} |\n",
+            self.name,
+            n as f64 / self.seconds.max(1e-9),
+            ms(p.p50),
+            ms(p.p90),
+            ms(p.p99),
+            self.errors
+        )
+    }
+}
+
+/// Runs `clients` loops of `step` for `seconds`; a step answers whether it succeeded.
+async fn phase<F, Fut>(name: &'static str, clients: usize, seconds: u64, step: F) -> anyhow::Result<Phase>
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let step = step.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut samples, mut errors, mut i) = (Vec::new(), 0u64, 0u64);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                if step(client, i).await {
+                    samples.push(t.elapsed());
+                } else {
+                    errors += 1;
+                }
+                i += 1;
+            }
+            (samples, errors)
+        }));
+    }
+    let mut out = Phase {
+        name,
+        samples: Vec::new(),
+        errors: 0,
+        seconds: 0.0,
+    };
+    for t in tasks {
+        let (s, e) = t.await?;
+        out.samples.extend(s);
+        out.errors += e;
+    }
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+/// The rental manager's calendar and an event move over HTTP against the
+/// real server, on a generated data set of `tickets` tickets (SQLite).
+async fn calendar(
+    server: &Path,
+    tickets: i64,
+    dir: &Path,
+    clients: usize,
+    seconds: u64,
+    port: u16,
+) -> anyhow::Result<String> {
+    if !server.exists() {
+        bail!(
+            "{} not found: build it with `cargo build --release -p tessera`",
+            server.display()
+        );
+    }
+    std::fs::create_dir_all(dir)?;
+    let data = dir.join(format!("tickets-{tickets}.db"));
+    if !data.exists() {
+        eprintln!("generating {tickets} tickets into {} …", data.display());
+        let tmp = dir.join(format!("tickets-{tickets}.db.partial"));
+        let _ = std::fs::remove_file(&tmp);
+        dataset::generate(tmp.to_str().context("path")?, tickets, Timestamp::now()).await?;
+        std::fs::rename(&tmp, &data)?;
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+    }
+    // A fresh copy per run: the load writes into it.
+    let work = std::env::temp_dir().join(format!("tessera-calendar-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let db = work.join("calendar.db");
+    std::fs::copy(&data, &db)?;
+    let url = format!("sqlite://{}", db.display());
+    let event = {
+        let store = Store::open(&url).await?;
+        eprintln!("adding an event of 500 activities and 20,000 charges …");
+        let id = tessera_bench::events_bench::build(&store).await?;
+        store.close().await;
+        id
+    };
+    let (_process, base, http, token) = start_server(server, port, &url).await?;
+    let get = |path: String| {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        async move {
+            http.get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    };
+
+    // The list as managers filter it: name prefixes, status subsets, periods.
+    let filters: Arc<Vec<String>> = Arc::new(vec![
+        "/api/v1/coworking/tickets".into(),
+        "/api/v1/coworking/tickets?visitor=%D0%BC%D0%B0%D1%80&status=new,confirmed".into(),
+        "/api/v1/coworking/tickets?status=active".into(),
+        "/api/v1/coworking/tickets?visitor=%D0%B8%D0%B2".into(),
+        format!("/api/v1/coworking/tickets?number={}", tickets / 2),
+        "/api/v1/coworking/tickets?status=cancelled,completed&visitor=an".into(),
+    ]);
+    let list = {
+        let (filters, get) = (filters.clone(), get.clone());
+        phase("ticket list, six filter mixes", clients, seconds, move |c, i| {
+            let path = filters[(c + i as usize) % filters.len()].clone();
+            get(path)
+        })
+        .await?
+    };
+
+    // Validation and its reset, each client on tickets of its own.
+    let (_, confirmed) = call(
+        &http,
+        reqwest::Method::GET,
+        &format!("{base}/api/v1/coworking/tickets?status=confirmed,active&limit=500"),
+        Some(&token),
+        json!(null),
+    )
+    .await?;
+    let numbers: Vec<i64> = confirmed["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t["number"].as_i64()).collect())
+        .unwrap_or_default();
+    if numbers.len() < clients {
+        bail!("the data set has only {} confirmed or active tickets", numbers.len());
+    }
+    let numbers = Arc::new(numbers);
+    let validation = {
+        let (http, base, token, numbers) = (http.clone(), base.clone(), token.clone(), numbers.clone());
+        phase("validate / reset validation", clients, seconds, move |c, i| {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            // Client c owns tickets c, c + clients, …; it alternates validate and reset on each.
+            let own = numbers.len() / clients;
+            let number = numbers[c + clients * ((i as usize / 2) % own.max(1))];
+            let method = if i % 2 == 0 {
+                reqwest::Method::POST
+            } else {
+                reqwest::Method::DELETE
+            };
+            async move {
+                http.request(method, format!("{base}/api/v1/coworking/tickets/{number}/validation"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .await?
+    };
+
+    // Moves of the big event, back and forth, one manager at a time.
+    let moves = {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        let (_, e) = call(
+            &http,
+            reqwest::Method::GET,
+            &format!("{base}/api/v1/events/{event}"),
+            Some(&token),
+            json!(null),
+        )
+        .await?;
+        let start: jiff::civil::Date = e["start_date"].as_str().context("start")?.parse()?;
+        phase("event move (20,000 charges)", 1, seconds, move |_, i| {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            let day = if i % 2 == 0 { start.tomorrow() } else { Ok(start) };
+            async move {
+                let Ok(day) = day else { return false };
+                http.post(format!("{base}/api/v1/events/{event}/dates"))
+                    .bearer_auth(token)
+                    .json(&json!({"mode": "move", "start_date": day.to_string()}))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .await?
+    };
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(format!(
+        "The calendar over HTTP, SQLite, {tickets} tickets, {clients} clients, {seconds} s per operation\n\n| operation | requests | per s | p50 ms | p90 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n{}{}{}",
+        list.row(),
+        validation.row(),
+        moves.row()
     ))
 }

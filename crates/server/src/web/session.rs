@@ -121,9 +121,14 @@ pub async fn login(
         }
     };
     let max_age = state.config.session_ttl.as_secs();
+    // Behind a TLS-terminating proxy the cookie must never travel in clear.
+    let secure = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
-        out.token
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        out.token,
+        if secure { "; Secure" } else { "" }
     );
     let mut res = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
