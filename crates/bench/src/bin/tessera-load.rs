@@ -873,14 +873,17 @@ async fn calendar(
         id
     };
     let (_process, base, http, token) = start_server(server, port, &url).await?;
-    let get = |path: String| {
+    let get = {
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        async move {
-            http.get(format!("{base}{path}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
+        move |path: String| {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            async move {
+                http.get(format!("{base}{path}"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
         }
     };
 
