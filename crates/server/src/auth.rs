@@ -72,17 +72,21 @@ pub static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
 /// The web UI's session cookie: the same random token the API hands out.
 pub const SESSION_COOKIE: &str = "tessera_session";
 
-/// The session token in the request's cookies, if any.
-pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+/// A cookie's value.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.trim().to_owned())
-        .filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+/// The session token in the request's cookies, if any.
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty() && t.len() <= 256)
 }
 
 /// The CSRF token of a session: derived from the secret session token, so

@@ -25,6 +25,17 @@ fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().expect("token").to_owned()
 }
 
+/// A rental manager who signs in with a password: m.petrova@example.test / "correct horse".
+async fn manager_with_password(w: &World) {
+    w.admin
+        .post(
+            "/api/v1/users",
+            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
+        )
+        .await
+        .ok(201);
+}
+
 async fn page(http: &reqwest::Client, url: &str, cookie: &str, lang: &str) -> (StatusCode, String, String) {
     let r = http
         .get(url)
@@ -61,14 +72,7 @@ async fn pages_send_the_signed_out_to_the_sign_in_page_and_back() {
 #[tokio::test]
 async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_and_foreign_redirects() {
     let w = World::new().await;
-    let admin = w.admin.clone();
-    admin
-        .post(
-            "/api/v1/users",
-            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
-        )
-        .await
-        .ok(201);
+    manager_with_password(&w).await;
     let http = no_redirects();
     let login = |password: &'static str, next: &'static str| {
         http.post(format!("{}/login", w.server.base))
@@ -443,13 +447,7 @@ async fn field_errors_come_in_the_callers_language() {
 #[tokio::test]
 async fn the_sign_in_form_is_throttled_like_the_api() {
     let w = World::new().await;
-    w.admin
-        .post(
-            "/api/v1/users",
-            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
-        )
-        .await
-        .ok(201);
+    manager_with_password(&w).await;
     let http = no_redirects();
     let login = |password: &'static str| {
         http.post(format!("{}/login", w.server.base))

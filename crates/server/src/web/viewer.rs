@@ -2,13 +2,13 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use tessera_domain::Locale;
 
 use super::WebError;
 use super::text::{Ui, ui};
 use crate::AppState;
-use crate::auth::{Caller, csrf_token, session_cookie};
+use crate::auth::{Caller, cookie, csrf_token, session_cookie};
 use crate::error::{Problem, request_locale};
 
 /// The cookie that keeps the language the user picked.
@@ -76,18 +76,6 @@ pub fn page_locale(headers: &HeaderMap, default: Locale) -> Locale {
     cookie(headers, LANG_COOKIE)
         .and_then(|tag| Locale::parse(&tag))
         .unwrap_or_else(|| request_locale(headers, default))
-}
-
-/// A cookie's value.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim().to_owned())
 }
 
 impl FromRequestParts<AppState> for Viewer {
