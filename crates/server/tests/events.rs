@@ -583,3 +583,36 @@ async fn an_activity_preview_is_for_event_managers_and_known_activities_only() {
     ev.em.post(&path, json!({"pax": 0})).await.problem(422);
     ev.em.post(&path, json!({"date": "12.02.2024"})).await.problem(422);
 }
+
+#[tokio::test]
+async fn the_events_list_pages_newest_first_by_cursor() {
+    let ev = seed_event().await;
+    let mut ids = vec![ev.id];
+    for i in 0..4 {
+        let e = ev
+            .em
+            .post(
+                "/api/v1/events",
+                json!({"venue_id": ev.venue, "name": format!("Семинар {i}"), "start_date": "2024-03-01", "end_date": "2024-03-02", "pax": 10}),
+            )
+            .await;
+        ids.push(e.ok(201)["id"].as_i64().expect("id"));
+    }
+    ids.reverse();
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/events?limit=2".to_owned();
+    loop {
+        let page = ev.em.get(&path).await;
+        let body = page.ok(200).clone();
+        let items = body["items"].as_array().expect("items");
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().filter_map(|e| e["id"].as_i64()));
+        match body["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/events?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids, "every event once, newest first");
+    ev.em.get("/api/v1/events?limit=0").await.problem(400);
+    ev.em.get("/api/v1/events?cursor=%%%").await.problem(400);
+}

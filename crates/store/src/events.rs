@@ -675,15 +675,15 @@ impl Store {
     }
 
     /// Events, newest first.
-    pub async fn events(&self) -> Result<Vec<(i64, String, String, String, i64)>> {
+    pub async fn events(&self, before: Option<i64>, limit: i64) -> Result<Vec<(i64, String, String, String, i64)>> {
         let mut r = self.reader().await?;
         let mut c = r.conn();
         c.all(
             sql!(
                 c,
-                "SELECT id, name, start_date, end_date, pax FROM events ORDER BY id DESC LIMIT 500"
+                "SELECT id, name, start_date, end_date, pax FROM events WHERE id < $1 ORDER BY id DESC LIMIT $2"
             ),
-            &[],
+            &args![before.unwrap_or(i64::MAX), limit],
         )
         .await
     }

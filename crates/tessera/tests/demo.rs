@@ -82,7 +82,7 @@ async fn the_demo_holds_the_seed_list_and_prints_logins() {
     assert_eq!(t34.service_variant.map(|v| v.1), Some("Резидент +".into()));
     let mods: Vec<String> = t34.modifiers.iter().map(|m| m.name.clone()).collect();
     assert_eq!(mods, vec!["Шкафчик", "Юридическое сопровождение"]);
-    let events = store.events().await.expect("events");
+    let events = store.events(None, 50).await.expect("events");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].4, 100, "the seed's event has 100 PAX");
     // A second demo into a full database is refused.

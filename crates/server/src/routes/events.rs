@@ -305,16 +305,25 @@ pub struct EventSummary {
     pub pax: i64,
 }
 
-/// Events, newest first.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", security(("bearer" = [])), responses((status = 200, body = crate::wire::Page<EventSummary>)))]
+/// Events, newest first, by cursor.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(crate::routes::me::PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = crate::wire::Page<EventSummary>)))]
 pub async fn list(
     State(state): State<AppState>,
     _m: EventManager,
+    crate::extract::Query(q): crate::extract::Query<crate::routes::me::PageQuery>,
 ) -> Result<axum::Json<crate::wire::Page<EventSummary>>, Problem> {
-    let items = state
-        .store
-        .events()
-        .await?
+    let limit = crate::wire::limit(q.limit)?;
+    let before = q.cursor.as_deref().map(crate::wire::decode_cursor).transpose()?;
+    let mut rows = state.store.events(before, limit.saturating_add(1)).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| crate::wire::encode_cursor(r.0))
+    } else {
+        None
+    };
+    let items = rows
         .into_iter()
         .map(|(id, name, start_date, end_date, pax)| EventSummary {
             id,
@@ -324,10 +333,7 @@ pub async fn list(
             pax,
         })
         .collect();
-    Ok(axum::Json(crate::wire::Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(crate::wire::Page { items, next_cursor }))
 }
 
 /// An event; `ETag` is its version.

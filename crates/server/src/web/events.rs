@@ -32,7 +32,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Result<Html, WebE
     let l = v.locale;
     let rows = state
         .store
-        .events()
+        .events(None, 500)
         .await?
         .into_iter()
         .map(|(id, name, start, end, pax)| EventRow {

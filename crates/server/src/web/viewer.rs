@@ -1,8 +1,8 @@
 //! Who is looking at a page, in which language.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use tessera_domain::Locale;
 
 use super::WebError;
