@@ -97,14 +97,6 @@ impl Store {
         }
     }
 
-    /// SQLite's writer (`None` on PostgreSQL).
-    pub(crate) fn sqlite_writer(&self) -> Option<&Writer> {
-        match &*self.backend {
-            Backend::Sqlite { writer, .. } => Some(writer),
-            Backend::Postgres(_) => None,
-        }
-    }
-
     /// A connection for reading.
     pub async fn reader(&self) -> Result<Reader> {
         Ok(match &*self.backend {

@@ -19,112 +19,13 @@ pub struct PassClaim {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct DoorRow {
-    number: i64,
+struct DoorRow {
     premises_id: i64,
     pass_generation: i64,
     validated_at: Option<i64>,
     status: String,
     start_at: i64,
     end_at: i64,
-}
-
-/// A door check: a pass (if its signature was good) shown at a door.
-pub(crate) struct DoorCheck {
-    pub pass: Option<PassClaim>,
-    pub premises_id: i64,
-    pub gate: i64,
-    pub now: Timestamp,
-}
-
-/// A verdict and the ticket the pass belongs to (when it is a real pass).
-pub(crate) type CheckAnswer = (AccessReason, Option<i64>);
-
-impl DoorCheck {
-    /// The verdict over the ticket's row (`None`: no such ticket).
-    fn verdict(&self, row: Option<&DoorRow>) -> Result<CheckAnswer> {
-        let Some(p) = self.pass else {
-            return Ok((AccessReason::UnknownPass, None));
-        };
-        let Some(row) = row.filter(|r| r.number == p.ticket && r.pass_generation == p.generation) else {
-            return Ok((AccessReason::UnknownPass, None));
-        };
-        let stored = TicketStatus::parse(&row.status).ok_or(StoreError::NotFound("ticket status"))?;
-        let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-        let status = stored.at(ts(row.start_at), ts(row.end_at), self.now);
-        Ok((
-            verdict(status, row.premises_id == self.premises_id, row.validated_at.is_some()),
-            Some(p.ticket),
-        ))
-    }
-}
-
-/// Runs a group of door checks inside the SQLite writer's open transaction:
-/// one read of every ticket named, then one round trip that logs every
-/// check and records first visits (the earliest allowed entry of a ticket
-/// without one), in a savepoint of its own. An error leaves nothing behind.
-/// The answers come in the order of `checks`; a check whose ticket row is
-/// unreadable fails alone (and is not logged), as it would on its own.
-pub(crate) async fn run_checks(
-    conn: &mut sqlx::SqliteConnection,
-    checks: &[DoorCheck],
-) -> Result<Vec<Result<CheckAnswer>>> {
-    let numbers: Vec<i64> = checks.iter().filter_map(|c| c.pass.map(|p| p.ticket)).collect();
-    let mut rows = std::collections::HashMap::new();
-    if !numbers.is_empty() {
-        let list = serde_json::Value::from(numbers).to_string();
-        let found: Vec<DoorRow> = crate::Conn::Sqlite(&mut *conn)
-            .all(
-                "SELECT number, premises_id, pass_generation, validated_at, status, start_at, end_at FROM tickets
-                     WHERE number IN (SELECT value FROM json_each(?1))",
-                &args![list],
-            )
-            .await?;
-        rows.extend(found.into_iter().map(|r| (r.number, r)));
-    }
-    let answers: Vec<Result<CheckAnswer>> = checks
-        .iter()
-        .map(|c| c.verdict(c.pass.and_then(|p| rows.get(&p.ticket))))
-        .collect();
-    let lines: Vec<serde_json::Value> = checks
-        .iter()
-        .zip(&answers)
-        .filter_map(|(c, a)| {
-            let (reason, ticket) = a.as_ref().ok()?;
-            let allowed = i64::from(*reason == AccessReason::Allowed);
-            Some(serde_json::json!([
-                ticket,
-                c.now.as_second(),
-                allowed,
-                c.premises_id,
-                c.gate,
-                reason.as_str()
-            ]))
-        })
-        .collect();
-    if lines.is_empty() {
-        return Ok(answers);
-    }
-    let lines = serde_json::Value::from(lines).to_string();
-    let mut c = crate::Conn::Sqlite(&mut *conn);
-    c.exec("SAVEPOINT door", &[]).await?;
-    // Both statements read the same one parameter.
-    const LOG: &str = "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason)
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1);
-        UPDATE tickets SET first_visit_at = v.at
-            FROM (SELECT value ->> 0 AS number, min(value ->> 1) AS at FROM json_each(?1)
-                  WHERE value ->> 2 = 1 GROUP BY 1) AS v
-            WHERE tickets.number = v.number AND tickets.first_visit_at IS NULL";
-    match c.exec(LOG, &args![lines]).await {
-        Ok(_) => {
-            c.exec("RELEASE door", &[]).await?;
-            Ok(answers)
-        }
-        Err(e) => {
-            c.exec("ROLLBACK TO door; RELEASE door", &[]).await?;
-            Err(e)
-        }
-    }
 }
 
 impl Store {
@@ -182,11 +83,9 @@ impl Store {
     }
 
     /// Checks a pass at a door and logs the check; the first allowed entry
-    /// is the ticket's first visit. The door's hot path. On SQLite the check
-    /// goes to the writer, which runs all checks of a group commit together
-    /// inside its transaction (one read of their tickets, one statement for
-    /// their log lines and first visits), so the verdict is read from the
-    /// very state it is committed with. On PostgreSQL: a read, then a write.
+    /// is the ticket's first visit. The door's hot path: the verdict is read
+    /// from a reader (through the clock, so never stale), and the log line
+    /// (with the first visit) is one self-contained write.
     pub async fn check_access(
         &self,
         pass: Option<PassClaim>,
@@ -194,43 +93,51 @@ impl Store {
         gate: i64,
         now: Timestamp,
     ) -> Result<(AccessReason, Option<i64>)> {
-        let check = DoorCheck {
-            pass,
-            premises_id,
-            gate,
-            now,
-        };
-        if let Some(writer) = self.sqlite_writer() {
-            return writer.check(check).await;
-        }
-        let row: Option<DoorRow> = match pass {
-            Some(p) => {
+        let at = now.as_second();
+        let mut ticket = None;
+        let mut reason = AccessReason::UnknownPass;
+        if let Some(p) = pass {
+            let row: Option<DoorRow> = {
                 let mut r = self.reader().await?;
                 let mut c = r.conn();
                 c.opt(
-                    sql!(c, "SELECT number, premises_id, pass_generation, validated_at, status, start_at, end_at FROM tickets WHERE number = $1"),
+                    sql!(c, "SELECT premises_id, pass_generation, validated_at, status, start_at, end_at FROM tickets WHERE number = $1"),
                     &args![p.ticket],
                 )
                 .await?
+            };
+            if let Some(row) = row.filter(|r| r.pass_generation == p.generation) {
+                let stored = TicketStatus::parse(&row.status).ok_or(StoreError::NotFound("ticket status"))?;
+                let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+                let status = stored.at(ts(row.start_at), ts(row.end_at), now);
+                ticket = Some(p.ticket);
+                reason = verdict(status, row.premises_id == premises_id, row.validated_at.is_some());
             }
-            None => None,
-        };
-        let (reason, ticket) = check.verdict(row.as_ref())?;
+        }
         let allowed = i64::from(reason == AccessReason::Allowed);
-        let log = args![ticket, now.as_second(), allowed, premises_id, gate, reason.as_str()];
-        self.write(move |mut c| {
-            Box::pin(async move {
-                c.exec(
-                    "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-                    &log,
-                )
+        let log = args![ticket, at, allowed, premises_id, gate, reason.as_str()];
+        if self.dialect() == crate::Dialect::Sqlite {
+            // One round trip; the UPDATE takes the first three parameters only,
+            // so the driver binds them (it stops at a gap in shared numbers).
+            const SQL: &str = "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
+                UPDATE tickets SET first_visit_at = ?2 WHERE number = ?1 AND ?3 = 1 AND first_visit_at IS NULL";
+            self.write_self_contained(move |mut c| Box::pin(async move { c.exec(SQL, &log).await.map(|_| ()) }))
                 .await?;
-                c.exec("UPDATE tickets SET first_visit_at = $2 WHERE number = $1 AND $3 = 1 AND first_visit_at IS NULL", &log[..3])
+        } else {
+            self.write(move |mut c| {
+                Box::pin(async move {
+                    c.exec(
+                        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+                        &log,
+                    )
                     .await?;
-                Ok(())
+                    c.exec("UPDATE tickets SET first_visit_at = $2 WHERE number = $1 AND $3 = 1 AND first_visit_at IS NULL", &log[..3])
+                        .await?;
+                    Ok(())
+                })
             })
-        })
-        .await?;
+            .await?;
+        }
         Ok((reason, ticket))
     }
 

@@ -15,7 +15,6 @@ use futures::future::BoxFuture;
 use sqlx::{Connection, Executor, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::visits::{CheckAnswer, DoorCheck};
 use crate::{Conn, Result, StoreError, conn::Work};
 
 /// How many units one commit may carry.
@@ -63,23 +62,10 @@ impl<T: Send + 'static> Job for Typed<T> {
     }
 }
 
-/// A door check with its reply channel: checks are not units of their own
-/// but are run together, a whole batch's worth in a few statements.
-struct Check {
-    check: DoorCheck,
-    reply: oneshot::Sender<Result<CheckAnswer>>,
-}
-
-/// What the writer's queue carries.
-enum Msg {
-    Job(Box<dyn Job>),
-    Check(Check),
-}
-
 /// A handle to send work to the writer.
 #[derive(Clone)]
 pub struct Writer {
-    queue: mpsc::Sender<Msg>,
+    queue: mpsc::Sender<Box<dyn Job>>,
 }
 
 impl Writer {
@@ -107,84 +93,39 @@ impl Writer {
     pub async fn write<T: Send + 'static>(&self, work: Work<T>, self_contained: bool) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Msg::Job(Box::new(Typed {
+            .send(Box::new(Typed {
                 work,
                 reply,
                 self_contained,
-            })))
-            .await
-            .map_err(|_| StoreError::WriterGone)?;
-        answer.await.map_err(|_| StoreError::WriterGone)?
-    }
-
-    /// Runs a door check (read, verdict, log line, first visit) in the next
-    /// batch, after the batch's other units; answers after the commit.
-    pub(crate) async fn check(&self, check: DoorCheck) -> Result<CheckAnswer> {
-        let (reply, answer) = oneshot::channel();
-        self.queue
-            .send(Msg::Check(Check { check, reply }))
+            }))
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>) {
+async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Box<dyn Job>>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
-    let mut checks: Vec<Check> = Vec::with_capacity(MAX_BATCH);
-    let take = |msg: Msg, batch: &mut Vec<Box<dyn Job>>, checks: &mut Vec<Check>| match msg {
-        Msg::Job(job) => batch.push(job),
-        Msg::Check(check) => checks.push(check),
-    };
     while let Some(first) = rx.recv().await {
-        take(first, &mut batch, &mut checks);
-        while batch.len() + checks.len() < MAX_BATCH {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(msg) => take(msg, &mut batch, &mut checks),
+                Ok(job) => batch.push(job),
                 Err(_) => break,
             }
         }
-        commit_batch(&mut conn, &mut batch, &mut checks).await;
+        commit_batch(&mut conn, &mut batch).await;
     }
     let _ = conn.close().await;
 }
 
-/// Runs the batch's door checks together; if that fails (say one log line
-/// breaks a constraint), each check alone, so only the culprit fails.
-async fn run_checks(conn: &mut SqliteConnection, checks: Vec<Check>) -> Vec<Deliver> {
-    let mut delivers: Vec<Deliver> = Vec::with_capacity(checks.len());
-    let (requests, replies): (Vec<DoorCheck>, Vec<_>) = checks.into_iter().map(|c| (c.check, c.reply)).unzip();
-    let answers = match crate::visits::run_checks(conn, &requests).await {
-        Ok(answers) => answers,
-        Err(_) if requests.len() > 1 => {
-            let mut answers = Vec::with_capacity(requests.len());
-            for r in &requests {
-                answers.push(match crate::visits::run_checks(conn, std::slice::from_ref(r)).await {
-                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::WriterGone)),
-                    Err(e) => Err(e),
-                });
-            }
-            answers
-        }
-        Err(e) => vec![Err(e)],
-    };
-    for (reply, answer) in replies.into_iter().zip(answers) {
-        delivers.push(Box::new(move |commit: Result<()>| {
-            let _ = reply.send(commit.and(answer));
-        }));
-    }
-    delivers
-}
-
-async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>, checks: &mut Vec<Check>) {
+async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>) {
     if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
         tracing::error!(error = %e, "cannot begin a write transaction");
-        let error = || StoreError::Database(sqlx::Error::Protocol(format!("begin failed: {e}")));
         for job in batch.drain(..) {
-            job.fail(error());
-        }
-        for check in checks.drain(..) {
-            let _ = check.reply.send(Err(error()));
+            job.fail(StoreError::Database(sqlx::Error::Protocol(format!(
+                "begin failed: {e}"
+            ))));
         }
         return;
     }
@@ -212,10 +153,6 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
                 deliver(Err(StoreError::Database(e)));
             }
         }
-    }
-    if !checks.is_empty() {
-        let done = run_checks(conn, std::mem::take(checks)).await;
-        delivers.extend(done);
     }
     let commit = match conn.execute("COMMIT").await {
         Ok(_) => Ok(()),
