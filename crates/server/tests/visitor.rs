@@ -289,3 +289,71 @@ async fn visitors_and_gates_stay_in_their_lanes() {
         .await
         .problem(422);
 }
+
+/// Checks arriving together are judged and logged together (on SQLite in
+/// one group commit): each gets its own verdict, every one is logged, and
+/// the first visit is recorded once.
+#[tokio::test]
+async fn simultaneous_checks_each_get_their_verdict_and_log_line() {
+    let w = World::new().await;
+    let gate = w.server.user("gate", "Турникет", "1").await;
+    let maria = register(&w, "maria@example.test", "Мария").await;
+    let order = maria
+        .post("/api/v1/orders", json!({"customer_id": maria.user_id, "items": [{"workplace_id": w.workplaces[0], "period": slot(1, "09:00", "11:00"), "tariff_id": w.hourly}]}))
+        .await;
+    let order_number = order.ok(201)["number"].as_i64().expect("order");
+    let ticket = order.body["tickets"][0]["number"].as_i64().expect("ticket");
+    w.set_order_status(order_number, "confirmed").await.ok(200);
+    w.server.clock.set(moscow(1, 9));
+    w.manager
+        .post(&format!("/api/v1/coworking/tickets/{ticket}/validation"), json!({}))
+        .await
+        .ok(200);
+    let token = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await.ok(200)["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let checks = (0..40).map(|i| {
+        let (g, token, premises) = (gate.clone(), token.clone(), w.premises);
+        async move {
+            let (token, premises, expected) = match i % 4 {
+                0 => (token, premises + 1000, "wrong_premises"),
+                1 => ("garbage".to_owned(), premises, "unknown_pass"),
+                _ => (token, premises, "allowed"),
+            };
+            let c = g
+                .post("/api/v1/access/check", json!({"token": token, "premises_id": premises}))
+                .await;
+            (c.ok(200)["reason"].clone(), expected)
+        }
+    });
+    for (got, expected) in futures::future::join_all(checks).await {
+        assert_eq!(got, json!(expected));
+    }
+    let (logged, allowed, first_visit): (i64, i64, Option<i64>) = {
+        let mut r = w.server.store.reader().await.expect("reader");
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM access_checks), (SELECT COUNT(*) FROM access_checks WHERE allowed = 1), \
+             (SELECT first_visit_at FROM tickets WHERE number = {ticket})"
+        );
+        r.conn().opt(&sql, &[]).await.expect("count").expect("a row")
+    };
+    assert_eq!((logged, allowed), (40, 20), "every check is logged");
+    assert_eq!(
+        first_visit,
+        Some(moscow(1, 9).as_second()),
+        "the first visit is recorded"
+    );
+    // Resetting the validation refuses the old pass at once.
+    w.manager
+        .delete(&format!("/api/v1/coworking/tickets/{ticket}/validation"))
+        .await
+        .ok(200);
+    let c = gate
+        .post(
+            "/api/v1/access/check",
+            json!({"token": token, "premises_id": w.premises}),
+        )
+        .await;
+    assert_eq!(c.ok(200)["reason"], "unknown_pass");
+}
