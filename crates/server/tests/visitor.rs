@@ -290,6 +290,27 @@ async fn visitors_and_gates_stay_in_their_lanes() {
         .problem(422);
 }
 
+#[tokio::test]
+async fn another_visitors_ticket_is_not_found_whatever_the_email() {
+    let w = World::new().await;
+    let maria = register(&w, "maria5@example.test", "Мария").await;
+    let ivan = register(&w, "ivan5@example.test", "Иван").await;
+    let (_, ticket) = w.ticket(maria.user_id, w.workplaces[0], common::days(3, 4)).await;
+    for email in ["nobody@example.test", "not an e-mail", "maria5@example.test"] {
+        ivan.post(&format!("/api/v1/me/tickets/{ticket}/send"), json!({"email": email}))
+            .await
+            .problem(404);
+    }
+    ivan.post(
+        "/api/v1/me/tickets/999999/send",
+        json!({"email": "nobody@example.test"}),
+    )
+    .await
+    .problem(404);
+    let t = w.manager.get(&format!("/api/v1/coworking/tickets/{ticket}")).await;
+    assert_eq!(t.ok(200)["visitor"]["id"], json!(maria.user_id), "nothing changed");
+}
+
 /// Checks arriving together are judged and logged together (on SQLite in
 /// one group commit): each gets its own verdict, every one is logged, and
 /// the first visit is recorded once.

@@ -191,6 +191,11 @@ pub async fn send(
     Number(n): Number,
     Json(b): Json<SendIn>,
 ) -> Result<axum::Json<MyTicketOut>, Problem> {
+    // Another visitor's ticket does not exist for the caller, whatever the e-mail says.
+    match state.store.pass_state(n).await? {
+        Some((visitor, _)) if visitor == caller.user.id => {}
+        _ => return Err(Problem::NotFound("ticket")),
+    }
     let email = parse_email(&b.email).map_err(|e| Problem::field("email", e.to_string()))?;
     let to = state
         .store
