@@ -98,14 +98,21 @@ pub fn csrf_token(session_token: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// Whether the request's `X-CSRF-Token` belongs to this session (compared in constant time).
-pub fn csrf_matches(headers: &axum::http::HeaderMap, session_token: &str) -> bool {
+/// Whether a CSRF token (from a header or a form) belongs to this session,
+/// compared in constant time.
+pub fn csrf_valid(given: &[u8], session_token: &str) -> bool {
     use subtle::ConstantTimeEq;
-    let expected = csrf_token(session_token);
-    headers
-        .get("x-csrf-token")
-        .map(|v| v.as_bytes().ct_eq(expected.as_bytes()).into())
-        .unwrap_or(false)
+    given.ct_eq(csrf_token(session_token).as_bytes()).into()
+}
+
+/// Ends a session on every instance: the row, and this instance's cache at once.
+pub async fn end_session(state: &AppState, token_hash: String) -> Result<(), Problem> {
+    state.sessions.forget(&token_hash);
+    state
+        .store
+        .revoke_session(token_hash, state.clock.now().as_second())
+        .await?;
+    Ok(())
 }
 
 /// Whoever sent a valid bearer token.
@@ -139,16 +146,26 @@ impl FromRequestParts<AppState> for Caller {
             // carry the page's CSRF token, which another site cannot read.
             None => {
                 let token = session_cookie(&parts.headers).ok_or(Problem::Unauthenticated)?;
-                if !parts.method.is_safe() && !csrf_matches(&parts.headers, &token) {
+                let csrf = parts.headers.get("x-csrf-token").map(|v| v.as_bytes());
+                if !parts.method.is_safe() && !csrf.is_some_and(|given| csrf_valid(given, &token)) {
                     return Err(Problem::Forbidden);
                 }
                 token
             }
         };
+        let caller = Caller::of_token(state, &token).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+impl Caller {
+    /// Whoever holds this session token (bearer or cookie alike).
+    pub async fn of_token(state: &AppState, token: &str) -> Result<Caller, Problem> {
         if token.is_empty() || token.len() > 256 {
             return Err(Problem::Unauthenticated);
         }
-        let hash = token_hash(&token);
+        let hash = token_hash(token);
         let now = state.clock.now().as_second();
         let user = match state.sessions.get(&hash, now) {
             Some(user) => user,
@@ -163,13 +180,11 @@ impl FromRequestParts<AppState> for Caller {
             }
         };
         let role = Role::parse(&user.role).ok_or(Problem::Forbidden)?;
-        let caller = Caller {
+        Ok(Caller {
             user,
             role,
             token_hash: hash,
-        };
-        parts.extensions.insert(caller.clone());
-        Ok(caller)
+        })
     }
 }
 

@@ -37,6 +37,8 @@
   }
 
   const eventVersion = () => { const e = $('#event'); return e ? e.dataset.version : undefined; };
+  // Somebody else changed the event: reload it and say why.
+  const reloadStale = () => flashAndReload($('#event') && $('#event').dataset.stale);
 
   // ---- errors -------------------------------------------------------------
   function clearErrors(root) {
@@ -46,12 +48,9 @@
     if (general) { general.textContent = ''; general.hidden = true; }
   }
 
-  function namesOf(ids, attr) {
-    return (ids || []).map((id) => {
-      const row = document.querySelector('[' + attr + '="' + id + '"]');
-      return row ? row.dataset.name + ' (' + id + ')' : String(id);
-    }).join(', ');
-  }
+  // A row's name on the page (an activity's, a charge's), or its id.
+  const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : '#' + id; };
+  const namesOf = (ids, attr) => (ids || []).map((id) => nameOf(attr, id) + ' (' + id + ')').join(', ');
 
   function showProblem(root, general, problem) {
     const p = problem || {};
@@ -71,7 +70,6 @@
       }
       general.textContent = text;
       general.hidden = false;
-      general.focus && general.setAttribute('tabindex', '-1');
     }
   }
 
@@ -132,7 +130,6 @@
   const words = $('#words') ? $('#words').dataset : {};
   const dayFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
   const day = (iso) => { const d = new Date(iso + 'T00:00:00Z'); return isNaN(d) ? iso : dayFormat.format(d); };
-  const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : '#' + id; };
 
   function renderPlan(form, plan) {
     const box = $('.preview', form);
@@ -195,7 +192,7 @@
         previewButton.disabled = true;
         const [res] = await send(true);
         previewButton.disabled = false;
-        if (res.status === 412) return flashAndReload($('#event').dataset.stale);
+        if (res.status === 412) return reloadStale();
         if (!res.ok) return showProblem(form, general, res.data);
         renderPlan(form, res.data || {});
         submit.disabled = false;
@@ -208,7 +205,7 @@
       if (submit) submit.disabled = true;
       const [res] = await send(false);
       if (submit) submit.disabled = needsPreview;
-      if (res.status === 412) return flashAndReload($('#event') && $('#event').dataset.stale);
+      if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(form, general, res.data);
       const then = form.dataset.then;
       if (then) {
@@ -230,7 +227,7 @@
       const opts = button.dataset.ifMatch !== undefined ? { ifMatch: eventVersion() } : {};
       const res = await api(method, url, undefined, opts);
       button.disabled = false;
-      if (res.status === 412) return flashAndReload($('#event') && $('#event').dataset.stale);
+      if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(null, slot, res.data);
       location.reload();
     });

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::{Caller, DUMMY_HASH, new_token, token_hash, verify_password};
+use crate::auth::{Caller, DUMMY_HASH, end_session, new_token, token_hash, verify_password};
 use crate::error::{Problem, ProblemBody};
 use crate::extract::Json;
 use crate::throttle::{ClientAddr, check_login_allowed, record_login_failure, record_login_success};
@@ -79,11 +79,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "signed out"), (status = 401, body = ProblemBody)))]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Problem> {
-    state.sessions.forget(&caller.token_hash);
-    state
-        .store
-        .revoke_session(caller.token_hash, state.clock.now().as_second())
-        .await?;
+    end_session(&state, caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use tessera_domain::Locale;
 use tessera_domain::money_text::{money_text, number_text};
+use tessera_domain::{Locale, Money};
 
 use super::format::day;
 use super::{Html, Viewer, WebError, render};
@@ -197,19 +197,19 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .folios
         .iter()
         .map(|f| {
-            let mut total = Decimal::ZERO;
+            let mut total = Money::ZERO;
             let mut currency = String::new();
             let charges = e
                 .charges
                 .iter()
                 .filter(|c| c.folio_id == f.id)
                 .map(|c| {
-                    let q = Decimal::from_str(&c.quantity).unwrap_or_default();
-                    let p = Decimal::from_str(&c.unit_price).unwrap_or_default();
-                    let amount = (q * p).round_dp(2);
+                    // Priced as the domain prices everything: rounded to cents.
+                    let quantity = Decimal::from_str(&c.quantity).unwrap_or_default();
+                    let amount = Money::parse(&c.unit_price).unwrap_or(Money::ZERO).times(quantity);
                     let active = c.status == "active";
                     if active {
-                        total += amount;
+                        total = total.plus(amount);
                     }
                     currency.clone_from(&c.currency);
                     ChargeLine {
@@ -218,7 +218,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                         service_date: day(&c.service_date, l),
                         quantity: number_text(&c.quantity, l),
                         unit_price: money_text(&c.unit_price, &c.currency, l),
-                        amount: money_text(&amount.to_string(), &c.currency, l),
+                        amount: money_text(&amount.to_wire(), &c.currency, l),
                         active,
                         status: if active { v.ui.active } else { v.ui.cancelled },
                         pinned: c.follows_pax == 0,
@@ -230,7 +230,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 id: f.id,
                 open: f.status == "open",
                 charges,
-                total: money_text(&total.round_dp(2).to_string(), &currency, l),
+                total: money_text(&total.to_wire(), &currency, l),
             }
         })
         .collect();

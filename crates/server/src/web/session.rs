@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::viewer::{LANG_COOKIE, page_locale};
 use super::{Viewer, WebError, render};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, csrf_token, session_cookie, token_hash};
+use crate::auth::{SESSION_COOKIE, csrf_valid, end_session, session_cookie, token_hash};
 use crate::error::Problem;
 use crate::routes::auth::{LoginIn, login as api_login};
 use crate::throttle::ClientAddr;
@@ -151,14 +151,12 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     let locale = page_locale(&headers, state.config.default_locale);
     if let Some(token) = session_cookie(&headers) {
-        use subtle::ConstantTimeEq;
-        let ok: bool = csrf_token(&token).as_bytes().ct_eq(form.csrf.as_bytes()).into();
-        if !ok {
+        if !csrf_valid(form.csrf.as_bytes(), &token) {
             return Err(WebError::Forbidden(locale));
         }
-        let hash = token_hash(&token);
-        state.sessions.forget(&hash);
-        state.store.revoke_session(hash, state.clock.now().as_second()).await?;
+        end_session(&state, token_hash(&token))
+            .await
+            .map_err(|_| WebError::Internal(locale))?;
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(

@@ -92,7 +92,7 @@ impl FromRequestParts<AppState> for Viewer {
         let Some(token) = session_cookie(&parts.headers) else {
             return Err(WebError::SignIn(path));
         };
-        let caller = match Caller::from_request_parts(parts, state).await {
+        let caller = match Caller::of_token(state, &token).await {
             Ok(c) => c,
             Err(Problem::Unauthenticated) => return Err(WebError::SignIn(path)),
             Err(Problem::Forbidden) => return Err(WebError::Forbidden(locale)),
