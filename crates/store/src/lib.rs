@@ -6,7 +6,9 @@
 mod args;
 mod catalogue;
 mod catalogue_cache;
+mod checkpointer;
 mod conn;
+mod door_cache;
 mod error;
 mod events;
 mod idempotency;

@@ -11,11 +11,18 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::catalogue_cache::CatalogueCache;
+use crate::door_cache::DoorCache;
 use crate::writer::Writer;
 use crate::{Conn, Dialect, Result, migrate};
 
 enum Backend {
-    Sqlite { readers: SqlitePool, writer: Writer },
+    Sqlite {
+        readers: SqlitePool,
+        writer: Writer,
+        door: DoorCache,
+        /// The checkpointer runs while this lives.
+        _alive: Arc<()>,
+    },
     Postgres(PgPool),
 }
 
@@ -68,8 +75,10 @@ impl Store {
                 .pragma("cache_size", "-65536")
                 .pragma("mmap_size", "1073741824")
                 .log_statements(tracing::log::LevelFilter::Trace);
-            let mut writer = options.connect().await?;
+            let mut writer = options.clone().pragma("wal_autocheckpoint", "0").connect().await?;
             migrate::sqlite(&mut writer).await?;
+            let alive = Arc::new(());
+            crate::checkpointer::start(options.connect().await?, Arc::downgrade(&alive));
             // A pooled SQLite connection is a thread of ours, not a socket: there
             // is nothing to test before handing it out, and the test costs a round trip.
             let readers = SqlitePoolOptions::new()
@@ -81,6 +90,8 @@ impl Store {
             Backend::Sqlite {
                 readers,
                 writer: Writer::start(writer),
+                door: DoorCache::default(),
+                _alive: alive,
             }
         };
         Ok(Store {
@@ -94,6 +105,14 @@ impl Store {
         match *self.backend {
             Backend::Sqlite { .. } => Dialect::Sqlite,
             Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// On SQLite, the single writer and the door's cache.
+    pub(crate) fn sqlite_door(&self) -> Option<(&Writer, &DoorCache)> {
+        match &*self.backend {
+            Backend::Sqlite { writer, door, .. } => Some((writer, door)),
+            Backend::Postgres(_) => None,
         }
     }
 

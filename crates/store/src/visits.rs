@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 use tessera_domain::access::{AccessReason, verdict};
 
+use crate::door_cache::DoorTicket;
 use crate::tickets::{TicketCore, catch_up, set_visitor, ticket_view};
+use crate::writer::DoorLine;
 use tessera_domain::TicketStatus;
 
 use crate::{Conflict, Result, Store, StoreError, TicketView, User, args, sql};
@@ -16,16 +18,6 @@ pub struct PassClaim {
     pub ticket: i64,
     /// Generation the pass was issued for.
     pub generation: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct DoorRow {
-    premises_id: i64,
-    pass_generation: i64,
-    validated_at: Option<i64>,
-    status: String,
-    start_at: i64,
-    end_at: i64,
 }
 
 impl Store {
@@ -83,9 +75,10 @@ impl Store {
     }
 
     /// Checks a pass at a door and logs the check; the first allowed entry
-    /// is the ticket's first visit. The door's hot path: the verdict is read
-    /// from a reader (through the clock, so never stale), and the log line
-    /// (with the first visit) is one self-contained write.
+    /// is the ticket's first visit. The door's hot path: on SQLite the
+    /// ticket comes from the door's cache when nothing was written since it
+    /// was read, and the log line joins the writer's next batch as data; on
+    /// PostgreSQL it is read and logged in a transaction of its own.
     pub async fn check_access(
         &self,
         pass: Option<PassClaim>,
@@ -93,19 +86,10 @@ impl Store {
         gate: i64,
         now: Timestamp,
     ) -> Result<(AccessReason, Option<i64>)> {
-        let at = now.as_second();
         let mut ticket = None;
         let mut reason = AccessReason::UnknownPass;
         if let Some(p) = pass {
-            let row: Option<DoorRow> = {
-                let mut r = self.reader().await?;
-                let mut c = r.conn();
-                c.opt(
-                    sql!(c, "SELECT premises_id, pass_generation, validated_at, status, start_at, end_at FROM tickets WHERE number = $1"),
-                    &args![p.ticket],
-                )
-                .await?
-            };
+            let row = self.door_ticket(p.ticket, now).await?;
             if let Some(row) = row.filter(|r| r.pass_generation == p.generation) {
                 let stored = TicketStatus::parse(&row.status).ok_or(StoreError::NotFound("ticket status"))?;
                 let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
@@ -114,16 +98,25 @@ impl Store {
                 reason = verdict(status, row.premises_id == premises_id, row.validated_at.is_some());
             }
         }
-        let allowed = i64::from(reason == AccessReason::Allowed);
-        let log = args![ticket, at, allowed, premises_id, gate, reason.as_str()];
-        if self.dialect() == crate::Dialect::Sqlite {
-            // One round trip; the UPDATE takes the first three parameters only,
-            // so the driver binds them (it stops at a gap in shared numbers).
-            const SQL: &str = "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
-                UPDATE tickets SET first_visit_at = ?2 WHERE number = ?1 AND ?3 = 1 AND first_visit_at IS NULL";
-            self.write_self_contained(move |mut c| Box::pin(async move { c.exec(SQL, &log).await.map(|_| ()) }))
-                .await?;
+        let line = DoorLine {
+            ticket,
+            at: now.as_second(),
+            allowed: reason == AccessReason::Allowed,
+            premises_id,
+            gate_id: gate,
+            reason: reason.as_str(),
+        };
+        if let Some((writer, _)) = self.sqlite_door() {
+            writer.log_door(line).await?;
         } else {
+            let log = args![
+                line.ticket,
+                line.at,
+                i64::from(line.allowed),
+                premises_id,
+                gate,
+                line.reason
+            ];
             self.write(move |mut c| {
                 Box::pin(async move {
                     c.exec(
@@ -139,6 +132,29 @@ impl Store {
             .await?;
         }
         Ok((reason, ticket))
+    }
+
+    /// A ticket as the door sees it: from the cache on SQLite while it holds.
+    async fn door_ticket(&self, number: i64, now: Timestamp) -> Result<Option<DoorTicket>> {
+        let cached = self.sqlite_door().map(|(w, cache)| (w.generation(), cache));
+        if let Some((generation, cache)) = cached
+            && let Some(hit) = cache.get(number, generation, now)
+        {
+            return Ok(Some(hit));
+        }
+        let row: Option<DoorTicket> = {
+            let mut r = self.reader().await?;
+            let mut c = r.conn();
+            c.opt(
+                sql!(c, "SELECT premises_id, pass_generation, validated_at, status, start_at, end_at FROM tickets WHERE number = $1"),
+                &args![number],
+            )
+            .await?
+        };
+        if let (Some((generation, cache)), Some(row)) = (cached, &row) {
+            cache.put(number, row.clone(), generation, now);
+        }
+        Ok(row)
     }
 
     /// The pass generation and visitor of a ticket (to issue a pass).

@@ -7,6 +7,16 @@
 //! each caller. A unit that fails rolls back to its savepoint alone. Under
 //! load one fsync then serves many requests, and no acknowledged write is
 //! ever lost: answers go out after the commit returns.
+//!
+//! The door's log lines ride along differently: they are data, not work, so
+//! a batch writes all of them with one `INSERT … FROM json_each`, and a
+//! batch of nothing else is a single round trip (begin, insert, first
+//! visits, commit). The writer also counts the batches that may have
+//! changed anything else ([`Writer::generation`]): a cache of what was read
+//! is good only while that count stands still.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::panic::AssertUnwindSafe;
 
@@ -62,30 +72,73 @@ impl<T: Send + 'static> Job for Typed<T> {
     }
 }
 
+/// One check at a door, to be logged.
+#[derive(Debug, Clone, Copy)]
+pub struct DoorLine {
+    /// The ticket the pass names, when it is a real pass.
+    pub ticket: Option<i64>,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// The verdict.
+    pub allowed: bool,
+    /// The door's premises.
+    pub premises_id: i64,
+    /// The gate account that asked.
+    pub gate_id: i64,
+    /// Why (a fixed word, never client text).
+    pub reason: &'static str,
+}
+
+enum Item {
+    Job(Box<dyn Job>),
+    Door(DoorLine, oneshot::Sender<Result<()>>),
+}
+
 /// A handle to send work to the writer.
 #[derive(Clone)]
 pub struct Writer {
-    queue: mpsc::Sender<Box<dyn Job>>,
+    queue: mpsc::Sender<Item>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
     /// Starts the writer on its own connection.
     pub fn start(conn: SqliteConnection) -> Writer {
         let (queue, rx) = mpsc::channel(4096);
+        let generation = Arc::new(AtomicU64::new(0));
+        let counted = generation.clone();
         // The writer gets a thread and a runtime of its own, so that its
         // round trips to SQLite never wait behind HTTP work for a worker.
         let spawned = std::thread::Builder::new()
             .name("tessera-writer".into())
             .spawn(
                 move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                    Ok(rt) => rt.block_on(run(conn, rx)),
+                    Ok(rt) => rt.block_on(run(conn, rx, counted)),
                     Err(e) => tracing::error!(error = %e, "cannot start the writer's runtime"),
                 },
             );
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the writer thread");
         }
-        Writer { queue }
+        Writer { queue, generation }
+    }
+
+    /// Counts committed batches that held anything but door log lines. It
+    /// moves after such a batch commits and before its callers are answered,
+    /// so a value read before a read of the database, still the same when
+    /// the read is used, proves nothing was written in between.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Logs a door check in the next batch; answers once it is committed.
+    pub async fn log_door(&self, line: DoorLine) -> Result<()> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send(Item::Door(line, reply))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
     /// Runs `work` in the next batch; answers after that batch committed.
@@ -93,33 +146,109 @@ impl Writer {
     pub async fn write<T: Send + 'static>(&self, work: Work<T>, self_contained: bool) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Box::new(Typed {
+            .send(Item::Job(Box::new(Typed {
                 work,
                 reply,
                 self_contained,
-            }))
+            })))
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Box<dyn Job>>) {
+async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Item>, generation: Arc<AtomicU64>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
+    let mut doors: Vec<(DoorLine, oneshot::Sender<Result<()>>)> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Item::Job(job) => batch.push(job),
+                Item::Door(line, reply) => doors.push((line, reply)),
+            }
+            if batch.len() + doors.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
             }
         }
-        commit_batch(&mut conn, &mut batch).await;
+        if batch.is_empty() {
+            commit_doors(&mut conn, &mut doors).await;
+        } else {
+            commit_batch(&mut conn, &mut batch, &mut doors, &generation).await;
+        }
     }
     let _ = conn.close().await;
 }
 
-async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>) {
+/// The door's lines as one JSON array for `json_each`: numbers and fixed
+/// reason words only, so nothing needs escaping.
+fn door_rows(doors: &[(DoorLine, oneshot::Sender<Result<()>>)]) -> String {
+    use std::fmt::Write;
+    let mut rows = String::with_capacity(2 + doors.len() * 48);
+    rows.push('[');
+    for (i, (d, _)) in doors.iter().enumerate() {
+        if i > 0 {
+            rows.push(',');
+        }
+        let ticket = d.ticket.map_or_else(|| "null".to_owned(), |t| t.to_string());
+        let _ = write!(
+            rows,
+            "[{ticket},{},{},{},{},\"{}\"]",
+            d.at,
+            u8::from(d.allowed),
+            d.premises_id,
+            d.gate_id,
+            d.reason
+        );
+    }
+    rows.push(']');
+    rows
+}
+
+/// Every line of a batch, and the first visits among them (a macro, so the
+/// statements below are constant text the driver prepares once).
+macro_rules! log_doors {
+    () => {
+        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1);
+    UPDATE tickets SET first_visit_at = f.at
+        FROM (SELECT value ->> 0 AS number, min(value ->> 1) AS at FROM json_each(?1)
+              WHERE value ->> 2 = 1 GROUP BY 1) AS f
+        WHERE tickets.number = f.number AND tickets.first_visit_at IS NULL"
+    };
+}
+
+fn answer_doors(doors: &mut Vec<(DoorLine, oneshot::Sender<Result<()>>)>, outcome: &std::result::Result<(), String>) {
+    for (_, reply) in doors.drain(..) {
+        let _ = reply.send(
+            outcome
+                .clone()
+                .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e))),
+        );
+    }
+}
+
+/// A batch of door lines alone: one round trip, begin to commit.
+async fn commit_doors(conn: &mut SqliteConnection, doors: &mut Vec<(DoorLine, oneshot::Sender<Result<()>>)>) {
+    let rows = door_rows(doors);
+    const SQL: &str = concat!("BEGIN IMMEDIATE; ", log_doors!(), "; COMMIT");
+    let outcome = match sqlx::query(SQL).bind(rows).execute(&mut *conn).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot log door checks");
+            let _ = conn.execute("ROLLBACK").await;
+            Err(e.to_string())
+        }
+    };
+    answer_doors(doors, &outcome);
+}
+
+async fn commit_batch(
+    conn: &mut SqliteConnection,
+    batch: &mut Vec<Box<dyn Job>>,
+    doors: &mut Vec<(DoorLine, oneshot::Sender<Result<()>>)>,
+    generation: &AtomicU64,
+) {
     if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
         tracing::error!(error = %e, "cannot begin a write transaction");
         for job in batch.drain(..) {
@@ -127,6 +256,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
                 "begin failed: {e}"
             ))));
         }
+        answer_doors(doors, &Err(format!("begin failed: {e}")));
         return;
     }
     let mut delivers = Vec::with_capacity(batch.len());
@@ -154,6 +284,16 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
             }
         }
     }
+    // The door's lines go last, in a savepoint of their own.
+    let mut door_outcome = Ok(());
+    if !doors.is_empty() {
+        const SQL: &str = concat!("SAVEPOINT door; ", log_doors!(), "; RELEASE door");
+        if let Err(e) = sqlx::query(SQL).bind(door_rows(doors)).execute(&mut *conn).await {
+            tracing::error!(error = %e, "cannot log door checks");
+            let _ = conn.execute("ROLLBACK TO door; RELEASE door").await;
+            door_outcome = Err(e.to_string());
+        }
+    }
     let commit = match conn.execute("COMMIT").await {
         Ok(_) => Ok(()),
         Err(e) => {
@@ -162,6 +302,11 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
             Err(e)
         }
     };
+    generation.fetch_add(1, Ordering::AcqRel);
+    answer_doors(
+        doors,
+        &door_outcome.and(commit.as_ref().map(|_| ()).map_err(ToString::to_string)),
+    );
     for deliver in delivers {
         deliver(
             commit
