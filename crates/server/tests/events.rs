@@ -146,7 +146,13 @@ async fn pax_100_to_110_preview_then_apply() {
     assert_eq!(last["command"], "change_pax");
     assert_eq!(last["actor_id"], json!(ev.em.user_id));
     assert_eq!(last["detail"]["pax"], json!(110));
-    assert_eq!(last["detail"]["charges"].as_array().map(Vec::len), Some(4));
+    let changed_charges: usize = last["detail"]["charges"]
+        .as_array()
+        .expect("charge groups")
+        .iter()
+        .map(|g| g["ids"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(changed_charges, 4, "every changed charge is in the audit line");
     assert_eq!(last["version"], body["version"]);
     assert!(
         body["activities"]

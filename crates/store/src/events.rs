@@ -192,6 +192,23 @@ fn lock(c: &Conn<'_>) -> &'static str {
     }
 }
 
+/// An event's many rows (activities, charges) as one row of JSON: SQLite's
+/// driver hands rows over one by one between threads, and thousands of
+/// hand-offs cost more than the query.
+async fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &mut Conn<'_>,
+    sqlite: &'static str,
+    postgres: &'static str,
+    event_id: i64,
+) -> Result<Vec<T>> {
+    let q = match c.dialect() {
+        Dialect::Sqlite => sqlite,
+        Dialect::Postgres => postgres,
+    };
+    let (json,): (String,) = c.one(q, &args![event_id]).await?;
+    serde_json::from_str(&json).map_err(|_| bad("event rows"))
+}
+
 pub(crate) async fn event_view(c: &mut Conn<'_>, id: i64) -> Result<Option<EventView>> {
     event_parts(c, id, true).await
 }
@@ -219,9 +236,27 @@ async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Op
     else {
         return Ok(None);
     };
-    let activities = c
-        .all(sql!(c, "SELECT id, kind, name, date, pax, premises_id, status FROM activities WHERE event_id = $1 ORDER BY date, id"), &args![id])
-        .await?;
+    type ActivityTuple = (i64, String, String, String, i64, Option<i64>, String);
+    let activities = json_rows::<ActivityTuple>(
+        c,
+        "SELECT COALESCE(json_group_array(json_array(id, kind, name, date, pax, premises_id, status)), '[]')
+         FROM (SELECT * FROM activities WHERE event_id = ?1 ORDER BY date, id)",
+        "SELECT COALESCE(json_agg(json_build_array(id, kind, name, date, pax, premises_id, status) ORDER BY date, id), '[]')::text
+         FROM activities WHERE event_id = $1",
+        id,
+    )
+    .await?
+    .into_iter()
+    .map(|(id, kind, name, date, pax, premises_id, status)| ActivityRow {
+        id,
+        kind,
+        name,
+        date,
+        pax,
+        premises_id,
+        status,
+    })
+    .collect();
     let blocks = c
         .all(
             sql!(
@@ -240,16 +275,48 @@ async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Op
             &args![id],
         )
         .await?;
+    type ChargeTuple = (
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+    );
     let charges = if !with_charges {
         vec![]
     } else {
-        c
-        .all(
-            sql!(c, "SELECT id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status
-                     FROM charges WHERE event_id = $1 ORDER BY id"),
-            &args![id],
+        json_rows::<ChargeTuple>(
+            c,
+            "SELECT COALESCE(json_group_array(json_array(id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status)), '[]')
+             FROM (SELECT * FROM charges WHERE event_id = ?1 ORDER BY id)",
+            "SELECT COALESCE(json_agg(json_build_array(id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status) ORDER BY id), '[]')::text
+             FROM charges WHERE event_id = $1",
+            id,
         )
         .await?
+        .into_iter()
+        .map(
+            |(id, folio_id, activity_id, description, service_date, quantity, unit_price, currency, follows_pax, status)| {
+                ChargeRow {
+                    id,
+                    folio_id,
+                    activity_id,
+                    description,
+                    service_date,
+                    quantity,
+                    unit_price,
+                    currency,
+                    follows_pax,
+                    status,
+                }
+            },
+        )
+        .collect()
     };
     Ok(Some(EventView {
         id: e.id,
@@ -331,8 +398,6 @@ fn state_of(v: &EventView) -> Result<EventState> {
 /// What a cascade reads, and nothing more: the event's page also shows
 /// descriptions and prices, which no cascade needs.
 async fn cascade_state(c: &mut Conn<'_>, id: i64) -> Result<EventState> {
-    // One row holding every charge as JSON: SQLite's driver hands rows over
-    // one by one between threads, and 20,000 hand-offs cost more than the query.
     let q = match c.dialect() {
         Dialect::Sqlite => {
             "SELECT COALESCE(json_group_array(json_array(id, folio_id, activity_id, service_date, quantity, follows_pax, status)), '[]')
@@ -344,8 +409,10 @@ async fn cascade_state(c: &mut Conn<'_>, id: i64) -> Result<EventState> {
         }
     };
     let (json,): (String,) = c.one(q, &args![id]).await?;
-    type Lean = (i64, i64, Option<i64>, String, String, i64, String);
-    let rows: Vec<Lean> = serde_json::from_str(&json).map_err(|_| bad("charges"))?;
+    // Borrowed: dates, decimals and status words are written by us and hold
+    // no escapes, so 60,000 small strings need not be allocated.
+    type Lean<'a> = (i64, i64, Option<i64>, &'a str, &'a str, i64, &'a str);
+    let rows: Vec<Lean<'_>> = serde_json::from_str(&json).map_err(|_| bad("charges"))?;
     let view = event_view_without_charges(c, id).await?;
     let mut state = state_of(&view)?;
     state.charges = rows
@@ -356,10 +423,10 @@ async fn cascade_state(c: &mut Conn<'_>, id: i64) -> Result<EventState> {
                     id,
                     folio_id,
                     activity_id,
-                    service_date: date(&service_date)?,
-                    quantity: decimal(&quantity)?,
+                    service_date: date(service_date)?,
+                    quantity: decimal(quantity)?,
                     follows_pax: follows_pax != 0,
-                    status: ItemStatus::parse(&status).ok_or_else(|| bad("status"))?,
+                    status: ItemStatus::parse(status).ok_or_else(|| bad("status"))?,
                 })
             },
         )
@@ -459,15 +526,17 @@ async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: 
 }
 
 /// The plan as the audit trail keeps it: every changed item with its values
-/// before and after, as compact rows (`[id, date before, date after, PAX or
-/// quantity before, after, status after]`) rather than objects, because a
-/// move of 20,000 charges is otherwise megabytes written with every change.
+/// before and after. Activities and blocks are rows (`[id, date before,
+/// date after, PAX before, PAX after, status after]`); charges, which run to
+/// tens of thousands, are grouped by the change they share (a Move of
+/// 20,000 charges over a month is some thirty groups of ids, not 20,000
+/// rows), so the line stays a few hundred kilobytes and exact.
 fn audit_detail(plan: &Plan) -> String {
     use std::fmt::Write;
-    let mut out = String::with_capacity(128 + plan.charges.len() * 56 + plan.activities.len() * 48);
+    let mut out = String::with_capacity(256 + plan.charges.len() * 8 + plan.activities.len() * 48);
     let _ = write!(
         out,
-        "{{\"pax\":{},\"start_date\":\"{}\",\"end_date\":\"{}\",\"rows\":\"[id, date_before, date_after, pax_or_quantity_before, pax_or_quantity_after, status_after]\",\"activities\":[",
+        "{{\"pax\":{},\"start_date\":\"{}\",\"end_date\":\"{}\",\"rows\":\"[id, date_before, date_after, pax_before, pax_after, status_after]\",\"activities\":[",
         plan.pax, plan.start_date, plan.end_date
     );
     for (i, a) in plan.activities.iter().enumerate() {
@@ -484,17 +553,33 @@ fn audit_detail(plan: &Plan) -> String {
         );
     }
     out.push_str("],\"charges\":[");
-    for (i, c) in plan.charges.iter().enumerate() {
+    type Key = (Date, Date, Decimal, Decimal, &'static str);
+    let mut groups: Vec<(Key, String)> = Vec::new();
+    let mut index: std::collections::HashMap<Key, usize> = Default::default();
+    for c in &plan.charges {
+        let key = (
+            c.service_date_before,
+            c.service_date_after,
+            c.quantity_before,
+            c.quantity_after,
+            c.status_after.as_str(),
+        );
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push((key, String::new()));
+            groups.len() - 1
+        });
+        if let Some((_, ids)) = groups.get_mut(at) {
+            let sep = if ids.is_empty() { "" } else { "," };
+            let _ = write!(ids, "{sep}{}", c.id);
+        }
+    }
+    for (i, ((date_before, date_after, q_before, q_after, status), ids)) in groups.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(
             out,
-            "{sep}[{},\"{}\",\"{}\",\"{}\",\"{}\",\"{}\"]",
-            c.id,
-            c.service_date_before,
-            c.service_date_after,
-            c.quantity_before.normalize(),
-            c.quantity_after.normalize(),
-            c.status_after.as_str()
+            "{sep}{{\"ids\":[{ids}],\"date_before\":\"{date_before}\",\"date_after\":\"{date_after}\",\"quantity_before\":\"{}\",\"quantity_after\":\"{}\",\"status_after\":\"{status}\"}}",
+            q_before.normalize(),
+            q_after.normalize(),
         );
     }
     out.push_str("],\"blocks\":[");
@@ -504,6 +589,58 @@ fn audit_detail(plan: &Plan) -> String {
     }
     out.push_str("]}");
     out
+}
+
+/// Charges that change alike: the same shift of days, the same new
+/// quantity (or none), the same status after.
+#[derive(Debug, PartialEq)]
+struct ChargeGroup {
+    days: i32,
+    quantity: Option<String>,
+    status: ItemStatus,
+    /// Their ids as a JSON array.
+    ids: String,
+    count: u64,
+}
+
+/// The plan's charge changes as groups written one statement each. A Move
+/// shifts every charge by the same days, a PAX change gives many the same
+/// quantity, a Shorten cancels: a handful of groups, each one pass over the
+/// table in id order. Updating 20,000 rows from per-row JSON instead makes
+/// SQLite build and join a 20,000-row table first, at twice the cost. The
+/// statement shifts the stored date, which is the plan's date before: the
+/// plan was computed in this same transaction from what is stored.
+fn charge_groups(changes: &[tessera_events::ChargeChange]) -> Vec<ChargeGroup> {
+    use std::fmt::Write;
+    let mut groups: Vec<ChargeGroup> = Vec::new();
+    let mut index: std::collections::HashMap<(i32, Option<String>, &'static str), usize> = Default::default();
+    for ch in changes {
+        let days = (ch.service_date_after - ch.service_date_before).get_days();
+        let quantity = (ch.quantity_after != ch.quantity_before).then(|| ch.quantity_after.normalize().to_string());
+        let key = (days, quantity, ch.status_after.as_str());
+        let at = *index.entry(key.clone()).or_insert_with(|| {
+            groups.push(ChargeGroup {
+                days: key.0,
+                quantity: key.1,
+                status: ch.status_after,
+                ids: String::from("["),
+                count: 0,
+            });
+            groups.len() - 1
+        });
+        let Some(group) = groups.get_mut(at) else {
+            continue;
+        };
+        if group.count > 0 {
+            group.ids.push(',');
+        }
+        let _ = write!(group.ids, "{}", ch.id);
+        group.count += 1;
+    }
+    for g in &mut groups {
+        g.ids.push(']');
+    }
+    groups
 }
 
 /// Writes a plan: the event row, then each kind of item in one statement
@@ -585,37 +722,28 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) 
         };
         c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
     }
-    if !plan.charges.is_empty() {
-        // Built as text: every value is a number, a date, a decimal or a
-        // status word, none of which needs escaping.
-        let mut rows = String::with_capacity(plan.charges.len() * 48);
-        rows.push('[');
-        for (i, ch) in plan.charges.iter().enumerate() {
-            if i > 0 {
-                rows.push(',');
-            }
-            rows.push_str(&format!(
-                "[{},\"{}\",\"{}\",\"{}\"]",
-                ch.id,
-                ch.service_date_after,
-                ch.quantity_after.normalize(),
-                ch.status_after.as_str()
-            ));
-        }
-        rows.push(']');
+    for group in charge_groups(&plan.charges) {
         let q = match c.dialect() {
             Dialect::Sqlite => {
-                "UPDATE charges SET service_date = j.d, quantity = j.q, status = j.s
-                 FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d,
-                              json_extract(value, '$[2]') AS q, json_extract(value, '$[3]') AS s FROM json_each(?1)) AS j
-                 WHERE charges.id = j.id"
+                "UPDATE charges SET service_date = date(service_date, ?1), quantity = COALESCE(?2, quantity), status = ?3
+                 WHERE id IN (SELECT value FROM json_each(?4))"
             }
             Dialect::Postgres => {
-                "UPDATE charges SET service_date = j.v->>1, quantity = j.v->>2, status = j.v->>3
-                 FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE charges.id = (j.v->>0)::bigint"
+                "UPDATE charges SET service_date = to_char(service_date::date + $1::interval, 'YYYY-MM-DD'),
+                        quantity = COALESCE($2, quantity), status = $3
+                 WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($4::jsonb))"
             }
         };
-        c.exec(q, &args![rows]).await?;
+        let shift = format!("{:+} days", group.days);
+        let n = c
+            .exec(q, &args![shift, group.quantity, group.status.as_str(), group.ids])
+            .await?;
+        if n != group.count {
+            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "a charge group touched {n} charges, not {}",
+                group.count
+            ))));
+        }
     }
     for b in &plan.blocks {
         c.exec(
@@ -937,6 +1065,54 @@ mod tests {
     use super::*;
     use tessera_events::{ActivityChange, ChargeChange};
 
+    fn charge(id: i64, before: &str, after: &str, quantity: (i64, i64), status: ItemStatus) -> ChargeChange {
+        let d = |s: &str| s.parse::<Date>().expect("date");
+        ChargeChange {
+            id,
+            service_date_before: d(before),
+            service_date_after: d(after),
+            quantity_before: Decimal::from(quantity.0),
+            quantity_after: Decimal::from(quantity.1),
+            status_after: status,
+        }
+    }
+
+    #[test]
+    fn a_move_is_one_group_whatever_the_dates_and_other_changes_get_their_own() {
+        let active = ItemStatus::Active;
+        let changes = [
+            charge(1, "2024-02-11", "2024-02-16", (100, 100), active),
+            charge(2, "2024-02-13", "2024-02-18", (30, 30), active),
+            charge(3, "2024-02-28", "2024-03-04", (100, 100), active),
+            charge(4, "2024-02-12", "2024-02-12", (100, 110), active),
+            charge(5, "2024-02-12", "2024-02-12", (100, 110), active),
+            charge(6, "2024-02-14", "2024-02-14", (100, 100), ItemStatus::Cancelled),
+            charge(7, "2024-02-14", "2024-02-10", (100, 100), active),
+        ];
+        let groups = charge_groups(&changes);
+        let seen: Vec<(i32, Option<&str>, &str, &str, u64)> = groups
+            .iter()
+            .map(|g| {
+                (
+                    g.days,
+                    g.quantity.as_deref(),
+                    g.status.as_str(),
+                    g.ids.as_str(),
+                    g.count,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (5, None, "active", "[1,2,3]", 3),
+                (0, Some("110"), "active", "[4,5]", 2),
+                (0, None, "cancelled", "[6]", 1),
+                (-4, None, "active", "[7]", 1),
+            ]
+        );
+    }
+
     #[test]
     fn the_audit_keeps_every_changed_item_before_and_after_as_json() {
         let d = |s: &str| s.parse::<Date>().expect("date");
@@ -952,14 +1128,32 @@ mod tests {
                 pax_after: 110,
                 status_after: ItemStatus::Active,
             }],
-            charges: vec![ChargeChange {
-                id: 9,
-                service_date_before: d("2024-02-12"),
-                service_date_after: d("2024-02-17"),
-                quantity_before: Decimal::from(100),
-                quantity_after: Decimal::from(110),
-                status_after: ItemStatus::Cancelled,
-            }],
+            charges: vec![
+                ChargeChange {
+                    id: 9,
+                    service_date_before: d("2024-02-12"),
+                    service_date_after: d("2024-02-17"),
+                    quantity_before: Decimal::from(100),
+                    quantity_after: Decimal::from(110),
+                    status_after: ItemStatus::Cancelled,
+                },
+                ChargeChange {
+                    id: 12,
+                    service_date_before: d("2024-02-12"),
+                    service_date_after: d("2024-02-17"),
+                    quantity_before: Decimal::from(100),
+                    quantity_after: Decimal::from(110),
+                    status_after: ItemStatus::Cancelled,
+                },
+                ChargeChange {
+                    id: 10,
+                    service_date_before: d("2024-02-12"),
+                    service_date_after: d("2024-02-12"),
+                    quantity_before: Decimal::from(100),
+                    quantity_after: Decimal::from(110),
+                    status_after: ItemStatus::Active,
+                },
+            ],
             blocks: vec![],
         };
         let v: serde_json::Value = serde_json::from_str(&audit_detail(&plan)).expect("valid JSON");
@@ -971,8 +1165,11 @@ mod tests {
         );
         assert_eq!(
             v["charges"][0],
-            serde_json::json!([9, "2024-02-12", "2024-02-17", "100", "110", "cancelled"])
+            serde_json::json!({"ids": [9, 12], "date_before": "2024-02-12", "date_after": "2024-02-17",
+                "quantity_before": "100", "quantity_after": "110", "status_after": "cancelled"})
         );
+        assert_eq!(v["charges"][1]["ids"], serde_json::json!([10]));
+        assert_eq!(v["charges"][1]["date_after"], "2024-02-12");
         assert_eq!(v["blocks"], serde_json::json!([]));
     }
 }
