@@ -622,3 +622,30 @@ async fn the_events_list_pages_newest_first_by_cursor() {
     ev.em.get("/api/v1/events?limit=0").await.problem(400);
     ev.em.get("/api/v1/events?cursor=%%%").await.problem(400);
 }
+
+#[tokio::test]
+async fn the_audit_trail_pages_oldest_first_by_limit_and_cursor() {
+    let ev = seed_event().await;
+    let path = format!("/api/v1/events/{}/audit", ev.id);
+    let all = ev.em.get(&format!("{path}?limit=500")).await;
+    let all = all.ok(200)["items"].as_array().expect("items").clone();
+    assert!(all.len() >= 3, "creation, activities and charges are audited");
+    let mut seen = Vec::new();
+    let mut next = format!("{path}?limit=2");
+    loop {
+        let page = ev.em.get(&next).await;
+        let body = page.ok(200);
+        let items = body["items"].as_array().expect("items");
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().cloned());
+        match body["next_cursor"].as_str() {
+            Some(c) => next = format!("{path}?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all, "the pages together are the whole trail, in order");
+    let versions: Vec<i64> = seen.iter().filter_map(|a| a["version"].as_i64()).collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "oldest first: {versions:?}");
+    ev.em.get(&format!("{path}?limit=0")).await.problem(400);
+    ev.em.get(&format!("{path}?cursor=forged")).await.problem(400);
+}

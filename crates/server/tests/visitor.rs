@@ -378,3 +378,34 @@ async fn simultaneous_checks_each_get_their_verdict_and_log_line() {
         .await;
     assert_eq!(c.ok(200)["reason"], "unknown_pass");
 }
+
+#[tokio::test]
+async fn free_workplaces_page_by_limit_and_cursor() {
+    let w = World::new().await;
+    let maria = register(&w, "maria@example.test", "Мария").await;
+    let path = format!(
+        "/api/v1/premises/{}/free-workplaces?date={}&start_time=09:00&end_time=11:00",
+        w.premises,
+        common::day(1)
+    );
+    let first = maria.get(&format!("{path}&limit=2")).await;
+    let first = first.ok(200).clone();
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(2));
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+    let second = maria.get(&format!("{path}&limit=2&cursor={cursor}")).await;
+    let second = second.ok(200).clone();
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(1));
+    assert!(second["next_cursor"].is_null());
+    let ids: Vec<i64> = first["items"]
+        .as_array()
+        .into_iter()
+        .chain(second["items"].as_array())
+        .flatten()
+        .filter_map(|i| i["id"].as_i64())
+        .collect();
+    let mut expected = w.workplaces.clone();
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "every free workplace once, by id");
+    maria.get(&format!("{path}&limit=0")).await.problem(400);
+    maria.get(&format!("{path}&limit=501")).await.problem(400);
+}

@@ -111,6 +111,8 @@ pub struct ChargeRow {
 /// One line of an event's audit trail.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditEntry {
+    /// Its place in the trail (for paging).
+    pub id: i64,
     /// When (UNIX seconds).
     pub at: i64,
     /// Who.
@@ -830,15 +832,31 @@ impl Store {
 
     /// The event's audit trail, oldest first: who, when, which command, what
     /// changed (the plan, as JSON), and the version it made.
-    pub async fn event_audit(&self, id: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn event_audit(&self, id: i64, after: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
         let mut r = self.reader().await?;
         let mut c = r.conn();
         c.all(
             sql!(
                 c,
-                "SELECT at, actor_id, command, detail, version_after FROM event_audit WHERE event_id = $1 ORDER BY id"
+                "SELECT id, at, actor_id, command, detail, version_after FROM event_audit
+                 WHERE event_id = $1 AND id > $2 ORDER BY id LIMIT $3"
             ),
-            &args![id],
+            &args![id, after.unwrap_or(0), limit],
+        )
+        .await
+    }
+
+    /// The newest `limit` lines of an event's audit trail, newest first.
+    pub async fn event_audit_newest(&self, id: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.all(
+            sql!(
+                c,
+                "SELECT id, at, actor_id, command, detail, version_after FROM event_audit
+                 WHERE event_id = $1 ORDER BY id DESC LIMIT $2"
+            ),
+            &args![id, limit],
         )
         .await
     }

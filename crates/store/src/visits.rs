@@ -170,11 +170,14 @@ impl Store {
 }
 
 impl Store {
-    /// Workplaces of coworking premises free for a whole period.
+    /// Workplaces of coworking premises free for a whole period, by id,
+    /// from after `after`, at most `limit`.
     pub async fn free_workplaces(
         &self,
         premises_id: i64,
         period: tessera_domain::PeriodInput,
+        after: Option<i64>,
+        limit: i64,
     ) -> Result<Vec<crate::Workplace>> {
         let premises = self
             .premises(premises_id)
@@ -193,12 +196,18 @@ impl Store {
             sql!(
                 c,
                 "SELECT w.id, w.premises_id, w.name FROM workplaces w
-                     WHERE w.premises_id = $1 AND NOT EXISTS (
+                     WHERE w.premises_id = $1 AND w.id > $4 AND NOT EXISTS (
                          SELECT 1 FROM tickets t WHERE t.workplace_id = w.id AND t.status <> 'cancelled'
                            AND t.end_at > $2 AND t.start_at < $3)
-                     ORDER BY w.id"
+                     ORDER BY w.id LIMIT $5"
             ),
-            &args![premises_id, period.start().as_second(), period.end().as_second()],
+            &args![
+                premises_id,
+                period.start().as_second(),
+                period.end().as_second(),
+                after.unwrap_or(0),
+                limit
+            ],
         )
         .await
     }

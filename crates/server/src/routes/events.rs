@@ -1004,18 +1004,26 @@ pub struct AuditOut {
 
 /// The event's audit trail, oldest first.
 #[utoipa::path(get, path = "/api/v1/events/{id}/audit", tag = "events", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Event id")),
-    responses((status = 200, body = crate::wire::Page<AuditOut>), (status = 404, body = ProblemBody)))]
+    params(("id" = i64, Path, description = "Event id"), crate::routes::me::PageQuery),
+    responses((status = 200, body = crate::wire::Page<AuditOut>), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     _m: EventManager,
     Number(id): Number,
+    crate::extract::Query(q): crate::extract::Query<crate::routes::me::PageQuery>,
 ) -> Result<axum::Json<crate::wire::Page<AuditOut>>, Problem> {
+    let limit = crate::wire::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(crate::wire::decode_cursor).transpose()?;
     state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
-    let items = state
-        .store
-        .event_audit(id)
-        .await?
+    let mut rows = state.store.event_audit(id, after, limit + 1).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|a| crate::wire::encode_cursor(a.id))
+    } else {
+        None
+    };
+    let items = rows
         .into_iter()
         .map(|a| AuditOut {
             at: crate::wire::instant_s(a.at, &jiff::tz::TimeZone::UTC),
@@ -1025,8 +1033,5 @@ pub async fn audit(
             version: a.version_after,
         })
         .collect();
-    Ok(axum::Json(crate::wire::Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(crate::wire::Page { items, next_cursor }))
 }

@@ -298,7 +298,16 @@ pub async fn free_workplaces(
         end_time: q.end_time,
     }
     .parse("period")?;
-    let free = state.store.free_workplaces(premises, period).await?;
+    let limit = limit(q.limit)?;
+    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let mut free = state.store.free_workplaces(premises, period, after, limit + 1).await?;
+    let more = free.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    free.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        free.last().map(|w| encode_cursor(w.id))
+    } else {
+        None
+    };
     Ok(axum::Json(Page {
         items: free
             .into_iter()
@@ -308,7 +317,7 @@ pub async fn free_workplaces(
                 name: w.name,
             })
             .collect(),
-        next_cursor: None,
+        next_cursor,
     }))
 }
 
@@ -327,4 +336,9 @@ pub struct FreeQuery {
     pub start_time: Option<String>,
     /// Slot end, `HH:MM`.
     pub end_time: Option<String>,
+    /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// From `next_cursor`.
+    pub cursor: Option<String>,
 }

@@ -243,7 +243,11 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
         .await?
         .ok_or(WebError::NotFound(l))?;
     let free_workplaces = if t.status.may_change_workplace() {
-        match state.store.free_workplaces(t.premises.0, t.period.input()).await {
+        match state
+            .store
+            .free_workplaces(t.premises.0, t.period.input(), None, 500)
+            .await
+        {
             Ok(list) => list.into_iter().map(|w| (w.id, w.name)).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "free workplaces unavailable");

@@ -146,13 +146,13 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
     let l = v.locale;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(l))?;
     let e = state.store.event(id).await?.ok_or(WebError::NotFound(l))?;
-    let audit_rows = state.store.event_audit(id).await?;
+    let audit_rows = state.store.event_audit_newest(id, 50).await?;
     let time_zone = match state.store.venue(e.venue_id).await? {
         Some(venue) => venue.time_zone,
         None => "UTC".into(),
     };
     let mut audit = Vec::with_capacity(audit_rows.len());
-    for a in audit_rows.iter().rev().take(50) {
+    for a in &audit_rows {
         let who = match state.store.user(a.actor_id).await? {
             Some(u) => format!("{} {}", u.first_name, u.last_name),
             None => a.actor_id.to_string(),
