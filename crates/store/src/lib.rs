@@ -34,7 +34,7 @@ pub use events::{
 pub use idempotency::KeyState;
 pub use orders::{Booking, NewOrder, NewOrderItem, OrderView};
 pub use rows::*;
-pub use store::Store;
+pub use store::{DEFAULT_POSTGRES_POOL, Store};
 pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
 pub use tickets::{TicketView, VisitorChange};
 pub use users::NewUser;

@@ -26,6 +26,9 @@ enum Backend {
     Postgres(PgPool),
 }
 
+/// Connections to PostgreSQL per instance, unless configured.
+pub const DEFAULT_POSTGRES_POOL: u32 = 32;
+
 /// The database, shared by every request.
 #[derive(Clone)]
 pub struct Store {
@@ -55,10 +58,16 @@ impl Store {
     /// Opens (creating and migrating) the database at `url`:
     /// `sqlite://path` or `postgres://…`.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, DEFAULT_POSTGRES_POOL).await
+    }
+
+    /// Like [`Store::open`], with at most `postgres_pool` connections to
+    /// PostgreSQL (several instances share the server's `max_connections`).
+    pub async fn open_with(url: &str, postgres_pool: u32) -> Result<Store> {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
             let pool = PgPoolOptions::new()
-                .max_connections(32)
+                .max_connections(postgres_pool.max(2))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;

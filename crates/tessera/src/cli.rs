@@ -24,6 +24,11 @@ pub struct Cli {
         global = true
     )]
     pub database_url: String,
+    /// Connections each instance may open to PostgreSQL (several instances
+    /// share the server's `max_connections`); SQLite ignores it.
+    #[arg(long, env = "TESSERA_PG_POOL_SIZE", default_value_t = tessera_store::DEFAULT_POSTGRES_POOL,
+        value_parser = clap::value_parser!(u32).range(2..=1000), global = true)]
+    pub pg_pool_size: u32,
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "TESSERA_LOG_FORMAT", default_value = "pretty", global = true)]
     pub log_format: String,
@@ -106,7 +111,7 @@ impl Cli {
                 demo: with_demo,
                 trust_forwarded_for,
             } => {
-                let store = open(&self.database_url).await?;
+                let store = open(&self.database_url, self.pg_pool_size).await?;
                 if with_demo {
                     if store.count_users().await? == 0 {
                         demo::load(&store, jiff::Timestamp::now()).await?.print();
@@ -156,7 +161,7 @@ impl Cli {
                     role: role.as_str().into(),
                     password_hash: Some(demo::hash(&password)?),
                 };
-                let store = open(&self.database_url).await?;
+                let store = open(&self.database_url, self.pg_pool_size).await?;
                 let created = store
                     .create_user(user, jiff::Timestamp::now().as_second())
                     .await
@@ -172,13 +177,13 @@ impl Cli {
                     bail!("{} exists; a backup never overwrites", to.display());
                 }
                 let target = to.to_str().context("the backup path must be UTF-8")?.to_owned();
-                let store = open(&self.database_url).await?;
+                let store = open(&self.database_url, self.pg_pool_size).await?;
                 store.backup_sqlite(target).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("backed up to {}", to.display());
                 Ok(())
             }
             Command::Demo => {
-                let store = open(&self.database_url).await?;
+                let store = open(&self.database_url, self.pg_pool_size).await?;
                 if store.count_users().await? > 0 {
                     bail!("the database is not empty; the demo fills an empty one");
                 }
@@ -189,8 +194,8 @@ impl Cli {
     }
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url)
+async fn open(url: &str, pg_pool_size: u32) -> anyhow::Result<Store> {
+    Store::open_with(url, pg_pool_size)
         .await
         .with_context(|| format!("opening the database {url}"))
 }

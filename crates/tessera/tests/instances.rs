@@ -216,3 +216,33 @@ async fn two_instances_on_one_postgres_agree_under_races() {
          ({ok} applied), 20 tickets swept by both (sweeps that wrote: {wrote:?}); 0 double bookings, 0 doubled status rows"
     );
 }
+
+/// `--pg-pool-size` bounds what one instance takes of PostgreSQL's
+/// `max_connections`, however many requests wait. (SQLite has no pool to
+/// bound: the test is PostgreSQL's.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_opens_no_more_postgres_connections_than_configured() {
+    if !on_postgres() {
+        return;
+    }
+    let url = fresh_database_url("pool").await;
+    let database = url.rsplit('/').next().expect("database name").to_owned();
+    let server = Instance::start(&url, &["--demo", "--pg-pool-size", "3"]);
+    let admin = Api::new(&server.base).login(ADMIN.0, ADMIN.1).await;
+    let busy: Vec<_> = (0..40)
+        .map(|_| {
+            let admin = admin.clone();
+            tokio::spawn(async move { admin.send(Method::GET, "/api/v1/users?search=a", None).await })
+        })
+        .collect();
+    for b in busy {
+        let (status, body) = b.await.expect("task").expect("an answer");
+        assert_eq!(status, 200, "{body}");
+    }
+    let open = scalar(
+        &url,
+        &format!("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"),
+    )
+    .await;
+    assert!((1..=3).contains(&open), "{open} connections open for a pool of 3");
+}
