@@ -24,6 +24,16 @@ const WAIT: Duration = Duration::from_secs(10);
 /// A claim without an answer this old belongs to a request that died.
 const STALE_SECONDS: i64 = 60;
 
+/// The key a request holds, for handlers that note what they create against
+/// it in their own transaction (creating an order does).
+#[derive(Debug, Clone)]
+pub struct HeldKey {
+    /// The caller.
+    pub user: i64,
+    /// Their `Idempotency-Key`.
+    pub key: String,
+}
+
 /// The middleware.
 pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let locale = request_locale(req.headers(), state.config.default_locale);
@@ -75,10 +85,24 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             Ok(KeyState::InProgress {
                 request_hash,
                 claimed_at,
+                order_number,
             }) => {
                 if request_hash != hash {
                     let problem = Problem::field("Idempotency-Key", "this key was used with another request");
                     return problem_response(&problem, locale, None);
+                }
+                // The order is committed but its answer was not kept (the
+                // process died in between, or is about to keep it): answer
+                // with that order rather than create another.
+                if let Some(number) = order_number
+                    && let Ok(Some(order)) = state.store.order(number, state.clock.now()).await
+                {
+                    let body = crate::routes::orders::order_out(order, locale);
+                    let text = serde_json::to_string(&body).unwrap_or_default();
+                    if let Err(e) = state.store.answer_idempotency_key(user, key, 201, text.clone()).await {
+                        tracing::warn!(error = %e, "cannot keep the recovered answer of an idempotent request");
+                    }
+                    return replay(201, text);
                 }
                 if now - claimed_at > STALE_SECONDS
                     && state
@@ -106,6 +130,8 @@ async fn first_answer(
     bytes: axum::body::Bytes,
     next: Next,
 ) -> Response {
+    let mut parts = parts;
+    parts.extensions.insert(HeldKey { user, key: key.clone() });
     let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let status = res.status();
     if status.is_server_error() {

@@ -96,3 +96,48 @@ async fn keys_belong_to_their_user() {
     let bad = post_with_key(&w.manager, "", &a).await;
     bad.problem(422);
 }
+
+/// Runs one statement on the test's database, as a crash would leave it.
+async fn tamper(url: &str, sql: &str) {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query(sql).execute(&mut c).await.expect(sql);
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query(sql).execute(&mut c).await.expect(sql);
+    }
+}
+
+/// The process dies after the order commits and before the answer is kept:
+/// the key then holds no answer. A retry, even long after, gets that order
+/// back and books nothing new (before, it waited out the claim and booked a
+/// second order).
+#[tokio::test]
+async fn a_retry_after_a_crash_between_commit_and_answer_gets_the_order_it_made() {
+    let w = World::new().await;
+    let v = w.server.user("visitor", "Мария", "Семенова").await;
+    let body = json!({"customer_id": v.user_id, "items": [{"workplace_id": w.workplaces[1], "period": days(7, 8), "tariff_id": w.daily}]});
+    let first = post_with_key(&w.manager, "crash-1", &body).await;
+    let number = first.ok(201)["number"].as_i64().expect("number");
+    tamper(
+        &w.server.database_url,
+        "UPDATE idempotency_keys SET status = NULL, body = NULL, created_at = 0 WHERE key = 'crash-1'",
+    )
+    .await;
+    let retry = post_with_key(&w.manager, "crash-1", &body).await;
+    assert_eq!(retry.ok(201)["number"], json!(number), "{}", retry.body);
+    assert_eq!(retry.body["tickets"], first.body["tickets"]);
+    assert_eq!(
+        retry.headers.get("idempotent-replayed").and_then(|h| h.to_str().ok()),
+        Some("true")
+    );
+    let again = post_with_key(&w.manager, "crash-1", &body).await;
+    assert_eq!(again.ok(201)["number"], json!(number), "the recovered answer is kept");
+    let mine = v.get("/api/v1/me/tickets").await;
+    assert_eq!(
+        mine.ok(200)["items"].as_array().map(Vec::len),
+        Some(1),
+        "one order, one ticket"
+    );
+}

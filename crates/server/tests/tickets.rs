@@ -64,6 +64,7 @@ async fn period_text_follows_the_language_as_the_seed_shows_it() {
                     created_by: w.manager.user_id,
                     booking: tessera_store::Booking::Import,
                     numbers: Some((number + 1000, vec![number])),
+                    idempotency_key: None,
                 },
                 jiff::Timestamp::now(),
             )

@@ -14,6 +14,9 @@ pub enum KeyState {
         request_hash: String,
         /// When it was claimed (UNIX seconds).
         claimed_at: i64,
+        /// The order it created, if that is committed (the answer is not
+        /// kept yet: in flight, or the process died before keeping it).
+        order_number: Option<i64>,
     },
     /// The first request was answered.
     Answered {
@@ -32,6 +35,7 @@ struct Row {
     status: Option<i64>,
     body: Option<String>,
     created_at: i64,
+    order_number: Option<i64>,
 }
 
 impl Store {
@@ -57,7 +61,7 @@ impl Store {
                 }
                 let row: Row = c
                     .one(
-                        sql!(c, "SELECT request_hash, status, CAST(body AS TEXT) AS body, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2"),
+                        sql!(c, "SELECT request_hash, status, CAST(body AS TEXT) AS body, created_at, order_number FROM idempotency_keys WHERE user_id = $1 AND key = $2"),
                         &args![user, key.as_str()],
                     )
                     .await?;
@@ -67,7 +71,11 @@ impl Store {
                         status: u16::try_from(status).unwrap_or(500),
                         body,
                     },
-                    _ => KeyState::InProgress { request_hash: row.request_hash, claimed_at: row.created_at },
+                    _ => KeyState::InProgress {
+                        request_hash: row.request_hash,
+                        claimed_at: row.created_at,
+                        order_number: row.order_number,
+                    },
                 })
             })
         })
@@ -115,7 +123,7 @@ impl Store {
                 c.exec(
                     sql!(
                         c,
-                        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL"
+                        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL AND order_number IS NULL"
                     ),
                     &args![user, key],
                 )

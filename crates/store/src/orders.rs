@@ -42,6 +42,9 @@ pub struct NewOrder {
     /// Numbers to give the order and its tickets (importing existing data,
     /// such as the demo's); new numbers when `None`.
     pub numbers: Option<(i64, Vec<i64>)>,
+    /// The `Idempotency-Key` (its user and key) the request came with: the
+    /// order is noted against it in the order's own transaction.
+    pub idempotency_key: Option<(i64, String)>,
 }
 
 /// Which periods an order may book.
@@ -338,6 +341,16 @@ async fn insert_order(
             c.exec(q, &[]).await?;
         }
     }
+    if let Some((user, key)) = &order.idempotency_key {
+        c.exec(
+            sql!(
+                c,
+                "UPDATE idempotency_keys SET order_number = $3 WHERE user_id = $1 AND key = $2"
+            ),
+            &args![*user, key.as_str(), number],
+        )
+        .await?;
+    }
     Ok((number, tickets, total))
 }
 
@@ -452,7 +465,10 @@ impl Store {
         };
         let at = now.as_second();
         let (view_customer, view_currency) = (customer.clone(), currency.clone());
-        let single = self.dialect() == Dialect::Sqlite && items.len() == 1 && order.numbers.is_none();
+        let single = self.dialect() == Dialect::Sqlite
+            && items.len() == 1
+            && order.numbers.is_none()
+            && order.idempotency_key.is_none();
         let (number, tickets, total) = if single {
             self.write_self_contained(move |mut c| {
                 Box::pin(async move {

@@ -403,6 +403,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
             created_by: row.visitor,
             booking: Booking::Import,
             numbers: Some((row.order, vec![row.ticket])),
+            idempotency_key: None,
         };
         store
             .create_order(order, row.created)

@@ -95,9 +95,11 @@ pub async fn create(
     State(state): State<AppState>,
     Booker(caller): Booker,
     Lang(l): Lang,
+    held: Option<axum::Extension<crate::idempotency::HeldKey>>,
     Json(b): Json<OrderIn>,
 ) -> Result<(StatusCode, axum::Json<OrderOut>), Problem> {
-    let order = new_order(&b, &caller)?;
+    let mut order = new_order(&b, &caller)?;
+    order.idempotency_key = held.map(|axum::Extension(k)| (k.user, k.key));
     let created = state.store.create_order(order, state.clock.now()).await?;
     tracing::info!(actor = caller.user.id, order = created.number, "order created");
     Ok((StatusCode::CREATED, axum::Json(order_out(created, l))))
@@ -136,6 +138,7 @@ fn new_order(b: &OrderIn, caller: &Caller) -> Result<NewOrder, Problem> {
         created_by: caller.user.id,
         booking,
         numbers: None,
+        idempotency_key: None,
     })
 }
 
