@@ -59,7 +59,7 @@ fn security_headers(router: Router) -> Router {
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let router = routes::router()
-        .merge(web::router())
+        .merge(web::router(state.clone()))
         // Prometheus' scrape; unauthenticated, like /healthz (see docs/operations.md).
         .route("/metrics", axum::routing::get(telemetry::scrape))
         // Inside `localize`, so that a refused body becomes problem+json too.

@@ -467,3 +467,23 @@ async fn the_sign_in_form_is_throttled_like_the_api() {
             .contains("Слишком много попыток входа")
     );
 }
+
+/// A page whose database query fails says so in the reader's language, as
+/// a 500 page, not in Russian whatever the language.
+#[tokio::test]
+async fn a_failing_database_gives_an_error_page_in_the_readers_language() {
+    let w = World::new().await;
+    let http = no_redirects();
+    let manager = cookie(w.manager.token.as_deref().expect("token"));
+    let list = format!("{}/admin/coworking", w.server.base);
+    // Once, so the session is known without asking the database.
+    let (status, _, _) = page(&http, &list, &manager, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    w.server.store.close().await;
+    for (lang, title) in [("en", "Error"), ("bg", "Грешка"), ("ru", "Ошибка")] {
+        let (status, content_type, html) = page(&http, &list, &manager, lang).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{lang}");
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        assert!(html.contains(&format!("<title>{title}")), "{lang}: {html}");
+    }
+}

@@ -25,7 +25,7 @@ use crate::AppState;
 pub use viewer::Viewer;
 
 /// The web UI's routes.
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(session::login_page).post(session::login))
@@ -37,7 +37,27 @@ pub fn router() -> Router<AppState> {
         .route("/admin/coworking/orders/new", get(coworking::new_order))
         .route("/admin/events", get(events::list))
         .route("/admin/events/{id}", get(events::event))
+        .layer(axum::middleware::from_fn_with_state(state, localize_error_pages))
 }
+
+/// A page whose store query failed learns the request's language only here:
+/// `?` turns a `StoreError` into [`WebError::Store`], which has none.
+async fn localize_error_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let locale = viewer::page_locale(req.headers(), state.config.default_locale);
+    let res = next.run(req).await;
+    if res.extensions().get::<Unlocalized>().is_some() {
+        return WebError::Internal(locale).into_response();
+    }
+    res
+}
+
+/// Marks an error page still to be written in the request's language.
+#[derive(Clone, Copy)]
+struct Unlocalized;
 
 /// The start page: the area the signed-in user works in.
 async fn home(v: Viewer) -> Result<Redirect, WebError> {
@@ -86,12 +106,15 @@ pub enum WebError {
     NotFound(Locale),
     /// A fault of ours (logged).
     Internal(Locale),
+    /// A store query failed (logged); the page is written in the request's
+    /// language by [`localize_error_pages`].
+    Store,
 }
 
 impl From<tessera_store::StoreError> for WebError {
     fn from(e: tessera_store::StoreError) -> Self {
         tracing::error!(error = %e, "a page's query failed");
-        WebError::Internal(Locale::Ru)
+        WebError::Store
     }
 }
 
@@ -113,6 +136,11 @@ impl IntoResponse for WebError {
             WebError::Forbidden(l) => (StatusCode::FORBIDDEN, l),
             WebError::NotFound(l) => (StatusCode::NOT_FOUND, l),
             WebError::Internal(l) => (StatusCode::INTERNAL_SERVER_ERROR, l),
+            WebError::Store => {
+                let mut res = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                res.extensions_mut().insert(Unlocalized);
+                return res;
+            }
         };
         let v = Viewer::anonymous(locale, String::new());
         let (title, text) = match status {
