@@ -94,9 +94,12 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
                 // The order is committed but its answer was not kept (the
                 // process died in between, or is about to keep it): answer
                 // with that order rather than create another.
-                if let Some(number) = order_number
-                    && let Ok(Some(order)) = state.store.order(number, state.clock.now()).await
-                {
+                if let Some(number) = order_number {
+                    // Never run again once the order exists: if it cannot be
+                    // read now, the retry is told to come back.
+                    let Ok(Some(order)) = state.store.order(number, state.clock.now()).await else {
+                        return problem_response(&Problem::KeyInProgress, locale, None);
+                    };
                     let body = crate::routes::orders::order_out(order, locale);
                     let text = serde_json::to_string(&body).unwrap_or_default();
                     if let Err(e) = state.store.answer_idempotency_key(user, key, 201, text.clone()).await {

@@ -88,7 +88,7 @@ impl Store {
             Box::pin(async move {
                 let n = c
                     .exec(
-                        sql!(c, "UPDATE idempotency_keys SET created_at = $4 WHERE user_id = $1 AND key = $2 AND created_at = $3 AND status IS NULL"),
+                        sql!(c, "UPDATE idempotency_keys SET created_at = $4 WHERE user_id = $1 AND key = $2 AND created_at = $3 AND status IS NULL AND order_number IS NULL"),
                         &args![user, key, claimed_at, now],
                     )
                     .await?;

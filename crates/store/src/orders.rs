@@ -342,14 +342,22 @@ async fn insert_order(
         }
     }
     if let Some((user, key)) = &order.idempotency_key {
-        c.exec(
-            sql!(
-                c,
-                "UPDATE idempotency_keys SET order_number = $3 WHERE user_id = $1 AND key = $2"
-            ),
-            &args![*user, key.as_str(), number],
-        )
-        .await?;
+        let noted = c
+            .exec(
+                sql!(
+                    c,
+                    "UPDATE idempotency_keys SET order_number = $3 WHERE user_id = $1 AND key = $2"
+                ),
+                &args![*user, key.as_str(), number],
+            )
+            .await?;
+        if noted != 1 {
+            // The key's claim is gone (released by a failing first request):
+            // booking now would leave a retry nothing to find.
+            return Err(StoreError::Database(sqlx::Error::Protocol(
+                "the idempotency key to note the order against is not claimed".into(),
+            )));
+        }
     }
     Ok((number, tickets, total))
 }
