@@ -3,9 +3,12 @@
 //! By default the connection that commits also copies the WAL back into the
 //! database file every thousand pages, fsyncing both: the writer then stops
 //! for milliseconds every few dozen door batches, and every caller waiting
-//! on that batch waits too. Instead the writer never checkpoints, and this
-//! thread, on a connection of its own, runs a passive checkpoint (which
-//! never blocks the writer or a reader) a few times a second.
+//! on that batch waits too. Instead this thread, on a connection of its own,
+//! runs a passive checkpoint (which never blocks the writer or a reader) a
+//! few times a second. A passive checkpoint copies only what was committed
+//! when it began, so under steady writes it may never quite catch up and the
+//! WAL would grow; the writer keeps a backstop (`wal_autocheckpoint` at
+//! 10,000 pages, see `store.rs`) that then checkpoints between its batches.
 
 use std::sync::Weak;
 use std::time::Duration;

@@ -260,15 +260,25 @@ async fn commit_batch(
         return;
     }
     let mut delivers = Vec::with_capacity(batch.len());
+    // Once a savepoint cannot be opened or closed, SQLite may have rolled
+    // the whole transaction back and be in autocommit, where every further
+    // statement would commit alone: nothing more runs, and the batch fails.
+    let mut broken: Option<String> = None;
     for job in batch.drain(..) {
+        if let Some(why) = &broken {
+            job.fail(StoreError::Database(sqlx::Error::Protocol(why.clone())));
+            continue;
+        }
         let wrapped = !job.self_contained();
         if wrapped && let Err(e) = conn.execute("SAVEPOINT unit").await {
+            tracing::error!(error = %e, "cannot open a savepoint; the batch is abandoned");
+            broken = Some(format!("cannot open a savepoint: {e}"));
             job.fail(StoreError::Database(e));
             continue;
         }
         let (ok, deliver) = job.run(Conn::Sqlite(&mut *conn)).await;
+        delivers.push(deliver);
         if !wrapped {
-            delivers.push(deliver);
             continue;
         }
         let end = if ok {
@@ -276,43 +286,44 @@ async fn commit_batch(
         } else {
             "ROLLBACK TO unit; RELEASE unit"
         };
-        match conn.execute(end).await {
-            Ok(_) => delivers.push(deliver),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot close a savepoint");
-                deliver(Err(StoreError::Database(e)));
-            }
+        if let Err(e) = conn.execute(end).await {
+            tracing::error!(error = %e, "cannot close a savepoint; the batch is abandoned");
+            broken = Some(format!("cannot close a savepoint: {e}"));
         }
     }
     // The door's lines go last, in a savepoint of their own.
     let mut door_outcome = Ok(());
-    if !doors.is_empty() {
+    if !doors.is_empty() && broken.is_none() {
         const SQL: &str = concat!("SAVEPOINT door; ", log_doors!(), "; RELEASE door");
         if let Err(e) = sqlx::query(SQL).bind(door_rows(doors)).execute(&mut *conn).await {
             tracing::error!(error = %e, "cannot log door checks");
-            let _ = conn.execute("ROLLBACK TO door; RELEASE door").await;
             door_outcome = Err(e.to_string());
+            if let Err(e) = conn.execute("ROLLBACK TO door; RELEASE door").await {
+                broken = Some(format!("cannot close a savepoint: {e}"));
+            }
         }
     }
-    let commit = match conn.execute("COMMIT").await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::error!(error = %e, "commit failed; the batch is lost and every caller told");
+    let commit: std::result::Result<(), String> = match broken {
+        Some(why) => {
             let _ = conn.execute("ROLLBACK").await;
-            Err(e)
+            Err(why)
         }
+        None => match conn.execute("COMMIT").await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, "commit failed; the batch is lost and every caller told");
+                let _ = conn.execute("ROLLBACK").await;
+                Err(e.to_string())
+            }
+        },
     };
     generation.fetch_add(1, Ordering::AcqRel);
-    answer_doors(
-        doors,
-        &door_outcome.and(commit.as_ref().map(|_| ()).map_err(ToString::to_string)),
-    );
+    answer_doors(doors, &door_outcome.and(commit.clone()));
     for deliver in delivers {
         deliver(
             commit
-                .as_ref()
-                .map(|_| ())
-                .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string()))),
+                .clone()
+                .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e))),
         );
     }
 }
