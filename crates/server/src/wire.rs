@@ -313,6 +313,20 @@ pub fn decode_cursor(cursor: &str) -> Result<i64, Problem> {
         .ok_or_else(|| Problem::Malformed("the cursor is not one this server gave".into()))
 }
 
+/// Rows fetched with `limit + 1`: the first `limit` of them, and the cursor
+/// of the next page (the last row's key) when there was one more.
+pub fn page_of<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> i64) -> (Vec<R>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(key(r)))
+    } else {
+        None
+    };
+    (rows, next_cursor)
+}
+
 /// Page size: default 50, at most 500.
 pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
     match l {

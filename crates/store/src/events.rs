@@ -1188,30 +1188,9 @@ mod tests {
                 status_after: ItemStatus::Active,
             }],
             charges: vec![
-                ChargeChange {
-                    id: 9,
-                    service_date_before: d("2024-02-12"),
-                    service_date_after: d("2024-02-17"),
-                    quantity_before: Decimal::from(100),
-                    quantity_after: Decimal::from(110),
-                    status_after: ItemStatus::Cancelled,
-                },
-                ChargeChange {
-                    id: 12,
-                    service_date_before: d("2024-02-12"),
-                    service_date_after: d("2024-02-17"),
-                    quantity_before: Decimal::from(100),
-                    quantity_after: Decimal::from(110),
-                    status_after: ItemStatus::Cancelled,
-                },
-                ChargeChange {
-                    id: 10,
-                    service_date_before: d("2024-02-12"),
-                    service_date_after: d("2024-02-12"),
-                    quantity_before: Decimal::from(100),
-                    quantity_after: Decimal::from(110),
-                    status_after: ItemStatus::Active,
-                },
+                charge(9, "2024-02-12", "2024-02-17", (100, 110), ItemStatus::Cancelled),
+                charge(12, "2024-02-12", "2024-02-17", (100, 110), ItemStatus::Cancelled),
+                charge(10, "2024-02-12", "2024-02-12", (100, 110), ItemStatus::Active),
             ],
             blocks: vec![],
         };

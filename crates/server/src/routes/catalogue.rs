@@ -26,16 +26,10 @@ fn page<T: ToSchema, R>(
     id: impl Fn(&R) -> i64,
     f: impl Fn(R) -> T,
 ) -> Listed<T> {
-    let limit = usize::try_from(crate::wire::limit(paging.0)?).unwrap_or(usize::MAX);
+    let limit = crate::wire::limit(paging.0)?;
     let after = paging.1.map(crate::wire::decode_cursor).transpose()?.unwrap_or(0);
-    let mut rows: Vec<R> = rows.into_iter().filter(|r| id(r) > after).collect();
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next_cursor = if more {
-        rows.last().map(|r| crate::wire::encode_cursor(id(r)))
-    } else {
-        None
-    };
+    let rows: Vec<R> = rows.into_iter().filter(|r| id(r) > after).collect();
+    let (rows, next_cursor) = crate::wire::page_of(rows, limit, id);
     Ok(axum::Json(Page {
         items: rows.into_iter().map(f).collect(),
         next_cursor,

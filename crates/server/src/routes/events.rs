@@ -315,14 +315,8 @@ pub async fn list(
 ) -> Result<axum::Json<crate::wire::Page<EventSummary>>, Problem> {
     let limit = crate::wire::limit(q.limit)?;
     let before = q.cursor.as_deref().map(crate::wire::decode_cursor).transpose()?;
-    let mut rows = state.store.events(before, limit.saturating_add(1)).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|r| crate::wire::encode_cursor(r.0))
-    } else {
-        None
-    };
+    let rows = state.store.events(before, limit.saturating_add(1)).await?;
+    let (rows, next_cursor) = crate::wire::page_of(rows, limit, |r| r.0);
     let items = rows
         .into_iter()
         .map(|(id, name, start_date, end_date, pax)| EventSummary {
@@ -1015,14 +1009,8 @@ pub async fn audit(
     let limit = crate::wire::limit(q.limit)?;
     let after = q.cursor.as_deref().map(crate::wire::decode_cursor).transpose()?;
     state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
-    let mut rows = state.store.event_audit(id, after, limit + 1).await?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|a| crate::wire::encode_cursor(a.id))
-    } else {
-        None
-    };
+    let rows = state.store.event_audit(id, after, limit + 1).await?;
+    let (rows, next_cursor) = crate::wire::page_of(rows, limit, |a| a.id);
     let items = rows
         .into_iter()
         .map(|a| AuditOut {

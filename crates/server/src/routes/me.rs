@@ -300,14 +300,8 @@ pub async fn free_workplaces(
     .parse("period")?;
     let limit = limit(q.limit)?;
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
-    let mut free = state.store.free_workplaces(premises, period, after, limit + 1).await?;
-    let more = free.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    free.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        free.last().map(|w| encode_cursor(w.id))
-    } else {
-        None
-    };
+    let free = state.store.free_workplaces(premises, period, after, limit + 1).await?;
+    let (free, next_cursor) = crate::wire::page_of(free, limit, |w| w.id);
     Ok(axum::Json(Page {
         items: free
             .into_iter()

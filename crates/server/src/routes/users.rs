@@ -144,17 +144,11 @@ pub async fn search(
         return Err(Problem::Malformed("unknown role".into()));
     }
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let mut users = state
+    let users = state
         .store
         .search_users(search, q.role.as_deref(), after, limit + 1)
         .await?;
-    let more = users.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    users.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        users.last().map(|u| crate::wire::encode_cursor(u.id))
-    } else {
-        None
-    };
+    let (users, next_cursor) = crate::wire::page_of(users, limit, |u| u.id);
     Ok(axum::Json(Page {
         items: users.into_iter().map(UserOut::from).collect(),
         next_cursor,
