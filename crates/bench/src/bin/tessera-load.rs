@@ -381,6 +381,15 @@ async fn call(
     Ok((status, value))
 }
 
+/// Sends a request and reads its whole answer: whether it succeeded. The body
+/// is read so that its time is counted and the connection is reused.
+async fn succeeded(request: reqwest::RequestBuilder) -> bool {
+    match request.send().await {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
 async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, port: u16) -> anyhow::Result<String> {
     if !server.exists() {
         bail!(
@@ -700,17 +709,7 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
         let (http, base, gate_token) = (http.clone(), base.clone(), gate_token.clone());
         phase("HTTP floor: GET /api/v1/me", clients, seconds, move |_, _| {
             let (http, base, gate_token) = (http.clone(), base.clone(), gate_token.clone());
-            async move {
-                match http
-                    .get(format!("{base}/api/v1/me"))
-                    .bearer_auth(&gate_token)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                    _ => false,
-                }
-            }
+            async move { succeeded(http.get(format!("{base}/api/v1/me")).bearer_auth(&gate_token)).await }
         })
         .await?
     };
@@ -899,16 +898,7 @@ async fn calendar(
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
         move |path: String| {
             let (http, base, token) = (http.clone(), base.clone(), token.clone());
-            async move {
-                http.get(format!("{base}{path}"))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .ok()
-                    .filter(|r| r.status().is_success())
-                    .map(|r| r.bytes())
-                    .is_some_and(|_| true)
-            }
+            async move { succeeded(http.get(format!("{base}{path}")).bearer_auth(token)).await }
         }
     };
 
@@ -960,14 +950,11 @@ async fn calendar(
                 reqwest::Method::DELETE
             };
             async move {
-                http.request(method, format!("{base}/api/v1/coworking/tickets/{number}/validation"))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .ok()
-                    .filter(|r| r.status().is_success())
-                    .map(|r| r.bytes())
-                    .is_some_and(|_| true)
+                succeeded(
+                    http.request(method, format!("{base}/api/v1/coworking/tickets/{number}/validation"))
+                        .bearer_auth(token),
+                )
+                .await
             }
         })
         .await?
@@ -990,15 +977,12 @@ async fn calendar(
             let day = if i % 2 == 0 { start.tomorrow() } else { Ok(start) };
             async move {
                 let Ok(day) = day else { return false };
-                http.post(format!("{base}/api/v1/events/{event}/dates"))
-                    .bearer_auth(token)
-                    .json(&json!({"mode": "move", "start_date": day.to_string()}))
-                    .send()
-                    .await
-                    .ok()
-                    .filter(|r| r.status().is_success())
-                    .map(|r| r.bytes())
-                    .is_some_and(|_| true)
+                succeeded(
+                    http.post(format!("{base}/api/v1/events/{event}/dates"))
+                        .bearer_auth(token)
+                        .json(&json!({"mode": "move", "start_date": day.to_string()})),
+                )
+                .await
             }
         })
         .await?
