@@ -533,7 +533,7 @@ async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: 
 /// tens of thousands, are grouped by the change they share (a Move of
 /// 20,000 charges over a month is some thirty groups of ids, not 20,000
 /// rows), so the line stays a few hundred kilobytes and exact.
-fn audit_detail(plan: &Plan) -> String {
+fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(256 + plan.charges.len() * 8 + plan.activities.len() * 48);
     let _ = write!(
@@ -555,33 +555,21 @@ fn audit_detail(plan: &Plan) -> String {
         );
     }
     out.push_str("],\"charges\":[");
-    type Key = (Date, Date, Decimal, Decimal, &'static str);
-    let mut groups: Vec<(Key, String)> = Vec::new();
-    let mut index: std::collections::HashMap<Key, usize> = Default::default();
-    for c in &plan.charges {
-        let key = (
-            c.service_date_before,
-            c.service_date_after,
-            c.quantity_before,
-            c.quantity_after,
-            c.status_after.as_str(),
-        );
-        let at = *index.entry(key).or_insert_with(|| {
-            groups.push((key, String::new()));
-            groups.len() - 1
-        });
-        if let Some((_, ids)) = groups.get_mut(at) {
-            let sep = if ids.is_empty() { "" } else { "," };
-            let _ = write!(ids, "{sep}{}", c.id);
-        }
-    }
-    for (i, ((date_before, date_after, q_before, q_after, status), ids)) in groups.iter().enumerate() {
+    for (i, g) in alike.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
+        let _ = write!(out, "{sep}{{\"ids\":[");
+        for (k, id) in g.ids.iter().enumerate() {
+            let sep = if k > 0 { "," } else { "" };
+            let _ = write!(out, "{sep}{id}");
+        }
         let _ = write!(
             out,
-            "{sep}{{\"ids\":[{ids}],\"date_before\":\"{date_before}\",\"date_after\":\"{date_after}\",\"quantity_before\":\"{}\",\"quantity_after\":\"{}\",\"status_after\":\"{status}\"}}",
-            q_before.normalize(),
-            q_after.normalize(),
+            "],\"date_before\":\"{}\",\"date_after\":\"{}\",\"quantity_before\":\"{}\",\"quantity_after\":\"{}\",\"status_after\":\"{}\"}}",
+            g.date_before,
+            g.date_after,
+            g.quantity_before.normalize(),
+            g.quantity_after.normalize(),
+            g.status_after.as_str(),
         );
     }
     out.push_str("],\"blocks\":[");
@@ -613,19 +601,19 @@ struct ChargeGroup {
 /// SQLite build and join a 20,000-row table first, at twice the cost. The
 /// statement shifts the stored date, which is the plan's date before: the
 /// plan was computed in this same transaction from what is stored.
-fn charge_groups(changes: &[tessera_events::ChargeChange]) -> Vec<ChargeGroup> {
+fn charge_groups(alike: &[AlikeCharges]) -> Vec<ChargeGroup> {
     use std::fmt::Write;
     let mut groups: Vec<ChargeGroup> = Vec::new();
     let mut index: std::collections::HashMap<(i32, Option<String>, &'static str), usize> = Default::default();
-    for ch in changes {
-        let days = (ch.service_date_after - ch.service_date_before).get_days();
-        let quantity = (ch.quantity_after != ch.quantity_before).then(|| ch.quantity_after.normalize().to_string());
-        let key = (days, quantity, ch.status_after.as_str());
+    for a in alike {
+        let days = (a.date_after - a.date_before).get_days();
+        let quantity = (a.quantity_after != a.quantity_before).then(|| a.quantity_after.normalize().to_string());
+        let key = (days, quantity, a.status_after.as_str());
         let at = *index.entry(key.clone()).or_insert_with(|| {
             groups.push(ChargeGroup {
                 days: key.0,
                 quantity: key.1,
-                status: ch.status_after,
+                status: a.status_after,
                 ids: String::from("["),
                 count: 0,
             });
@@ -634,11 +622,13 @@ fn charge_groups(changes: &[tessera_events::ChargeChange]) -> Vec<ChargeGroup> {
         let Some(group) = groups.get_mut(at) else {
             continue;
         };
-        if group.count > 0 {
-            group.ids.push(',');
+        for id in &a.ids {
+            if group.count > 0 {
+                group.ids.push(',');
+            }
+            let _ = write!(group.ids, "{id}");
+            group.count += 1;
         }
-        let _ = write!(group.ids, "{}", ch.id);
-        group.count += 1;
     }
     for g in &mut groups {
         g.ids.push(']');
@@ -646,9 +636,52 @@ fn charge_groups(changes: &[tessera_events::ChargeChange]) -> Vec<ChargeGroup> {
     groups
 }
 
+/// Charges that changed exactly alike (the same dates and quantities before
+/// and after, the same status after), with their ids in plan order. Found
+/// once per apply: the audit line lists them, and SQLite's write merges them
+/// further into [`ChargeGroup`]s.
+struct AlikeCharges {
+    date_before: Date,
+    date_after: Date,
+    quantity_before: Decimal,
+    quantity_after: Decimal,
+    status_after: ItemStatus,
+    ids: Vec<i64>,
+}
+
+fn alike_charges(changes: &[tessera_events::ChargeChange]) -> Vec<AlikeCharges> {
+    type Key = (Date, Date, Decimal, Decimal, &'static str);
+    let mut groups: Vec<AlikeCharges> = Vec::new();
+    let mut index: std::collections::HashMap<Key, usize> = Default::default();
+    for c in changes {
+        let key = (
+            c.service_date_before,
+            c.service_date_after,
+            c.quantity_before,
+            c.quantity_after,
+            c.status_after.as_str(),
+        );
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(AlikeCharges {
+                date_before: c.service_date_before,
+                date_after: c.service_date_after,
+                quantity_before: c.quantity_before,
+                quantity_after: c.quantity_after,
+                status_after: c.status_after,
+                ids: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(at) {
+            g.ids.push(c.id);
+        }
+    }
+    groups
+}
+
 /// SQLite: one statement per group of charges that change alike.
-async fn write_charges_sqlite(c: &mut Conn<'_>, changes: &[tessera_events::ChargeChange]) -> Result<()> {
-    for group in charge_groups(changes) {
+async fn write_charges_sqlite(c: &mut Conn<'_>, alike: &[AlikeCharges]) -> Result<()> {
+    for group in charge_groups(alike) {
         let n = c
             .exec(
                 "UPDATE charges SET service_date = date(service_date, ?1), quantity = COALESCE(?2, quantity), status = ?3
@@ -709,7 +742,7 @@ async fn write_charges_postgres(c: &mut Conn<'_>, changes: &[tessera_events::Cha
 /// fed the plan as JSON (20,000 charges are one round trip, not 20,000).
 /// Hall activities go one by one, latest first when moving forward, so the
 /// unique hall index never sees a hall on its own next day mid-way.
-async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) -> Result<()> {
+async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, alike: &[AlikeCharges], state: &EventState) -> Result<()> {
     c.exec(
         sql!(
             c,
@@ -785,7 +818,7 @@ async fn write_plan(c: &mut Conn<'_>, id: i64, plan: &Plan, state: &EventState) 
         c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
     }
     match c.dialect() {
-        Dialect::Sqlite => write_charges_sqlite(c, &plan.charges).await?,
+        Dialect::Sqlite => write_charges_sqlite(c, alike).await?,
         Dialect::Postgres => write_charges_postgres(c, &plan.charges).await?,
     }
     for b in &plan.blocks {
@@ -1110,8 +1143,9 @@ impl Store {
                 if dry_run {
                     return Ok((plan, header.version));
                 }
-                write_plan(&mut c, id, &plan, &state).await?;
-                let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan)).await?;
+                let alike = alike_charges(&plan.charges);
+                write_plan(&mut c, id, &plan, &alike, &state).await?;
+                let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan, &alike)).await?;
                 Ok((plan, version))
             })
         })
@@ -1148,7 +1182,7 @@ mod tests {
             charge(6, "2024-02-14", "2024-02-14", (100, 100), ItemStatus::Cancelled),
             charge(7, "2024-02-14", "2024-02-10", (100, 100), active),
         ];
-        let groups = charge_groups(&changes);
+        let groups = charge_groups(&alike_charges(&changes));
         let seen: Vec<(i32, Option<&str>, &str, &str, u64)> = groups
             .iter()
             .map(|g| {
@@ -1194,7 +1228,8 @@ mod tests {
             ],
             blocks: vec![],
         };
-        let v: serde_json::Value = serde_json::from_str(&audit_detail(&plan)).expect("valid JSON");
+        let v: serde_json::Value =
+            serde_json::from_str(&audit_detail(&plan, &alike_charges(&plan.charges))).expect("valid JSON");
         assert_eq!(v["pax"], 110);
         assert_eq!(v["start_date"], "2024-02-15");
         assert_eq!(
