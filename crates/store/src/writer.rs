@@ -190,10 +190,13 @@ fn door_rows(doors: &[(DoorLine, oneshot::Sender<Result<()>>)]) -> String {
         if i > 0 {
             rows.push(',');
         }
-        let ticket = d.ticket.map_or_else(|| "null".to_owned(), |t| t.to_string());
+        let _ = match d.ticket {
+            Some(t) => write!(rows, "[{t},"),
+            None => write!(rows, "[null,"),
+        };
         let _ = write!(
             rows,
-            "[{ticket},{},{},{},{},\"{}\"]",
+            "{},{},{},{},\"{}\"]",
             d.at,
             u8::from(d.allowed),
             d.premises_id,
