@@ -130,26 +130,30 @@ pub async fn run(store: &Store, backend: &str, runs: u32) -> anyhow::Result<Stri
     let started = Instant::now();
     let id = build(store).await?;
     eprintln!("built the event in {:.0} s", started.elapsed().as_secs_f64());
+    // A day on, then a day back: every preview and apply is a real move of
+    // every activity and charge, and the applies end where they began.
     let mv = |i: u32| -> (&'static str, Cascade) {
-        let start = if i.is_multiple_of(2) {
-            date(2030, 3, 2)
-        } else {
-            date(2030, 3, 1)
-        };
+        let days = if i.is_multiple_of(2) { 1 } else { -1 };
         (
             "change_dates",
-            Box::new(move |s, e, o| tessera_events::plan_date_change(s, &DateChange::Move { start_date: start }, e, o)),
+            Box::new(move |s, e, o| {
+                let start = s
+                    .start_date
+                    .checked_add(jiff::Span::new().days(days))
+                    .map_err(|_| tessera_events::CascadeError::OutOfRange)?;
+                tessera_events::plan_date_change(s, &DateChange::Move { start_date: start }, e, o)
+            }),
         )
     };
-    let pax = |i: u32| -> (&'static str, Cascade) {
-        let p = if i.is_multiple_of(2) { 110 } else { 100 };
+    // 100 → 110 and back: each a real change of ~7,000 charges.
+    let pax = |_: u32| -> (&'static str, Cascade) {
         (
             "change_pax",
             Box::new(move |s, _, _| {
                 tessera_events::plan_pax_change(
                     s,
                     &ChangePax {
-                        pax: p,
+                        pax: if s.pax == 100 { 110 } else { 100 },
                         activities: Default::default(),
                     },
                 )
@@ -181,8 +185,8 @@ pub async fn run(store: &Store, backend: &str, runs: u32) -> anyhow::Result<Stri
         ACTIVITIES * CHARGES_PER_ACTIVITY + STRAIGHT_CHARGES
     );
     for (name, make) in [
-        ("Move by a day", &mv as &dyn Fn(u32) -> (&'static str, Cascade)),
-        ("PAX 100 → 110", &pax),
+        ("Move a day on or back", &mv as &dyn Fn(u32) -> (&'static str, Cascade)),
+        ("PAX 100 ↔ 110", &pax),
     ] {
         let mut preview = time(store, id, make, true, runs).await?;
         let mut apply = time(store, id, make, false, runs).await?;

@@ -649,3 +649,209 @@ async fn the_audit_trail_pages_oldest_first_by_limit_and_cursor() {
     ev.em.get(&format!("{path}?limit=0")).await.problem(400);
     ev.em.get(&format!("{path}?cursor=forged")).await.problem(400);
 }
+
+/// Each instance remembers event states by version; a change made by another
+/// instance on the same database bumps the version, so the next preview and
+/// apply here plan from what is stored, not from what was remembered.
+#[tokio::test]
+async fn a_change_by_another_instance_is_planned_from_at_once() {
+    let ev = seed_event().await;
+    let dates = format!("/api/v1/events/{}/dates", ev.id);
+    // This instance reads the event (and remembers it) for a preview.
+    let first = ev
+        .em
+        .post(
+            &dates,
+            json!({"mode": "move", "start_date": "2024-02-20", "dry_run": true}),
+        )
+        .await;
+    assert_eq!(first.ok(200)["charges"].as_array().map(Vec::len), Some(4));
+    // Another instance posts a charge and moves the event by a day.
+    let other = tessera_store::Store::open(&ev.server.database_url)
+        .await
+        .expect("a second instance");
+    let posted = other
+        .add_charge(
+            ev.folio,
+            tessera_store::NewCharge {
+                description: "Late booking".into(),
+                service_date: jiff::civil::date(2024, 2, 12),
+                quantity: rust_decimal::Decimal::from(100),
+                unit_price: rust_decimal::Decimal::new(1000, 2),
+                activity_id: None,
+                follows_pax: true,
+            },
+            None,
+            ev.em.user_id,
+            0,
+        )
+        .await
+        .expect("charge by the other instance");
+    let start = jiff::civil::date(2024, 2, 11);
+    other
+        .cascade(
+            ev.id,
+            "change_dates",
+            Box::new(move |s, e, o| {
+                tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
+            }),
+            false,
+            None,
+            ev.em.user_id,
+            0,
+        )
+        .await
+        .expect("move by the other instance");
+    other.close().await;
+    // Here, the same preview now starts from 11.02 and carries five charges.
+    let again = ev
+        .em
+        .post(
+            &dates,
+            json!({"mode": "move", "start_date": "2024-02-20", "dry_run": true}),
+        )
+        .await;
+    let plan = again.ok(200);
+    let charges = plan["charges"].as_array().expect("charges");
+    assert_eq!(charges.len(), 5, "the other instance's charge is in the plan");
+    let late = charges
+        .iter()
+        .find(|c| c["id"] == json!(posted.id))
+        .expect("the late charge");
+    assert_eq!(late["service_date_before"], "2024-02-13");
+    assert_eq!(late["service_date_after"], "2024-02-22");
+    // And the apply writes from there: every charge lands 9 days on.
+    ev.em
+        .post(&dates, json!({"mode": "move", "start_date": "2024-02-20"}))
+        .await
+        .ok(200);
+    let event = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let body = event.ok(200);
+    assert_eq!(body["start_date"], "2024-02-20");
+    let d = dates_of(body, 0);
+    assert_eq!(
+        d.iter().map(|(date, _)| date.as_str()).collect::<Vec<_>>(),
+        vec!["2024-02-21", "2024-02-22", "2024-02-21", "2024-02-22", "2024-02-22"]
+    );
+}
+
+/// The state an apply leaves in memory plans exactly like the state read
+/// back from the database: after a run of changes, the previews of this
+/// instance and of a fresh one (which remembers nothing) are the same.
+#[tokio::test]
+async fn a_remembered_state_plans_exactly_like_a_fresh_read() {
+    let ev = seed_event().await;
+    let event = format!("/api/v1/events/{}", ev.id);
+    ev.em.post(&format!("{event}/pax"), json!({"pax": 110})).await.ok(200);
+    ev.em
+        .post(
+            &format!("{event}/dates"),
+            json!({"mode": "extend", "start_date": "2024-02-09", "end_date": "2024-02-14"}),
+        )
+        .await
+        .ok(200);
+    // The catering moves before the hall: activities change their order.
+    ev.em
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("{event}/activities/{}", ev.catering),
+            Some(json!({"date": "2024-02-09", "pax": 120}).to_string()),
+            None,
+        )
+        .await
+        .ok(200);
+    ev.em
+        .post(
+            &format!("{event}/dates"),
+            json!({"mode": "shorten", "start_date": "2024-02-09", "end_date": "2024-02-11"}),
+        )
+        .await
+        .ok(200);
+    ev.em
+        .post(
+            &format!("{event}/dates"),
+            json!({"mode": "move", "start_date": "2024-02-12"}),
+        )
+        .await
+        .ok(200);
+    let fresh = tessera_store::Store::open(&ev.server.database_url)
+        .await
+        .expect("a second instance");
+    let version = ev.em.get(&event).await.ok(200)["version"].as_i64().expect("version");
+    let previews: [(&str, tessera_store::Cascade, Value); 2] = [
+        (
+            "change_pax",
+            Box::new(|s, _, _| {
+                tessera_events::plan_pax_change(
+                    s,
+                    &tessera_events::ChangePax {
+                        pax: 130,
+                        activities: Default::default(),
+                    },
+                )
+            }),
+            json!({"pax": 130, "dry_run": true}),
+        ),
+        (
+            "change_dates",
+            Box::new(|s, e, o| {
+                let start = jiff::civil::date(2024, 3, 1);
+                tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
+            }),
+            json!({"mode": "move", "start_date": "2024-03-01", "dry_run": true}),
+        ),
+    ];
+    for (name, cascade, body) in previews {
+        let path = if name == "change_pax" {
+            format!("{event}/pax")
+        } else {
+            format!("{event}/dates")
+        };
+        let here = ev.em.post(&path, body).await;
+        let (plan, read_at) = fresh
+            .cascade(ev.id, name, cascade, true, None, ev.em.user_id, 0)
+            .await
+            .expect("a fresh preview");
+        assert_eq!(read_at, version);
+        let there = serde_json::to_value(&plan).expect("plan as JSON");
+        let here = here.ok(200);
+        assert!(
+            here["charges"].as_array().is_some_and(|c| !c.is_empty()),
+            "{name} changes charges"
+        );
+        for part in ["activities", "charges", "blocks", "start_date", "end_date", "pax"] {
+            if here[part].is_null() {
+                continue;
+            }
+            let (l, r) = shared(&here[part], &there[part]);
+            assert_eq!(l, r, "{name}: {part} as remembered = as read back");
+        }
+    }
+    fresh.close().await;
+}
+
+/// A plan part as the API and the domain both give it: objects keep the
+/// fields both have, numbers and strings compare as text.
+fn shared(a: &Value, b: &Value) -> (Value, Value) {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            let (l, r): (Vec<_>, Vec<_>) = x.iter().zip(y).map(|(p, q)| shared(p, q)).unzip();
+            (Value::Array(l), Value::Array(r))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: Vec<&String> = x.keys().filter(|k| y.contains_key(*k)).collect();
+            let (mut l, mut r) = (serde_json::Map::new(), serde_json::Map::new());
+            for k in keys {
+                let (p, q) = shared(&x[k], &y[k]);
+                l.insert(k.clone(), p);
+                r.insert(k.clone(), q);
+            }
+            (Value::Object(l), Value::Object(r))
+        }
+        (Value::Number(n), other) | (other, Value::Number(n)) if !other.is_number() => {
+            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            (json!(n.to_string()), json!(text(other)))
+        }
+        _ => (a.clone(), b.clone()),
+    }
+}

@@ -1134,23 +1134,72 @@ impl Store {
         actor: i64,
         at: i64,
     ) -> Result<(Plan, i64)> {
-        self.write(move |mut c| {
-            Box::pin(async move {
-                let header = begin_change(&mut c, id, if_match).await?;
-                let state = cascade_state(&mut c, id).await?;
-                let others = other_halls(&mut c, id).await?;
-                let plan = cascade(&state, id, &others).map_err(StoreError::Cascade)?;
-                if dry_run {
-                    return Ok((plan, header.version));
-                }
-                let alike = alike_charges(&plan.charges);
-                write_plan(&mut c, id, &plan, &alike, &state).await?;
-                let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan, &alike)).await?;
-                Ok((plan, version))
+        let states = std::sync::Arc::clone(&self.event_states);
+        let done = self
+            .write(move |mut c| {
+                Box::pin(async move {
+                    let header = begin_change(&mut c, id, if_match).await?;
+                    let (state, loaded) = match states.get(id, header.version) {
+                        Some(state) => (state, false),
+                        None => (std::sync::Arc::new(cascade_state(&mut c, id).await?), true),
+                    };
+                    let others = other_halls(&mut c, id).await?;
+                    // A refusal is answered after the commit (of nothing), so
+                    // that a state read for it can still be remembered.
+                    let plan = match cascade(&state, id, &others) {
+                        Ok(plan) => plan,
+                        Err(e) => return Ok(Ran::Refused(e, loaded.then_some((header.version, state)))),
+                    };
+                    if dry_run {
+                        return Ok(Ran::Previewed(plan, header.version, state, loaded));
+                    }
+                    let alike = alike_charges(&plan.charges);
+                    write_plan(&mut c, id, &plan, &alike, &state).await?;
+                    let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan, &alike)).await?;
+                    Ok(Ran::Applied(plan, version, state))
+                })
             })
-        })
-        .await
+            .await?;
+        // Committed: what was read, or what the plan made of it, is the
+        // stored state at that version.
+        match done {
+            Ran::Refused(e, loaded) => {
+                if let Some((version, state)) = loaded {
+                    self.event_states.put(id, version, state);
+                }
+                Err(StoreError::Cascade(e))
+            }
+            Ran::Previewed(plan, version, state, loaded) => {
+                if loaded {
+                    self.event_states.put(id, version, state);
+                }
+                Ok((plan, version))
+            }
+            Ran::Applied(plan, version, before) => {
+                self.event_states
+                    .put(id, version, std::sync::Arc::new(state_after(&before, &plan)));
+                Ok((plan, version))
+            }
+        }
     }
+}
+
+/// What a cascade did inside its transaction.
+enum Ran {
+    /// Refused; the state, if it was read from the database, at its version.
+    Refused(CascadeError, Option<(i64, std::sync::Arc<EventState>)>),
+    /// Planned only: the plan, the version, the state and whether it was read.
+    Previewed(Plan, i64, std::sync::Arc<EventState>, bool),
+    /// Written: the plan, the version it made, the state it was planned from.
+    Applied(Plan, i64, std::sync::Arc<EventState>),
+}
+
+/// The state a plan leaves, in the order [`cascade_state`] reads it.
+fn state_after(before: &EventState, plan: &Plan) -> EventState {
+    let mut after = before.clone();
+    plan.apply(&mut after);
+    after.activities.sort_by_key(|a| (a.date, a.id));
+    after
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod checkpointer;
 mod conn;
 mod door_cache;
 mod error;
+mod event_states;
 mod events;
 mod idempotency;
 mod migrate;

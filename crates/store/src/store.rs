@@ -12,6 +12,7 @@ use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::catalogue_cache::CatalogueCache;
 use crate::door_cache::DoorCache;
+use crate::event_states::EventStates;
 use crate::writer::Writer;
 use crate::{Conn, Dialect, Result, migrate};
 
@@ -34,6 +35,7 @@ pub const DEFAULT_POSTGRES_POOL: u32 = 32;
 pub struct Store {
     backend: Arc<Backend>,
     pub(crate) catalogue: Arc<CatalogueCache>,
+    pub(crate) event_states: Arc<EventStates>,
 }
 
 /// A pooled connection for reading.
@@ -109,6 +111,7 @@ impl Store {
         Ok(Store {
             backend: Arc::new(backend),
             catalogue: Arc::default(),
+            event_states: Arc::default(),
         })
     }
 
