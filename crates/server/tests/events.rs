@@ -855,3 +855,55 @@ fn shared(a: &Value, b: &Value) -> (Value, Value) {
         _ => (a.clone(), b.clone()),
     }
 }
+
+/// A Move shifts the active charges; those a Shorten cancelled stay on the
+/// days they were cancelled on.
+#[tokio::test]
+async fn a_move_after_a_shorten_leaves_cancelled_charges_on_their_days() {
+    let ev = seed_event().await;
+    let dates = format!("/api/v1/events/{}/dates", ev.id);
+    // More charges move than stay, so the move is kept as a shift of the
+    // event's day zero, and the cancelled ones are counted back.
+    charge(&ev.em, ev.folio, "2024-02-10", json!(5), None).await;
+    ev.em
+        .post(
+            &dates,
+            json!({"mode": "shorten", "start_date": "2024-02-10", "end_date": "2024-02-11"}),
+        )
+        .await
+        .ok(200);
+    ev.em
+        .post(&dates, json!({"mode": "move", "start_date": "2024-02-20"}))
+        .await
+        .ok(200);
+    let event = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    let body = event.ok(200);
+    assert_eq!(
+        dates_of(body, 0),
+        [
+            ("2024-02-21", "active"),
+            ("2024-02-12", "cancelled"),
+            ("2024-02-21", "active"),
+            ("2024-02-12", "cancelled"),
+            ("2024-02-20", "active"),
+        ]
+        .map(|(d, s)| (d.to_owned(), s.to_owned()))
+    );
+    // And back: every date is where it was before the move.
+    ev.em
+        .post(&dates, json!({"mode": "move", "start_date": "2024-02-10"}))
+        .await
+        .ok(200);
+    let event = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
+    assert_eq!(
+        dates_of(event.ok(200), 0),
+        [
+            ("2024-02-11", "active"),
+            ("2024-02-12", "cancelled"),
+            ("2024-02-11", "active"),
+            ("2024-02-12", "cancelled"),
+            ("2024-02-10", "active"),
+        ]
+        .map(|(d, s)| (d.to_owned(), s.to_owned()))
+    );
+}

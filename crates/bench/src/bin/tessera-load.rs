@@ -137,7 +137,10 @@ async fn main() -> anyhow::Result<()> {
             };
             let store = Store::open(&url).await?;
             let backend = if database == "sqlite" { "SQLite" } else { "PostgreSQL" };
-            (label, tessera_bench::events_bench::run(&store, backend, runs).await?)
+            (
+                label,
+                tessera_bench::events_bench::run(&store, &url, backend, runs).await?,
+            )
         }
         Cmd::Calendar {
             server,

@@ -1,0 +1,11 @@
+-- A charge's service date is kept as a count of days from its event's day
+-- zero (events.charge_epoch). A Move shifts the event's day zero instead of
+-- rewriting every charge; charges the move leaves where they are (cancelled
+-- ones) are counted back by the same days. The date itself is
+-- charge_epoch + service_day, computed where it is read.
+ALTER TABLE events ADD COLUMN charge_epoch TEXT NOT NULL DEFAULT '';
+UPDATE events SET charge_epoch = start_date;
+ALTER TABLE charges ADD COLUMN service_day INTEGER NOT NULL DEFAULT 0;
+UPDATE charges SET service_day = CAST(round(julianday(service_date)
+    - julianday((SELECT charge_epoch FROM events WHERE events.id = charges.event_id))) AS INTEGER);
+ALTER TABLE charges DROP COLUMN service_date;
