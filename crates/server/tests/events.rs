@@ -774,59 +774,76 @@ async fn a_remembered_state_plans_exactly_like_a_fresh_read() {
         )
         .await
         .ok(200);
-    let fresh = tessera_store::Store::open(&ev.server.database_url)
+    // Another instance that has only read the event (and remembers what it
+    // read), and one that remembers nothing.
+    let reader = tessera_store::Store::open(&ev.server.database_url)
         .await
         .expect("a second instance");
+    reader.event(ev.id).await.expect("read").expect("the event");
+    let fresh = tessera_store::Store::open(&ev.server.database_url)
+        .await
+        .expect("a third instance");
     let version = ev.em.get(&event).await.ok(200)["version"].as_i64().expect("version");
-    let previews: [(&str, tessera_store::Cascade, Value); 2] = [
-        (
-            "change_pax",
-            Box::new(|s, _, _| {
-                tessera_events::plan_pax_change(
-                    s,
-                    &tessera_events::ChangePax {
-                        pax: 130,
-                        activities: Default::default(),
-                    },
-                )
-            }),
-            json!({"pax": 130, "dry_run": true}),
-        ),
+    let pax = |pax: i64| -> tessera_store::Cascade {
+        Box::new(move |s, _, _| {
+            tessera_events::plan_pax_change(
+                s,
+                &tessera_events::ChangePax {
+                    pax,
+                    activities: Default::default(),
+                },
+            )
+        })
+    };
+    let move_to = |start: jiff::civil::Date| -> tessera_store::Cascade {
+        Box::new(move |s, e, o| {
+            tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
+        })
+    };
+    let previews = [
+        ("change_pax", json!({"pax": 130, "dry_run": true})),
         (
             "change_dates",
-            Box::new(|s, e, o| {
-                let start = jiff::civil::date(2024, 3, 1);
-                tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
-            }),
             json!({"mode": "move", "start_date": "2024-03-01", "dry_run": true}),
         ),
     ];
-    for (name, cascade, body) in previews {
+    for (name, body) in previews {
         let path = if name == "change_pax" {
             format!("{event}/pax")
         } else {
             format!("{event}/dates")
         };
         let here = ev.em.post(&path, body).await;
-        let (plan, read_at) = fresh
-            .cascade(ev.id, name, cascade, true, None, ev.em.user_id, 0)
-            .await
-            .expect("a fresh preview");
-        assert_eq!(read_at, version);
-        let there = serde_json::to_value(&plan).expect("plan as JSON");
         let here = here.ok(200);
         assert!(
             here["charges"].as_array().is_some_and(|c| !c.is_empty()),
             "{name} changes charges"
         );
-        for part in ["activities", "charges", "blocks", "start_date", "end_date", "pax"] {
-            if here[part].is_null() {
-                continue;
+        for (instance, store) in [("read", &reader), ("fresh", &fresh)] {
+            let cascade = if name == "change_pax" {
+                pax(130)
+            } else {
+                move_to(jiff::civil::date(2024, 3, 1))
+            };
+            let (plan, read_at) = store
+                .cascade(ev.id, name, cascade, true, None, ev.em.user_id, 0)
+                .await
+                .expect("a preview");
+            assert_eq!(read_at, version);
+            let there = serde_json::to_value(&plan).expect("plan as JSON");
+            for part in ["activities", "charges", "blocks", "start_date", "end_date", "pax"] {
+                if here[part].is_null() {
+                    continue;
+                }
+                let (l, r) = shared(&here[part], &there[part]);
+                assert_eq!(
+                    l, r,
+                    "{name}: {part} as remembered here = as planned by the {instance} instance"
+                );
             }
-            let (l, r) = shared(&here[part], &there[part]);
-            assert_eq!(l, r, "{name}: {part} as remembered = as read back");
         }
     }
+    reader.close().await;
     fresh.close().await;
 }
 

@@ -892,9 +892,34 @@ impl Store {
     }
 
     /// An event.
+    ///
+    /// Read in one snapshot, so what it shows is the stored state at its
+    /// version; that state is remembered for the next change's plan (a
+    /// manager looks at an event before changing it).
     pub async fn event(&self, id: i64) -> Result<Option<EventView>> {
         let mut r = self.reader().await?;
-        event_view(&mut r.conn(), id).await
+        let view = match &mut r {
+            crate::store::Reader::Sqlite(conn) => {
+                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                let view = event_view(&mut Conn::Sqlite(&mut tx), id).await?;
+                tx.commit().await?;
+                view
+            }
+            crate::store::Reader::Postgres(conn) => {
+                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                sqlx::Executor::execute(&mut *tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").await?;
+                let view = event_view(&mut Conn::Postgres(&mut tx), id).await?;
+                tx.commit().await?;
+                view
+            }
+        };
+        if let Some(v) = &view
+            && self.event_states.get(v.id, v.version).is_none()
+            && let Ok(state) = state_of(v)
+        {
+            self.event_states.put(v.id, v.version, std::sync::Arc::new(state));
+        }
+        Ok(view)
     }
 
     /// The event's audit trail, oldest first: who, when, which command, what
