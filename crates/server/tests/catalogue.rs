@@ -236,6 +236,12 @@ async fn a_venue_takes_an_iana_zone_an_iso_currency_and_ru_bg_or_en() {
         assert_eq!(a.body["currency"], cur.to_uppercase());
         assert_eq!(a.body["locale"], loc);
     }
+    // A zone's name is found whatever its case and kept as the zone database spells it.
+    let a = w
+        .admin
+        .post("/api/v1/venues", venue(" europe/SOFIA ", "BGN", "bg"))
+        .await;
+    assert_eq!(a.ok(201)["time_zone"], "Europe/Sofia");
 }
 
 #[tokio::test]

@@ -108,7 +108,13 @@ fn venue_out(v: tessera_store::Venue) -> VenueOut {
 pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Json<VenueIn>) -> Created<VenueOut> {
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, 200, &mut errors);
-    if jiff::tz::TimeZone::get(b.time_zone.trim()).is_err() || b.time_zone.len() > 64 {
+    // Names are looked up ignoring case; the venue keeps the database's
+    // spelling ("europe/sofia" is stored as "Europe/Sofia").
+    let time_zone = jiff::tz::TimeZone::get(b.time_zone.trim())
+        .ok()
+        .filter(|_| b.time_zone.len() <= 64)
+        .and_then(|tz| tz.iana_name().map(str::to_owned));
+    if time_zone.is_none() {
         errors.push(FieldError {
             field: "time_zone".into(),
             message: "not an IANA time zone".into(),
@@ -133,7 +139,7 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
         .store
         .create_venue(NewVenue {
             name,
-            time_zone: b.time_zone.trim().into(),
+            time_zone: time_zone.unwrap_or_default(),
             currency,
             locale: locale.map(|l| l.tag()).unwrap_or("ru").into(),
         })
