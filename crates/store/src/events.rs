@@ -897,22 +897,9 @@ impl Store {
     /// version; that state is remembered for the next change's plan (a
     /// manager looks at an event before changing it).
     pub async fn event(&self, id: i64) -> Result<Option<EventView>> {
-        let mut r = self.reader().await?;
-        let view = match &mut r {
-            crate::store::Reader::Sqlite(conn) => {
-                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
-                let view = event_view(&mut Conn::Sqlite(&mut tx), id).await?;
-                tx.commit().await?;
-                view
-            }
-            crate::store::Reader::Postgres(conn) => {
-                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
-                sqlx::Executor::execute(&mut *tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").await?;
-                let view = event_view(&mut Conn::Postgres(&mut tx), id).await?;
-                tx.commit().await?;
-                view
-            }
-        };
+        let view = self
+            .read_snapshot(move |mut c| Box::pin(async move { event_view(&mut c, id).await }))
+            .await?;
         if let Some(v) = &view
             && self.event_states.get(v.id, v.version).is_none()
             && let Ok(state) = state_of(v)
@@ -1208,6 +1195,12 @@ impl Store {
         actor: i64,
         at: i64,
     ) -> Result<(Plan, i64)> {
+        // Read beside the writer, not in it: on SQLite every write waits
+        // while the one writer reads 20,000 charges. A failure here is met
+        // again, and answered, inside the transaction.
+        if let Err(e) = self.remember_state(id).await {
+            tracing::debug!(event = id, error = %e, "event state not read ahead");
+        }
         let states = std::sync::Arc::clone(&self.event_states);
         let done = self
             .write(move |mut c| {
@@ -1256,6 +1249,37 @@ impl Store {
                 Ok((plan, version))
             }
         }
+    }
+}
+
+impl Store {
+    /// Makes sure the event's state at its current version is remembered,
+    /// reading it in one snapshot if it is not.
+    async fn remember_state(&self, id: i64) -> Result<()> {
+        let states = std::sync::Arc::clone(&self.event_states);
+        let read = self
+            .read_snapshot(move |mut c| {
+                Box::pin(async move {
+                    let Some((version, epoch)) = c
+                        .opt::<(i64, String)>(
+                            sql!(c, "SELECT version, charge_epoch FROM events WHERE id = $1"),
+                            &args![id],
+                        )
+                        .await?
+                    else {
+                        return Ok(None);
+                    };
+                    if states.get(id, version).is_some() {
+                        return Ok(None);
+                    }
+                    Ok(Some((version, cascade_state(&mut c, id, date(&epoch)?).await?)))
+                })
+            })
+            .await?;
+        if let Some((version, state)) = read {
+            self.event_states.put(id, version, std::sync::Arc::new(state));
+        }
+        Ok(())
     }
 }
 

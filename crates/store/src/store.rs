@@ -139,6 +139,30 @@ impl Store {
         })
     }
 
+    /// Runs `work`'s reads in one snapshot (a read transaction; REPEATABLE
+    /// READ on PostgreSQL), so everything it reads is of one moment.
+    pub(crate) async fn read_snapshot<T, F>(&self, work: F) -> Result<T>
+    where
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T>>,
+    {
+        let mut r = self.reader().await?;
+        match &mut r {
+            Reader::Sqlite(conn) => {
+                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                let value = work(Conn::Sqlite(&mut tx)).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            Reader::Postgres(conn) => {
+                let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                sqlx::Executor::execute(&mut *tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").await?;
+                let value = work(Conn::Postgres(&mut tx)).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+        }
+    }
+
     /// Runs `work` in one transaction and answers once it is committed.
     pub async fn write<T, F>(&self, work: F) -> Result<T>
     where
