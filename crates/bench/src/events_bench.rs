@@ -105,6 +105,21 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
     Ok(event.id)
 }
 
+/// One cascade through the store, timed.
+async fn once(
+    store: &Store,
+    id: i64,
+    (name, cascade): (&'static str, Cascade),
+    dry_run: bool,
+) -> anyhow::Result<Duration> {
+    let t = Instant::now();
+    store
+        .cascade(id, name, cascade, dry_run, None, 1, 0)
+        .await
+        .map_err(err)?;
+    Ok(t.elapsed())
+}
+
 async fn time(
     store: &Store,
     id: i64,
@@ -114,13 +129,7 @@ async fn time(
 ) -> anyhow::Result<Vec<Duration>> {
     let mut samples = Vec::new();
     for i in 0..runs {
-        let (name, cascade) = make(i);
-        let t = Instant::now();
-        store
-            .cascade(id, name, cascade, dry_run, None, 1, 0)
-            .await
-            .map_err(err)?;
-        samples.push(t.elapsed());
+        samples.push(once(store, id, make(i), dry_run).await?);
     }
     Ok(samples)
 }
@@ -144,13 +153,7 @@ async fn fresh(
         if read_first {
             store.event(id).await.map_err(err)?;
         }
-        let (name, cascade) = make(i);
-        let t = Instant::now();
-        store
-            .cascade(id, name, cascade, dry_run, None, 1, 0)
-            .await
-            .map_err(err)?;
-        samples.push(t.elapsed());
+        samples.push(once(&store, id, make(i), dry_run).await?);
         store.close().await;
     }
     Ok(samples)
