@@ -688,7 +688,7 @@ fn charge_groups(state: &EventState, alike: &[AlikeCharges], zero_shift: i32) ->
 
 /// Charges that changed exactly alike (the same dates and quantities before
 /// and after, the same status after), with their ids in plan order. Found
-/// once per apply: the audit line lists them, and SQLite's write merges them
+/// once per apply: the audit line lists them, and the write merges them
 /// further into [`ChargeGroup`]s.
 struct AlikeCharges {
     date_before: Date,
@@ -763,8 +763,9 @@ async fn write_charges(c: &mut Conn<'_>, groups: Vec<ChargeGroup>) -> Result<()>
     Ok(())
 }
 
-/// Writes a plan: the event row, then each kind of item in one statement
-/// fed the plan as JSON (20,000 charges are one round trip, not 20,000).
+/// Writes a plan: the event row (with its day zero), activities in one
+/// statement fed the plan as JSON, charges in one statement per group that
+/// changes alike (20,000 charges are a few round trips, not 20,000).
 /// Hall activities go one by one, latest first when moving forward, so the
 /// unique hall index never sees a hall on its own next day mid-way.
 async fn write_plan(
@@ -1202,53 +1203,36 @@ impl Store {
             tracing::debug!(event = id, error = %e, "event state not read ahead");
         }
         let states = std::sync::Arc::clone(&self.event_states);
-        let done = self
+        let (plan, version, applied_to) = self
             .write(move |mut c| {
                 Box::pin(async move {
                     let header = begin_change(&mut c, id, if_match).await?;
                     let day_zero = date(&header.charge_epoch)?;
-                    let (state, loaded) = match states.get(id, header.version) {
-                        Some(state) => (state, false),
-                        None => (std::sync::Arc::new(cascade_state(&mut c, id, day_zero).await?), true),
+                    // Not remembered only if a change landed since the read
+                    // ahead (or it failed): read it here, under the lock.
+                    let state = match states.get(id, header.version) {
+                        Some(state) => state,
+                        None => std::sync::Arc::new(cascade_state(&mut c, id, day_zero).await?),
                     };
                     let others = other_halls(&mut c, id).await?;
-                    // A refusal is answered after the commit (of nothing), so
-                    // that a state read for it can still be remembered.
-                    let plan = match cascade(&state, id, &others) {
-                        Ok(plan) => plan,
-                        Err(e) => return Ok(Ran::Refused(e, loaded.then_some((header.version, state)))),
-                    };
+                    let plan = cascade(&state, id, &others).map_err(StoreError::Cascade)?;
                     if dry_run {
-                        return Ok(Ran::Previewed(plan, header.version, state, loaded));
+                        return Ok((plan, header.version, None));
                     }
                     let alike = alike_charges(&plan.charges);
                     write_plan(&mut c, id, &plan, &alike, &state, day_zero).await?;
                     let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan, &alike)).await?;
-                    Ok(Ran::Applied(plan, version, state))
+                    Ok((plan, version, Some(state)))
                 })
             })
             .await?;
-        // Committed: what was read, or what the plan made of it, is the
-        // stored state at that version.
-        match done {
-            Ran::Refused(e, loaded) => {
-                if let Some((version, state)) = loaded {
-                    self.event_states.put(id, version, state);
-                }
-                Err(StoreError::Cascade(e))
-            }
-            Ran::Previewed(plan, version, state, loaded) => {
-                if loaded {
-                    self.event_states.put(id, version, state);
-                }
-                Ok((plan, version))
-            }
-            Ran::Applied(plan, version, before) => {
-                self.event_states
-                    .put(id, version, std::sync::Arc::new(state_after(&before, &plan)));
-                Ok((plan, version))
-            }
+        // Committed: what the plan made of the state is the stored state at
+        // the version the apply made.
+        if let Some(before) = applied_to {
+            self.event_states
+                .put(id, version, std::sync::Arc::new(state_after(&before, &plan)));
         }
+        Ok((plan, version))
     }
 }
 
@@ -1281,16 +1265,6 @@ impl Store {
         }
         Ok(())
     }
-}
-
-/// What a cascade did inside its transaction.
-enum Ran {
-    /// Refused; the state, if it was read from the database, at its version.
-    Refused(CascadeError, Option<(i64, std::sync::Arc<EventState>)>),
-    /// Planned only: the plan, the version, the state and whether it was read.
-    Previewed(Plan, i64, std::sync::Arc<EventState>, bool),
-    /// Written: the plan, the version it made, the state it was planned from.
-    Applied(Plan, i64, std::sync::Arc<EventState>),
 }
 
 /// The state a plan leaves, in the order [`cascade_state`] reads it.
