@@ -25,12 +25,12 @@ fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().expect("token").to_owned()
 }
 
-/// A rental manager who signs in with a password: m.petrova@example.test / "correct horse".
+/// A rental manager who signs in with a password: m.petrova@example.test / "correct horse battery".
 async fn manager_with_password(w: &World) {
     w.admin
         .post(
             "/api/v1/users",
-            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse", "role": "rental_manager"}),
+            json!({"first_name": "Марина", "last_name": "Петрова", "email": "m.petrova@example.test", "password": "correct horse battery", "role": "rental_manager"}),
         )
         .await
         .ok(201);
@@ -93,7 +93,9 @@ async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_a
             .contains("Неверная электронная почта или пароль")
     );
 
-    let ok = login("correct horse", "/admin/coworking").await.expect("request");
+    let ok = login("correct horse battery", "/admin/coworking")
+        .await
+        .expect("request");
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         ok.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
@@ -111,7 +113,10 @@ async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_a
     let behind_tls = http
         .post(format!("{}/login", w.server.base))
         .header("x-forwarded-proto", "https")
-        .form(&[("email", "m.petrova@example.test"), ("password", "correct horse")])
+        .form(&[
+            ("email", "m.petrova@example.test"),
+            ("password", "correct horse battery"),
+        ])
         .send()
         .await
         .expect("request");
@@ -123,19 +128,85 @@ async fn the_sign_in_form_sets_an_http_only_cookie_and_refuses_wrong_passwords_a
     assert!(set.contains("; Secure"), "behind a TLS proxy: {set}");
 
     // Only a path of ours: never off to another site after signing in.
-    let away = login("correct horse", "//evil.example/phish").await.expect("request");
+    let away = login("correct horse battery", "//evil.example/phish")
+        .await
+        .expect("request");
     assert_eq!(away.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
 
     // A form posted from another site is refused before any password check.
     let foreign = http
         .post(format!("{}/login", w.server.base))
         .header("origin", "https://evil.example")
-        .form(&[("email", "m.petrova@example.test"), ("password", "correct horse")])
+        .form(&[
+            ("email", "m.petrova@example.test"),
+            ("password", "correct horse battery"),
+        ])
         .send()
         .await
         .expect("request");
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     assert!(foreign.headers().get(SET_COOKIE).is_none());
+}
+
+/// `/lang/{tag}?back=` and `/login?next=` send the browser only to a path of
+/// this site: a tab or newline that a browser would drop (`/<TAB>/host` is
+/// `//host` to it), a backslash or a second slash goes home instead, and a
+/// newline is never a 500.
+#[tokio::test]
+async fn redirects_after_a_language_switch_or_sign_in_never_leave_the_site() {
+    let w = World::new().await;
+    manager_with_password(&w).await;
+    let http = no_redirects();
+    for back in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%5Cevil.example",
+        "//evil.example",
+        "/%2F/evil.example",
+        "/ok%0aSet-Cookie:%20x=1",
+        "https://evil.example",
+    ] {
+        let r = http
+            .get(format!("{}/lang/en?back={back}", w.server.base))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(
+            r.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+            Some("/"),
+            "{back}"
+        );
+        let signed_in = http
+            .post(format!("{}/login", w.server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email=m.petrova%40example.test&password=correct+horse+battery&next={back}"
+            ))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(
+            signed_in.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+            Some("/"),
+            "{back}"
+        );
+    }
+    let r = http
+        .get(format!(
+            "{}/lang/bg?back=%2Fadmin%2Fcoworking%3Fvisitor%3D%D0%BC%D0%B0%D1%80",
+            w.server.base
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        r.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/admin/coworking?visitor=%D0%BC%D0%B0%D1%80"),
+        "a page of ours, with its query, is kept"
+    );
 }
 
 #[tokio::test]
@@ -457,7 +528,7 @@ async fn the_sign_in_form_is_throttled_like_the_api() {
     for _ in 0..5 {
         assert_eq!(login("wrong").await.expect("r").status(), StatusCode::UNAUTHORIZED);
     }
-    let sixth = login("correct horse").await.expect("r");
+    let sixth = login("correct horse battery").await.expect("r");
     assert!(sixth.headers().get(SET_COOKIE).is_none(), "no session while throttled");
     assert!(
         sixth

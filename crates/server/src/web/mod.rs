@@ -10,6 +10,7 @@ mod assets;
 mod coworking;
 mod events;
 mod format;
+mod redirect;
 mod session;
 pub(crate) mod text;
 mod viewer;

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::redirect::local_target;
 use super::viewer::{LANG_COOKIE, page_locale};
 use super::{Viewer, WebError, render};
 use crate::AppState;
@@ -25,14 +26,6 @@ struct LoginPage {
     demo: bool,
 }
 
-/// Where to go after signing in: only a path of ours, never another site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 2000 => n.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
-
 /// `?next=` on the sign-in page.
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
@@ -48,7 +41,7 @@ pub async fn login_page(
     let locale = page_locale(&headers, state.config.default_locale);
     let page = LoginPage {
         v: Viewer::anonymous(locale, "/login".into()),
-        next: safe_next(q.next.as_deref()),
+        next: local_target(q.next.as_deref()),
         email: String::new(),
         error: None,
         demo: state.config.demo_logins,
@@ -87,7 +80,7 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(WebError::Forbidden(locale));
     }
-    let next = safe_next(form.next.as_deref());
+    let next = local_target(form.next.as_deref());
     let email = form.email.clone();
     // The API's own sign-in: the same checks, throttling and session.
     let answer = api_login(
@@ -174,7 +167,7 @@ pub struct BackQuery {
 
 /// Keeps the picked language in a cookie and returns to the page.
 pub async fn set_lang(Path(tag): Path<String>, Query(q): Query<BackQuery>) -> Response {
-    let back = safe_next(q.back.as_deref());
+    let back = local_target(q.back.as_deref());
     let mut res = Redirect::to(&back).into_response();
     if let Some(l) = tessera_domain::Locale::parse(&tag) {
         let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", l.tag());
