@@ -5,15 +5,18 @@
 //! transition is a plain function here, so storage and HTTP only carry it out.
 
 pub mod access;
+pub mod booking;
 pub mod locale;
 pub mod money;
 pub mod money_text;
 pub mod order_status;
+pub mod password;
 pub mod period;
 pub mod period_text;
 pub mod person;
 pub mod pricing;
 pub mod role;
+pub mod sign_in;
 pub mod ticket_status;
 
 pub use locale::Locale;

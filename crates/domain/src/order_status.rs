@@ -150,6 +150,16 @@ impl OrderStatus {
         }
     }
 
+    /// Where an order still unpaid at its payment deadline goes, as the
+    /// state machine allows; `None` for an order that is not unpaid.
+    pub fn at_payment_deadline(self) -> Option<OrderStatus> {
+        match self {
+            OrderStatus::New => Some(OrderStatus::Cancelled),
+            OrderStatus::NewPaymentInProgress => Some(OrderStatus::CancelledPaymentFailed),
+            _ => None,
+        }
+    }
+
     /// The status a visitor's own cancellation leads to: a paid order goes to refund.
     pub fn cancelled_by_visitor(self) -> Result<OrderStatus, TransitionError> {
         let to = if self == OrderStatus::Confirmed {
@@ -165,6 +175,26 @@ impl OrderStatus {
 mod tests {
     use super::OrderStatus::*;
     use super::*;
+
+    #[test]
+    fn unpaid_orders_at_the_deadline_are_cancelled_as_the_machine_allows() {
+        assert_eq!(New.at_payment_deadline(), Some(Cancelled));
+        assert_eq!(NewPaymentInProgress.at_payment_deadline(), Some(CancelledPaymentFailed));
+        for s in [
+            NewAwaitingInvoice,
+            CashlessInvoiceIssued,
+            Confirmed,
+            Completed,
+            Cancelled,
+            CancelledPaymentFailed,
+        ] {
+            assert_eq!(s.at_payment_deadline(), None, "{s:?}");
+        }
+        for s in [New, NewPaymentInProgress] {
+            let to = s.at_payment_deadline().expect("unpaid");
+            assert_eq!(s.transition_to(to), Ok(to), "{s:?} may move to {to:?}");
+        }
+    }
 
     #[test]
     fn nothing_leaves_completed() {

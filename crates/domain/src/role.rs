@@ -53,4 +53,10 @@ impl Role {
     pub fn manages_events(self) -> bool {
         matches!(self, Role::Admin | Role::EventManager)
     }
+
+    /// May hold a ticket (be sent one, be put on one): visitors only, never
+    /// a turnstile or a member of staff.
+    pub fn holds_tickets(self) -> bool {
+        self == Role::Visitor
+    }
 }
