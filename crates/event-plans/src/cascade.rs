@@ -7,7 +7,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::model::{
-    ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus, Plan,
+    ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus,
+    Plan, in_event_years,
 };
 
 /// Largest PAX we accept (a typo guard, not a venue's capacity).
@@ -71,9 +72,11 @@ fn pax_of(v: i64) -> Result<u32, CascadeError> {
 }
 
 fn shift(d: Date, days: i64) -> Result<Date, CascadeError> {
-    let days = i32::try_from(days).map_err(|_| CascadeError::OutOfRange)?;
+    let days = i32::try_from(days).map_err(|_| CascadeError::YearOutOfRange)?;
     d.checked_add(jiff::Span::new().days(days))
-        .map_err(|_| CascadeError::OutOfRange)
+        .ok()
+        .filter(|d| in_event_years(*d))
+        .ok_or(CascadeError::YearOutOfRange)
 }
 
 fn days_between(from: Date, to: Date) -> Result<i64, CascadeError> {
@@ -353,6 +356,9 @@ pub fn plan_date_change(
             }
             (plan.start_date, plan.end_date) = (start_date, end_date);
         }
+    }
+    if !in_event_years(plan.start_date) || !in_event_years(plan.end_date) {
+        return Err(CascadeError::YearOutOfRange);
     }
     follow_period(s, &mut plan);
     refuse_closed_folios(s, &plan)?;

@@ -11,6 +11,6 @@ pub use cascade::{
     validate_new_activity, validate_new_charge,
 };
 pub use model::{
-    Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState, Folio,
-    FolioStatus, HallHolding, Id, ItemStatus, Plan,
+    Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
+    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, in_event_years,
 };

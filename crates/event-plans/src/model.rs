@@ -263,6 +263,17 @@ impl Plan {
     }
 }
 
+/// The first year an event's dates (activities', charges') may be in.
+pub const FIRST_YEAR: i16 = 1900;
+/// The last year.
+pub const LAST_YEAR: i16 = 2199;
+
+/// Whether a date is in the years events may have: a typo's year 20244 or
+/// a move by a million days is refused, not stored.
+pub fn in_event_years(d: Date) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&d.year())
+}
+
 /// Why a change is refused; nothing changes.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CascadeError {
@@ -281,6 +292,9 @@ pub enum CascadeError {
     /// A date out of the calendar's range.
     #[error("the date is out of range")]
     OutOfRange,
+    /// A date outside the years an event may have ([`FIRST_YEAR`]–[`LAST_YEAR`]).
+    #[error("the date must be in the years 1900 to 2199")]
+    YearOutOfRange,
     /// Ids that are not active activities of the event.
     #[error("unknown activities: {0:?}")]
     UnknownActivities(Vec<Id>),

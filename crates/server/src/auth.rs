@@ -30,32 +30,16 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Hashes a password with Argon2id (off the async threads: it is slow on purpose).
+/// Hashes a password with Argon2id, off the async threads and bounded by
+/// [`crate::hashing`] (it is slow and memory-hungry on purpose).
 pub async fn hash_password(password: String) -> Result<String, Problem> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
-        let salt = SaltString::generate(&mut OsRng);
-        argon2::Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| Problem::Internal)
-    })
-    .await
-    .map_err(|_| Problem::Internal)?
+    crate::hashing::run(move || crate::argon::hash(password.as_bytes()).ok_or(Problem::Internal)).await?
 }
 
-/// Checks a password against a stored hash, in constant time.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
+/// Checks a password against a stored hash, in constant time, bounded like
+/// hashing; `Err` only when the server is too busy to check it now.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, Problem> {
+    crate::hashing::run(move || crate::argon::verify(password.as_bytes(), &hash)).await
 }
 
 /// A hash to verify against when the e-mail is unknown, so that a wrong

@@ -85,6 +85,16 @@ pub enum Problem {
         /// Seconds until the next attempt is allowed (`Retry-After`).
         retry_after: u64,
     },
+    /// Too many accounts made from one address; try again after this many seconds.
+    TooManySignUps {
+        /// Seconds until another sign-up is allowed (`Retry-After`).
+        retry_after: u64,
+    },
+    /// Every password check is taken; try again after this many seconds.
+    Busy {
+        /// Seconds to wait (`Retry-After`).
+        retry_after: u64,
+    },
 }
 
 impl Problem {
@@ -112,7 +122,8 @@ impl Problem {
             Problem::Cascade(e) if cascade_conflict(e) => StatusCode::CONFLICT,
             Problem::Cascade(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Problem::Stale { .. } => StatusCode::PRECONDITION_FAILED,
-            Problem::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Problem::TooManyAttempts { .. } | Problem::TooManySignUps { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Problem::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -129,6 +140,7 @@ impl Problem {
             Problem::Conflict(Conflict::TicketStatus { .. }) => "ticket-status",
             Problem::Conflict(Conflict::AlreadyValidated) => "already-validated",
             Problem::Conflict(Conflict::EmailTaken) => "email-taken",
+            Problem::Conflict(Conflict::UnpaidOrders { .. }) => "too-many-unpaid-orders",
             Problem::TooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
@@ -140,6 +152,8 @@ impl Problem {
             Problem::Cascade(_) => "invalid-fields",
             Problem::Stale { .. } => "stale-version",
             Problem::TooManyAttempts { .. } => "too-many-attempts",
+            Problem::TooManySignUps { .. } => "too-many-sign-ups",
+            Problem::Busy { .. } => "busy",
         }
     }
 
@@ -284,6 +298,37 @@ impl Problem {
                     Locale::En => format!("Too many failed sign-in attempts. Try again in {retry_after} s."),
                 },
             ),
+            Problem::TooManySignUps { retry_after } => (
+                pick(
+                    l,
+                    "Слишком много регистраций",
+                    "Твърде много регистрации",
+                    "Too many sign-ups",
+                ),
+                match l {
+                    Locale::Ru => format!(
+                        "С этого адреса создано слишком много учётных записей. Повторите через {retry_after} с."
+                    ),
+                    Locale::Bg => format!(
+                        "От този адрес са създадени твърде много профили. Опитайте отново след {retry_after} с."
+                    ),
+                    Locale::En => {
+                        format!("Too many accounts were created from this address. Try again in {retry_after} s.")
+                    }
+                },
+            ),
+            Problem::Busy { retry_after } => (
+                pick(l, "Сервер занят", "Сървърът е зает", "Server busy"),
+                match l {
+                    Locale::Ru => format!("Сейчас проверяется слишком много паролей. Повторите через {retry_after} с."),
+                    Locale::Bg => {
+                        format!("В момента се проверяват твърде много пароли. Опитайте отново след {retry_after} с.")
+                    }
+                    Locale::En => {
+                        format!("Too many passwords are being checked right now. Try again in {retry_after} s.")
+                    }
+                },
+            ),
         };
         ProblemBody {
             kind: format!("https://tessera.dev/problems/{}", self.slug()),
@@ -395,6 +440,25 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
             )
             .into(),
         ),
+        Conflict::UnpaidOrders { limit } => (
+            pick(
+                l,
+                "Слишком много неоплаченных заказов",
+                "Твърде много неплатени поръчки",
+                "Too many unpaid orders",
+            ),
+            match l {
+                Locale::Ru => format!(
+                    "Неоплаченных заказов может быть не больше {limit}. Оплатите или отмените один из них, чтобы сделать новый."
+                ),
+                Locale::Bg => format!(
+                    "Може да имате най-много {limit} неплатени поръчки. Платете или откажете една от тях, за да направите нова."
+                ),
+                Locale::En => {
+                    format!("You may have at most {limit} unpaid orders. Pay for or cancel one to make another.")
+                }
+            },
+        ),
     }
 }
 
@@ -409,7 +473,10 @@ fn cascade_field(e: &CascadeError) -> &'static str {
     match e {
         CascadeError::InvalidPax => "pax",
         CascadeError::InvertedPeriod => "end_date",
-        CascadeError::ExtendShrinks | CascadeError::ShortenNotInside | CascadeError::OutOfRange => "start_date",
+        CascadeError::ExtendShrinks
+        | CascadeError::ShortenNotInside
+        | CascadeError::OutOfRange
+        | CascadeError::YearOutOfRange => "start_date",
         CascadeError::UnknownActivities(_) => "activities",
         CascadeError::OutsidePeriod => "date",
         CascadeError::NegativeQuantity => "quantity",
@@ -440,15 +507,28 @@ fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
             ..
         } => (
             pick(l, "Зал занят", "Залата е заета", "Hall taken"),
-            format!(
-                "{} {premises_id}, {date}: {other_activity_id} ({other_event_id})",
-                pick(
-                    l,
-                    "Зал занят другой активностью:",
-                    "Залата е заета от друга дейност:",
-                    "The hall is held by another activity:"
+            if *other_activity_id == 0 {
+                // Refused by the database's hall index: the holder is not known here.
+                format!(
+                    "{} {premises_id}, {date}.",
+                    pick(
+                        l,
+                        "Зал занят другой активностью:",
+                        "Залата е заета от друга дейност:",
+                        "The hall is held by another activity:"
+                    )
                 )
-            ),
+            } else {
+                format!(
+                    "{} {premises_id}, {date}: {other_activity_id} ({other_event_id})",
+                    pick(
+                        l,
+                        "Зал занят другой активностью:",
+                        "Залата е заета от друга дейност:",
+                        "The hall is held by another activity:"
+                    )
+                )
+            },
         ),
         CascadeError::ActivityCancelled => (
             pick(l, "Активность отменена", "Дейността е анулирана", "Activity cancelled"),
@@ -559,7 +639,10 @@ pub fn problem_response(problem: &Problem, locale: Locale, status: Option<Status
         out.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
-    if let Problem::TooManyAttempts { retry_after } = problem {
+    if let Problem::TooManyAttempts { retry_after }
+    | Problem::TooManySignUps { retry_after }
+    | Problem::Busy { retry_after } = problem
+    {
         out.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
     }

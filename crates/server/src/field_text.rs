@@ -178,6 +178,41 @@ const WHOLE: &[(&str, &str, &str)] = &[
         "не може да е преди началото на периода",
     ),
     (
+        "must be at least 10 characters long",
+        "не короче 10 символов",
+        "поне 10 знака",
+    ),
+    (
+        "must be at most 1024 bytes long",
+        "не длиннее 1024 байт",
+        "най-много 1024 байта",
+    ),
+    (
+        "must contain more than spaces and control characters",
+        "должен содержать не только пробелы и управляющие символы",
+        "трябва да съдържа не само интервали и управляващи знаци",
+    ),
+    (
+        "is too common or too easy to guess: add words of your own",
+        "слишком распространённый или легко угадываемый пароль: добавьте свои слова",
+        "твърде разпространена или лесна за отгатване парола: добавете свои думи",
+    ),
+    (
+        "the date must be in the years 1900 to 2199",
+        "дата должна быть в пределах 1900–2199 годов",
+        "датата трябва да е между 1900 и 2199 година",
+    ),
+    (
+        "no visitor has this e-mail",
+        "нет посетителя с таким e-mail",
+        "няма посетител с този имейл",
+    ),
+    (
+        "only a visitor can hold a ticket",
+        "билет может принадлежать только посетителю",
+        "билет може да принадлежи само на посетител",
+    ),
+    (
         "a positive ticket number",
         "положительный номер билета",
         "положителен номер на билет",
@@ -201,6 +236,27 @@ pub fn field_message(message: &str, l: Locale) -> String {
             &format!("слишком длинно (не больше {n} символов)"),
             &format!("твърде дълго (най-много {n} знака)"),
         );
+    }
+    if let Some(n) = message
+        .strip_prefix("bookings end at most ")
+        .and_then(|r| r.strip_suffix(" days from today"))
+    {
+        return pick(
+            &format!("бронирование должно заканчиваться не позже чем через {n} дн. от сегодняшнего дня"),
+            &format!("резервацията трябва да завършва най-много {n} дни от днес"),
+        );
+    }
+    if let Some(n) = message
+        .strip_prefix("a booking lasts at most ")
+        .and_then(|r| r.strip_suffix(" days"))
+    {
+        return pick(
+            &format!("бронирование длится не больше {n} дн."),
+            &format!("резервацията трае най-много {n} дни"),
+        );
+    }
+    if let Some((min, max)) = message.strip_prefix("must be from ").and_then(|r| r.split_once(" to ")) {
+        return pick(&format!("от {min} до {max}"), &format!("от {min} до {max}"));
     }
     if message.starts_with("missing field `") {
         return pick("обязательное поле", "задължително поле");
@@ -229,6 +285,24 @@ mod tests {
             field_message("is too long (at most 200 characters)", Locale::Bg),
             "твърде дълго (най-много 200 знака)"
         );
+        assert_eq!(
+            field_message("bookings end at most 180 days from today", Locale::Ru),
+            "бронирование должно заканчиваться не позже чем через 180 дн. от сегодняшнего дня"
+        );
+        assert_eq!(
+            field_message("a booking lasts at most 31 days", Locale::Bg),
+            "резервацията трае най-много 31 дни"
+        );
+        for p in [
+            tessera_domain::password::PasswordError::TooShort,
+            tessera_domain::password::PasswordError::TooLong,
+            tessera_domain::password::PasswordError::Blank,
+            tessera_domain::password::PasswordError::Guessable,
+        ] {
+            for l in [Locale::Ru, Locale::Bg] {
+                assert_ne!(field_message(&p.to_string(), l), p.to_string(), "{p:?} in {l:?}");
+            }
+        }
         assert_eq!(field_message("something new", Locale::Ru), "something new");
     }
 }

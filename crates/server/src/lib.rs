@@ -2,11 +2,13 @@
 //! the caller's language, bearer-token auth with role capabilities, and the
 //! OpenAPI document generated from the handlers themselves.
 
+mod argon;
 mod auth;
 mod clock;
 mod error;
 mod extract;
 mod field_text;
+mod hashing;
 mod i18n;
 mod idempotency;
 mod openapi;

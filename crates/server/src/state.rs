@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use tessera_domain::Locale;
+use tessera_domain::booking::VisitorLimits;
+use tessera_domain::sign_in::{SignInLimits, SignUpLimits};
 use tessera_store::Store;
 
 use crate::Clock;
@@ -19,6 +21,12 @@ pub struct Config {
     /// Take the client's address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (set behind a proxy that appends it).
     pub trust_forwarded_for: bool,
+    /// Sign-in throttling.
+    pub sign_in: SignInLimits,
+    /// Sign-ups per client address.
+    pub sign_up: SignUpLimits,
+    /// What a visitor may book for themselves beyond the venue's own limits.
+    pub visitor: VisitorLimits,
 }
 
 impl Default for Config {
@@ -28,6 +36,9 @@ impl Default for Config {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             demo_logins: false,
             trust_forwarded_for: false,
+            sign_in: SignInLimits::DEFAULT,
+            sign_up: SignUpLimits::DEFAULT,
+            visitor: VisitorLimits::DEFAULT,
         }
     }
 }
@@ -45,8 +56,6 @@ pub struct AppState {
     pub clock: Clock,
     /// Settings.
     pub config: Config,
-    /// Failed sign-ins, per e-mail and client address (this instance's).
-    pub throttle: crate::throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -58,7 +67,6 @@ impl AppState {
             store,
             clock,
             config,
-            throttle: Default::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub const DURATION: &str = "http_request_duration_seconds";
 pub const IN_FLIGHT: &str = "http_requests_in_flight";
 /// Sign-ins refused by the login throttle.
 pub const LOGINS_THROTTLED: &str = "tessera_logins_throttled_total";
+/// Password checks refused because every core was hashing and the queue was full.
+pub const HASHES_REFUSED: &str = "tessera_password_checks_refused_total";
 /// Tickets whose time-driven status change the sweep wrote down.
 pub const SWEPT: &str = "tessera_sweep_tickets_total";
 
@@ -48,6 +50,10 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
                     );
                     metrics::describe_gauge!(IN_FLIGHT, "HTTP requests being handled");
                     metrics::describe_counter!(LOGINS_THROTTLED, "Sign-ins refused by the login throttle");
+                    metrics::describe_counter!(
+                        HASHES_REFUSED,
+                        "Password checks refused: every core hashing, the queue full"
+                    );
                     metrics::describe_counter!(SWEPT, "Time-driven ticket status changes written by the sweep");
                     Some(h)
                 }

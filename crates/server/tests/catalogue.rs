@@ -39,7 +39,8 @@ async fn each_kind_is_created_and_listed() {
     let v = venue["id"].clone();
     assert_eq!(
         venue,
-        json!({"id": v, "name": "Бизнес-центр Арбат", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru"})
+        json!({"id": v, "name": "Бизнес-центр Арбат", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru",
+            "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24})
     );
     let sofia = admin
         .post(
@@ -52,7 +53,8 @@ async fn each_kind_is_created_and_listed() {
         items(&reader, "/api/v1/venues").await,
         vec![
             venue.clone(),
-            json!({"id": sofia, "name": "София Хол", "time_zone": "Europe/Sofia", "currency": "BGN", "locale": "bg"})
+            json!({"id": sofia, "name": "София Хол", "time_zone": "Europe/Sofia", "currency": "BGN", "locale": "bg",
+                "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24})
         ]
     );
 

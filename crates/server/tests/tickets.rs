@@ -65,6 +65,7 @@ async fn period_text_follows_the_language_as_the_seed_shows_it() {
                     booking: tessera_store::Booking::Import,
                     numbers: Some((number + 1000, vec![number])),
                     idempotency_key: None,
+                    visitor_limits: tessera_domain::booking::VisitorLimits::DEFAULT,
                 },
                 jiff::Timestamp::now(),
             )

@@ -14,6 +14,8 @@ pub struct NewVenue {
     pub currency: String,
     /// Locale tag, checked.
     pub locale: String,
+    /// Limits on visitors' own bookings.
+    pub limits: tessera_domain::booking::VenueLimits,
 }
 
 /// Premises to create.
@@ -96,7 +98,7 @@ pub(crate) async fn workplace_in_venue(c: &mut Conn<'_>, id: i64) -> Result<Opti
         .one(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale FROM venues WHERE id = $1"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues WHERE id = $1"
             ),
             &args![premises.venue_id],
         )
@@ -140,10 +142,19 @@ impl Store {
                 c.one(
                     sql!(
                         c,
-                        "INSERT INTO venues (name, time_zone, currency, locale) VALUES ($1, $2, $3, $4)
-                             RETURNING id, name, time_zone, currency, locale"
+                        "INSERT INTO venues (name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)
+                             RETURNING id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours"
                     ),
-                    &args![v.name, v.time_zone, v.currency, v.locale],
+                    &args![
+                        v.name,
+                        v.time_zone,
+                        v.currency,
+                        v.locale,
+                        i64::from(v.limits.horizon_days),
+                        i64::from(v.limits.longest_days),
+                        i64::from(v.limits.payment_hours)
+                    ],
                 )
                 .await
             })
@@ -158,7 +169,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale FROM venues ORDER BY id"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues ORDER BY id"
             ),
             &[],
         )
@@ -172,7 +183,7 @@ impl Store {
         c.opt(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale FROM venues WHERE id = $1"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues WHERE id = $1"
             ),
             &args![id],
         )

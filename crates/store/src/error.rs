@@ -70,6 +70,11 @@ pub enum Conflict {
     AlreadyValidated,
     /// An account with that e-mail exists.
     EmailTaken,
+    /// A visitor has as many unpaid orders of their own as they may.
+    UnpaidOrders {
+        /// The cap.
+        limit: u32,
+    },
 }
 
 impl StoreError {
@@ -101,6 +106,23 @@ impl StoreError {
     /// Whether PostgreSQL broke a deadlock by failing this statement.
     pub fn is_deadlock(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.code().as_deref() == Some("40P01"))
+    }
+
+    /// Whether the database refused the row because the constraint (or
+    /// unique index) of this name holds: PostgreSQL names it; SQLite names
+    /// the index's columns instead, given as `sqlite_columns`.
+    pub fn violates(&self, constraint: &str, sqlite_columns: &str) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                e.constraint() == Some(constraint) || (e.is_unique_violation() && e.message().contains(sqlite_columns))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the hall index refused the row: the hall is held that day.
+    pub fn is_hall_taken(&self) -> bool {
+        self.violates("activities_hall_once", "activities.premises_id, activities.date")
     }
 
     /// Whether a unique constraint refused the row.

@@ -823,7 +823,7 @@ async fn write_plan(
             .await;
         if let Err(e) = r {
             // The unique hall index refused it: a concurrent change won.
-            return Err(if e.is_unique_violation() {
+            return Err(if e.is_hall_taken() {
                 StoreError::Cascade(CascadeError::HallTaken {
                     activity_id: a.id,
                     premises_id: 0,
@@ -1005,7 +1005,23 @@ impl Store {
                         sql!(c, "INSERT INTO activities (event_id, kind, name, date, pax, premises_id, status) VALUES ($1, $2, $3, $4, $5, $6, 'active') RETURNING id"),
                         &args![id, a.kind.as_str(), a.name.as_str(), a.date.to_string(), a.pax, a.premises_id],
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        // Checked above, but a concurrent transaction on
+                        // another connection may have taken the hall since:
+                        // the index is the last word.
+                        if e.is_hall_taken() {
+                            StoreError::Cascade(CascadeError::HallTaken {
+                                activity_id: 0,
+                                premises_id: a.premises_id.unwrap_or(0),
+                                date: a.date,
+                                other_activity_id: 0,
+                                other_event_id: 0,
+                            })
+                        } else {
+                            e
+                        }
+                    })?;
                 let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
                 finish_change(&mut c, id, actor, at, "add_activity", detail).await?;
                 Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))

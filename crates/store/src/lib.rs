@@ -17,6 +17,7 @@ mod migrate;
 mod orders;
 mod rows;
 mod sessions;
+mod sign_in;
 mod store;
 mod sweeper;
 mod ticket_list;
@@ -33,9 +34,11 @@ pub use events::{
     ActivityRow, AuditEntry, BlockRow, Cascade, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent,
 };
 pub use idempotency::KeyState;
-pub use orders::{Booking, NewOrder, NewOrderItem, OrderView};
+pub use orders::{NewOrder, NewOrderItem, OrderView};
 pub use rows::*;
+pub use sign_in::SignInAttempt;
 pub use store::{DEFAULT_POSTGRES_POOL, Store};
+pub use tessera_domain::booking::Booking;
 pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
 pub use tickets::{TicketView, VisitorChange};
 pub use users::NewUser;

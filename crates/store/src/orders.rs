@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use tessera_domain::booking::{Booking, VisitorLimits, check_period, may_order_more};
 use tessera_domain::pricing::{TariffUnit, item_total};
 use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
 
@@ -45,17 +46,8 @@ pub struct NewOrder {
     /// The `Idempotency-Key` (its user and key) the request came with: the
     /// order is noted against it in the order's own transaction.
     pub idempotency_key: Option<(i64, String)>,
-}
-
-/// Which periods an order may book.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Booking {
-    /// A visitor: future periods only.
-    Visitor,
-    /// A manager: also a period that has started (a walk-in), not one that has ended.
-    Manager,
-    /// Importing history: any period.
-    Import,
+    /// A visitor's cap on unpaid orders (checked for [`Booking::Visitor`]).
+    pub visitor_limits: VisitorLimits,
 }
 
 /// An order as read back.
@@ -125,21 +117,8 @@ async fn price_items(
         let tz = TimeZone::get(&wp.venue.time_zone).unwrap_or(TimeZone::UTC);
         let period = Period::new(item.period, &tz)
             .map_err(|e| StoreError::unprocessable(field(i, &format!("period.{}", e.field())), e.to_string()))?;
-        match order.booking {
-            Booking::Manager if period.end() <= now => {
-                return Err(StoreError::unprocessable(
-                    field(i, "period"),
-                    "the period has already ended",
-                ));
-            }
-            Booking::Visitor if period.start() <= now => {
-                return Err(StoreError::unprocessable(
-                    field(i, "period"),
-                    "the period must start in the future",
-                ));
-            }
-            _ => {}
-        }
+        check_period(order.booking, &period, now, &wp.venue.limits())
+            .map_err(|refusal| StoreError::unprocessable(field(i, "period"), refusal.to_string()))?;
         let tariff = cache
             .tariff(c, item.tariff_id)
             .await?
@@ -224,6 +203,9 @@ async fn insert_order(
     customer: &User,
     now: i64,
 ) -> Result<(i64, Vec<i64>, Money)> {
+    if order.booking == Booking::Visitor {
+        check_unpaid_cap(c, order.customer_id, order.visitor_limits).await?;
+    }
     let workplaces: Vec<i64> = items.iter().map(|i| i.workplace_id).collect();
     lock_workplaces(c, &workplaces).await?;
     let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
@@ -362,6 +344,32 @@ async fn insert_order(
     Ok((number, tickets, total))
 }
 
+/// A visitor may hold only so many unpaid orders of their own. Counted
+/// under a lock on the customer (PostgreSQL; SQLite's one writer does the
+/// same), so parallel orders cannot all slip under the cap.
+async fn check_unpaid_cap(c: &mut Conn<'_>, customer: i64, limits: VisitorLimits) -> Result<()> {
+    if c.dialect() == Dialect::Postgres {
+        c.exec("SELECT id FROM users WHERE id = $1 FOR UPDATE", &args![customer])
+            .await?;
+    }
+    let unpaid = c
+        .scalar(
+            sql!(
+                c,
+                "SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND created_by = $1
+                   AND status IN ('new', 'new_payment_in_progress')"
+            ),
+            &args![customer],
+        )
+        .await?;
+    if !may_order_more(&limits, u32::try_from(unpaid).unwrap_or(u32::MAX)) {
+        return Err(StoreError::conflict(Conflict::UnpaidOrders {
+            limit: limits.unpaid_orders,
+        }));
+    }
+    Ok(())
+}
+
 /// SQLite's hot path: a one-workplace order in a single round trip to
 /// SQLite's thread — the order, its ticket and the ticket's modifiers inside
 /// a savepoint of their own (numbered parameters are shared by the
@@ -473,7 +481,9 @@ impl Store {
         };
         let at = now.as_second();
         let (view_customer, view_currency) = (customer.clone(), currency.clone());
+        // A visitor's order counts their unpaid ones first: the general path.
         let single = self.dialect() == Dialect::Sqlite
+            && order.booking != Booking::Visitor
             && items.len() == 1
             && order.numbers.is_none()
             && order.idempotency_key.is_none();
@@ -533,58 +543,16 @@ impl Store {
         let at = now.as_second();
         self.write(move |mut c| {
             Box::pin(async move {
-                let lock = match c.dialect() {
-                    crate::Dialect::Postgres => " FOR UPDATE",
-                    crate::Dialect::Sqlite => "",
-                };
-                let row: Option<(String,)> = c
-                    .opt(
-                        &format!("{}{lock}", sql!(c, "SELECT status FROM orders WHERE number = $1")),
-                        &args![number],
-                    )
-                    .await?;
-                let stored = row
-                    .and_then(|(s,)| OrderStatus::parse(&s))
-                    .ok_or(StoreError::NotFound("order"))?;
-                let tickets = TicketCore::of_order(&mut c, number).await?;
-                let mut tickets_now = Vec::with_capacity(tickets.len());
-                for t in tickets {
-                    tickets_now.push(catch_up(&mut c, t, at).await?);
-                }
-                let last_end = tickets_now.iter().map(|t| t.end_at).max();
-                let current = order_status_now(stored, last_end, at);
-                if current != stored {
-                    set_order_status(&mut c, number, stored, current, None, "period_ended", at).await?;
-                }
-                current.transition_to(to).map_err(|reason| {
-                    StoreError::conflict(Conflict::OrderTransition {
-                        from: current,
-                        to,
-                        reason,
+                let decide = |current: OrderStatus| {
+                    current.transition_to(to).map(Some).map_err(|reason| {
+                        StoreError::conflict(Conflict::OrderTransition {
+                            from: current,
+                            to,
+                            reason,
+                        })
                     })
-                })?;
-                set_order_status(&mut c, number, current, to, Some(actor), "order_status", at).await?;
-                for t in tickets_now {
-                    let next = TicketStatus::derive(to, t.start(), t.end(), now);
-                    // A ticket whose period is over stays completed whatever the order does.
-                    if next != t.status.0 && t.status.0 != TicketStatus::Completed {
-                        c.exec(
-                            sql!(c, "UPDATE tickets SET status = $2 WHERE number = $1"),
-                            &args![t.number, next.as_str()],
-                        )
-                        .await?;
-                        record_status(
-                            &mut c,
-                            t.number,
-                            at,
-                            Some(t.status.0),
-                            next,
-                            Some(actor),
-                            "order_status",
-                        )
-                        .await?;
-                    }
-                }
+                };
+                move_order(&mut c, number, decide, Some(actor), "order_status", at).await?;
                 order_view(&mut c, number, at)
                     .await?
                     .ok_or(StoreError::NotFound("order"))
@@ -592,6 +560,60 @@ impl Store {
         })
         .await
     }
+}
+
+/// Moves an order to the status `decide` picks from the one it reads now
+/// (`None`: leave it), and its tickets with it. The order row is locked
+/// first, so a person and the sweep never both move it.
+pub(crate) async fn move_order(
+    c: &mut Conn<'_>,
+    number: i64,
+    decide: impl FnOnce(OrderStatus) -> Result<Option<OrderStatus>>,
+    actor: Option<i64>,
+    cause: &str,
+    at: i64,
+) -> Result<Option<OrderStatus>> {
+    let lock = match c.dialect() {
+        crate::Dialect::Postgres => " FOR UPDATE",
+        crate::Dialect::Sqlite => "",
+    };
+    let row: Option<(String,)> = c
+        .opt(
+            &format!("{}{lock}", sql!(c, "SELECT status FROM orders WHERE number = $1")),
+            &args![number],
+        )
+        .await?;
+    let stored = row
+        .and_then(|(s,)| OrderStatus::parse(&s))
+        .ok_or(StoreError::NotFound("order"))?;
+    let tickets = TicketCore::of_order(c, number).await?;
+    let mut tickets_now = Vec::with_capacity(tickets.len());
+    for t in tickets {
+        tickets_now.push(catch_up(c, t, at).await?);
+    }
+    let last_end = tickets_now.iter().map(|t| t.end_at).max();
+    let current = order_status_now(stored, last_end, at);
+    if current != stored {
+        set_order_status(c, number, stored, current, None, "period_ended", at).await?;
+    }
+    let Some(to) = decide(current)? else {
+        return Ok(None);
+    };
+    set_order_status(c, number, current, to, actor, cause, at).await?;
+    let now = Timestamp::from_second(at).unwrap_or(Timestamp::UNIX_EPOCH);
+    for t in tickets_now {
+        let next = TicketStatus::derive(to, t.start(), t.end(), now);
+        // A ticket whose period is over stays completed whatever the order does.
+        if next != t.status.0 && t.status.0 != TicketStatus::Completed {
+            c.exec(
+                sql!(c, "UPDATE tickets SET status = $2 WHERE number = $1"),
+                &args![t.number, next.as_str()],
+            )
+            .await?;
+            record_status(c, t.number, at, Some(t.status.0), next, actor, cause).await?;
+        }
+    }
+    Ok(Some(to))
 }
 
 pub(crate) async fn set_order_status(

@@ -32,6 +32,24 @@ pub struct Venue {
     pub currency: String,
     /// Default locale.
     pub locale: String,
+    /// A visitor's booking ends at most this many days ahead.
+    pub booking_horizon_days: i64,
+    /// A visitor's booking lasts at most this many days.
+    pub longest_booking_days: i64,
+    /// A visitor's unpaid order is cancelled this many hours after it was made.
+    pub payment_hours: i64,
+}
+
+impl Venue {
+    /// The venue's limits on visitors' own bookings.
+    pub fn limits(&self) -> tessera_domain::booking::VenueLimits {
+        let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        tessera_domain::booking::VenueLimits {
+            horizon_days: n(self.booking_horizon_days),
+            longest_days: n(self.longest_booking_days),
+            payment_hours: n(self.payment_hours),
+        }
+    }
 }
 
 /// A room of a venue.

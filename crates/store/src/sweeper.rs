@@ -1,13 +1,14 @@
 //! The time-driven sweep: writes down the status changes the clock has made
 //! (confirmed → active at the start, → completed at the end, and the order
-//! completed with its last ticket). Readers never wait for it, since every
+//! completed with its last ticket), and cancels visitors' own orders still
+//! unpaid at their venue's payment deadline. Readers never wait for it, since every
 //! read derives the status from the clock; the sweep makes the history and
 //! the stored status catch up. Safe on several instances at once.
 
 use jiff::Timestamp;
 use tessera_domain::OrderStatus;
 
-use crate::orders::set_order_status;
+use crate::orders::{move_order, set_order_status};
 use crate::tickets::{TicketCore, catch_up};
 use crate::{Conn, Dialect, Result, Store, args};
 
@@ -69,12 +70,39 @@ async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<(
     Ok(())
 }
 
+/// Visitors' own orders (made by the customer, who is a visitor) still
+/// unpaid at their venue's payment deadline; managers' orders have none.
+async fn unpaid_past_deadline(c: &mut Conn<'_>, now: i64) -> Result<Vec<(i64,)>> {
+    let q = match c.dialect() {
+        Dialect::Sqlite => {
+            "SELECT o.number FROM orders o
+             JOIN users u ON u.id = o.customer_id
+             JOIN venues v ON v.id = o.venue_id
+             WHERE o.status IN ('new', 'new_payment_in_progress')
+               AND o.created_by = o.customer_id AND u.role = 'visitor'
+               AND o.created_at + v.payment_hours * 3600 <= ?1
+             ORDER BY o.created_at LIMIT ?2"
+        }
+        Dialect::Postgres => {
+            "SELECT o.number FROM orders o
+             JOIN users u ON u.id = o.customer_id
+             JOIN venues v ON v.id = o.venue_id
+             WHERE o.status IN ('new', 'new_payment_in_progress')
+               AND o.created_by = o.customer_id AND u.role = 'visitor'
+               AND o.created_at + v.payment_hours * 3600 <= $1
+             ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED"
+        }
+    };
+    c.all(q, &args![now, BATCH]).await
+}
+
 impl Store {
     /// Writes down what the clock changed up to `now`; how many tickets moved.
     pub async fn sweep(&self, now: Timestamp) -> Result<usize> {
         let now = now.as_second();
         self.write(move |mut c| {
             Box::pin(async move {
+                crate::sign_in::forget_old_attempts(&mut c, now).await?;
                 let tickets = due(&mut c, now).await?;
                 let moved = tickets.len();
                 let mut orders = Vec::new();
@@ -85,7 +113,22 @@ impl Store {
                     }
                 }
                 complete_orders(&mut c, &orders, now).await?;
-                Ok(moved)
+                let mut cancelled = 0;
+                for (order,) in unpaid_past_deadline(&mut c, now).await? {
+                    // Read again under the lock: a payment that came in
+                    // meanwhile wins, and the status decides where it goes.
+                    let decide = |current: OrderStatus| Ok(current.at_payment_deadline());
+                    if move_order(&mut c, order, decide, None, "payment_deadline", now)
+                        .await?
+                        .is_some()
+                    {
+                        cancelled += 1;
+                    }
+                }
+                if cancelled > 0 {
+                    tracing::info!(orders = cancelled, "unpaid orders cancelled at their payment deadline");
+                }
+                Ok(moved + cancelled)
             })
         })
         .await

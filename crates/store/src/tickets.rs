@@ -539,9 +539,15 @@ impl Store {
                     return Err(refuse(status, "change_visitor"));
                 }
                 let user = match to {
-                    VisitorChange::Existing(id) => user_by_id(&mut c, id)
-                        .await?
-                        .ok_or_else(|| StoreError::unprocessable("user_id", "no such user"))?,
+                    VisitorChange::Existing(id) => {
+                        let user = user_by_id(&mut c, id)
+                            .await?
+                            .ok_or_else(|| StoreError::unprocessable("user_id", "no such user"))?;
+                        if !tessera_domain::Role::parse(&user.role).is_some_and(tessera_domain::Role::holds_tickets) {
+                            return Err(StoreError::unprocessable("user_id", "only a visitor can hold a ticket"));
+                        }
+                        user
+                    }
                     VisitorChange::New(new) => insert_user(&mut c, &new, at).await?,
                 };
                 set_visitor(&mut c, &t, &user, at, Some(manager), "visitor_changed").await

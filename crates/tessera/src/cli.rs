@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use tessera_domain::booking::VisitorLimits;
+use tessera_domain::password::check_password;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
+use tessera_domain::sign_in::{SignInLimits, SignUpLimits};
 use tessera_domain::{Locale, Role};
 use tessera_store::{NewUser, Store};
 
@@ -53,6 +56,11 @@ pub enum Command {
         /// Hours a sign-in token lives.
         #[arg(long, env = "TESSERA_SESSION_HOURS", default_value_t = 720)]
         session_hours: u64,
+        /// Seconds a client has to send a request's headers; slower
+        /// connections are closed (against slowloris).
+        #[arg(long, env = "TESSERA_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+            value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout_secs: u64,
         /// Load the demo data first if the database is empty.
         #[arg(long)]
         demo: bool,
@@ -60,6 +68,15 @@ pub enum Command {
         /// `X-Forwarded-For`: throttle sign-ins by that address.
         #[arg(long, env = "TESSERA_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Visitor accounts one client address may register in an hour.
+        #[arg(long, env = "TESSERA_SIGN_UPS_PER_HOUR", default_value_t = 30,
+            value_parser = clap::value_parser!(u32).range(1..))]
+        sign_ups_per_hour: u32,
+        /// Unpaid orders a visitor may have open at once (their own orders;
+        /// managers' orders for them do not count).
+        #[arg(long, env = "TESSERA_VISITOR_UNPAID_ORDERS", default_value_t = 3,
+            value_parser = clap::value_parser!(u32).range(1..))]
+        visitor_unpaid_orders: u32,
     },
     /// Manages users.
     User {
@@ -108,8 +125,11 @@ impl Cli {
                 default_locale,
                 sweep_seconds,
                 session_hours,
+                header_read_timeout_secs,
                 demo: with_demo,
                 trust_forwarded_for,
+                sign_ups_per_hour,
+                visitor_unpaid_orders,
             } => {
                 let store = open(&self.database_url, self.pg_pool_size).await?;
                 if with_demo {
@@ -126,8 +146,23 @@ impl Cli {
                     session_ttl: Duration::from_secs(session_hours.saturating_mul(3600)),
                     demo_logins: with_demo,
                     trust_forwarded_for,
+                    sign_in: SignInLimits::DEFAULT,
+                    sign_up: SignUpLimits {
+                        per_address: sign_ups_per_hour,
+                        window_seconds: 3600,
+                    },
+                    visitor: VisitorLimits {
+                        unpaid_orders: visitor_unpaid_orders,
+                    },
                 };
-                serve::run(store, &listen, config, Duration::from_secs(sweep_seconds.max(1))).await
+                serve::run(
+                    store,
+                    &listen,
+                    config,
+                    Duration::from_secs(sweep_seconds.max(1)),
+                    Duration::from_secs(header_read_timeout_secs),
+                )
+                .await
             }
             Command::User {
                 command:
@@ -146,9 +181,8 @@ impl Cli {
                     .read_to_string(&mut password)
                     .context("reading the password from standard input")?;
                 let password = password.trim_end_matches(['\n', '\r']).to_owned();
-                if password.chars().count() < 8 {
-                    bail!("the password (from standard input) must have at least 8 characters");
-                }
+                check_password(&password, &[&email, &first_name, &last_name])
+                    .map_err(|e| anyhow::anyhow!("the password (from standard input) {e}"))?;
                 let user = NewUser {
                     email: parse_email(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?,
                     first_name: parse_name(&first_name).map_err(|e| anyhow::anyhow!("--first-name {e}"))?,

@@ -154,6 +154,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
             time_zone: ZONE.into(),
             currency: "RUB".into(),
             locale: "ru".into(),
+            limits: tessera_domain::booking::VenueLimits::DEFAULT,
         })
         .await
         .map_err(err)?;
@@ -400,10 +401,13 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
                 service_variant_id: row.variant,
                 modifier_ids: row.modifiers,
             }],
-            created_by: row.visitor,
+            // Booked by the rental manager, as in the seed ("Добавить заказ"):
+            // a manager's order waits for payment without a deadline.
+            created_by: marina,
             booking: Booking::Import,
             numbers: Some((row.order, vec![row.ticket])),
             idempotency_key: None,
+            visitor_limits: tessera_domain::booking::VisitorLimits::DEFAULT,
         };
         store
             .create_order(order, row.created)

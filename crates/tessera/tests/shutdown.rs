@@ -33,8 +33,14 @@ async fn sigterm_finishes_requests_in_flight_then_exits_zero() {
     // batch of them is still running when the signal comes.
     const N: usize = 24;
     let mut logins = Vec::new();
-    for _ in 0..N {
-        let api = api.clone();
+    for i in 0..N {
+        // Each from its own loopback address: one address may have only 5
+        // sign-ins of one e-mail in flight (the throttle counts them).
+        let local: std::net::IpAddr = format!("127.0.0.{}", i + 2).parse().expect("address");
+        let api = Api {
+            http: reqwest::Client::builder().local_address(local).build().expect("client"),
+            ..api.clone()
+        };
         logins.push(tokio::spawn(async move {
             api.send(
                 reqwest::Method::POST,

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::{Caller, DUMMY_HASH, end_session, new_token, token_hash, verify_password};
 use crate::error::{Problem, ProblemBody};
 use crate::extract::Json;
-use crate::throttle::{ClientAddr, check_login_allowed, record_login_failure, record_login_success};
+use crate::throttle::{ClientAddr, normalize_email, reserve_sign_in};
 use crate::wire::UserOut;
 
 /// Credentials.
@@ -31,36 +31,48 @@ pub struct LoginOut {
     pub user: UserOut,
 }
 
-/// Signs in with e-mail and password. After 5 failures for one e-mail, or 20
-/// from one address, within 15 minutes, attempts get 429 with `Retry-After`
-/// (the password is not checked) until the oldest failure is 15 minutes old.
+/// Signs in with e-mail and password. Each attempt is counted before the
+/// password is checked: after 5 failures for one e-mail from one address, or
+/// 20 from one address, within 15 minutes, attempts get 429 with
+/// `Retry-After` (the password is not checked). Failures of an e-mail from
+/// other addresses only delay its sign-in (up to 8 s), never refuse it. When
+/// every core is checking passwords and the queue is full: 503 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody),
-        (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another attempt is allowed")))))]
+        (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another attempt is allowed"))),
+        (status = 503, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds to wait")))))]
 pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
     Json(body): Json<LoginIn>,
 ) -> Result<axum::Json<LoginOut>, Problem> {
-    check_login_allowed(&state, &body.email, addr)?;
+    let attempt = reserve_sign_in(&state, &body.email, addr, state.config.sign_in).await?;
     // Bounded in characters, like the e-mails users are created with (a
-    // byte bound refused long non-ASCII addresses that registration accepts).
-    if body.email.trim().chars().count() > tessera_domain::person::MAX_EMAIL || body.password.len() > 1024 {
-        record_login_failure(&state, &body.email, addr);
+    // byte bound refused long non-ASCII addresses that registration
+    // accepts); the reservation stays as a failure.
+    if body.email.trim().chars().count() > tessera_domain::person::MAX_EMAIL
+        || body.password.len() > tessera_domain::password::MAX_PASSWORD_BYTES
+    {
         return Err(Problem::BadCredentials);
     }
-    let email = body.email.trim().to_lowercase();
+    let email = normalize_email(&body.email);
     let found = state.store.user_for_login(&email).await?;
     let (user, hash) = match found {
         Some((user, Some(hash))) => (Some(user), hash),
         _ => (None, DUMMY_HASH.clone()),
     };
-    let ok = verify_password(body.password, hash).await;
+    let ok = match verify_password(body.password, hash).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            // Never checked: it must not count as a failure.
+            state.store.release_sign_in(attempt.id).await?;
+            return Err(busy);
+        }
+    };
     let Some(user) = user.filter(|_| ok) else {
-        record_login_failure(&state, &email, addr);
         return Err(Problem::BadCredentials);
     };
-    record_login_success(&state, &email);
+    state.store.sign_in_succeeded(attempt.id, email, addr.key()).await?;
     let token = new_token();
     let now = state.clock.now().as_second();
     let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX / 2);

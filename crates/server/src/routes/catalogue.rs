@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tessera_domain::Money;
+use tessera_domain::booking::VenueLimits;
 use tessera_domain::pricing::TariffUnit;
 use tessera_store::{NewModifier, NewPremises, NewTariff, NewVenue};
 use utoipa::{IntoParams, ToSchema};
@@ -75,6 +76,16 @@ pub struct VenueIn {
     pub currency: String,
     /// Default language: `ru`, `bg` or `en`.
     pub locale: String,
+    /// A visitor's own booking ends at most this many days ahead (default 180).
+    #[schema(minimum = 1, maximum = 3660)]
+    pub booking_horizon_days: Option<i64>,
+    /// A visitor's own booking lasts at most this many days (default 31).
+    #[schema(minimum = 1, maximum = 3660)]
+    pub longest_booking_days: Option<i64>,
+    /// A visitor's own unpaid order is cancelled this many hours after it
+    /// was made (default 24).
+    #[schema(minimum = 1, maximum = 8760)]
+    pub payment_hours: Option<i64>,
 }
 
 /// A venue.
@@ -90,6 +101,12 @@ pub struct VenueOut {
     pub currency: String,
     /// Default language.
     pub locale: String,
+    /// A visitor's own booking ends at most this many days ahead.
+    pub booking_horizon_days: i64,
+    /// A visitor's own booking lasts at most this many days.
+    pub longest_booking_days: i64,
+    /// A visitor's own unpaid order is cancelled this many hours after it was made.
+    pub payment_hours: i64,
 }
 
 fn venue_out(v: tessera_store::Venue) -> VenueOut {
@@ -99,6 +116,32 @@ fn venue_out(v: tessera_store::Venue) -> VenueOut {
         time_zone: v.time_zone,
         currency: v.currency,
         locale: v.locale,
+        booking_horizon_days: v.booking_horizon_days,
+        longest_booking_days: v.longest_booking_days,
+        payment_hours: v.payment_hours,
+    }
+}
+
+/// An optional limit inside its bounds, or the default.
+fn limit_field(
+    field: &str,
+    given: Option<i64>,
+    (min, max): (u32, u32),
+    default: u32,
+    errors: &mut Vec<FieldError>,
+) -> u32 {
+    match given {
+        None => default,
+        Some(v) => match u32::try_from(v) {
+            Ok(v) if (min..=max).contains(&v) => v,
+            _ => {
+                errors.push(FieldError {
+                    field: field.into(),
+                    message: format!("must be from {min} to {max}"),
+                });
+                default
+            }
+        },
     }
 }
 
@@ -134,6 +177,30 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
             message: "one of ru, bg, en".into(),
         });
     }
+    let d = VenueLimits::DEFAULT;
+    let limits = VenueLimits {
+        horizon_days: limit_field(
+            "booking_horizon_days",
+            b.booking_horizon_days,
+            VenueLimits::HORIZON_DAYS,
+            d.horizon_days,
+            &mut errors,
+        ),
+        longest_days: limit_field(
+            "longest_booking_days",
+            b.longest_booking_days,
+            VenueLimits::LONGEST_DAYS,
+            d.longest_days,
+            &mut errors,
+        ),
+        payment_hours: limit_field(
+            "payment_hours",
+            b.payment_hours,
+            VenueLimits::PAYMENT_HOURS,
+            d.payment_hours,
+            &mut errors,
+        ),
+    };
     check(errors)?;
     let v = state
         .store
@@ -142,6 +209,7 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
             time_zone: time_zone.unwrap_or_default(),
             currency,
             locale: locale.map(|l| l.tag()).unwrap_or("ru").into(),
+            limits,
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(venue_out(v))))

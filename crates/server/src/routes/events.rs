@@ -225,8 +225,17 @@ fn with_etag(status: StatusCode, body: EventOut) -> Response {
     res
 }
 
+/// A date of an event, an activity or a charge: in the years events may have.
 fn req_date(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    parse_date(field, v, errors)
+    let d = parse_date(field, v, errors)?;
+    if !tessera_events::in_event_years(d) {
+        errors.push(FieldError {
+            field: field.into(),
+            message: tessera_events::CascadeError::YearOutOfRange.to_string(),
+        });
+        return None;
+    }
+    Some(d)
 }
 
 /// An event to create.

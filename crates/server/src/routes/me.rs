@@ -17,6 +17,7 @@ use crate::i18n;
 use crate::routes::auth::LoginOut;
 use crate::routes::catalogue::WorkplaceOut;
 use crate::routes::users::{UserIn, parse_user};
+use crate::throttle::{ClientAddr, reserve_sign_up};
 use crate::wire::{Named, Page, PeriodIn, PeriodOut, PersonRef, decode_cursor, encode_cursor, limit, zone};
 
 /// First-visit information, shown until the ticket is validated.
@@ -116,11 +117,15 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
-/// Registers a visitor and signs them in.
+/// Registers a visitor and signs them in. One address may register 30
+/// accounts an hour; past that, 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = UserIn,
-    responses((status = 201, body = LoginOut), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = LoginOut), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody),
+        (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another sign-up is allowed"))),
+        (status = 503, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds to wait")))))]
 pub async fn register(
     State(state): State<AppState>,
+    addr: ClientAddr,
     Json(body): Json<UserIn>,
 ) -> Result<(StatusCode, axum::Json<LoginOut>), Problem> {
     if body.role.as_deref().is_some_and(|r| r != Role::Visitor.as_str()) {
@@ -130,7 +135,8 @@ pub async fn register(
         ));
     }
     let (mut user, password) = parse_user(&body, "")?;
-    let password = password.ok_or_else(|| Problem::field("password", "is required (at least 8 characters)"))?;
+    let password = password.ok_or_else(|| Problem::field("password", "is required"))?;
+    reserve_sign_up(&state, addr, state.config.sign_up).await?;
     user.password_hash = Some(hash_password(password).await?);
     let now = state.clock.now().as_second();
     let created = state.store.create_user(user, now).await?;
@@ -201,7 +207,10 @@ pub async fn send(
         .store
         .user_by_email(&email)
         .await?
-        .ok_or_else(|| Problem::field("email", "no registered user has this e-mail"))?;
+        // A staff or gate account is answered like an unknown e-mail: the
+        // answer must not tell a visitor who works here.
+        .filter(|u| Role::parse(&u.role).is_some_and(Role::holds_tickets))
+        .ok_or_else(|| Problem::field("email", "no visitor has this e-mail"))?;
     let t = state
         .store
         .send_ticket(n, caller.user.id, to, state.clock.now())

@@ -4,8 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use tessera_domain::booking::VisitorLimits;
 use tessera_domain::{OrderStatus, Role};
-use tessera_store::{Booking, NewOrder, NewOrderItem, OrderView};
+use tessera_store::{Booking, Conflict, NewOrder, NewOrderItem, OrderView, StoreError};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -98,15 +99,33 @@ pub async fn create(
     held: Option<axum::Extension<crate::idempotency::HeldKey>>,
     Json(b): Json<OrderIn>,
 ) -> Result<(StatusCode, axum::Json<OrderOut>), Problem> {
-    let mut order = new_order(&b, &caller)?;
+    let mut order = new_order(&b, &caller, state.config.visitor)?;
     order.idempotency_key = held.map(|axum::Extension(k)| (k.user, k.key));
-    let created = state.store.create_order(order, state.clock.now()).await?;
+    let created = state
+        .store
+        .create_order(order, state.clock.now())
+        .await
+        .map_err(|e| for_caller(e, &caller))?;
     tracing::info!(actor = caller.user.id, order = created.number, "order created");
     Ok((StatusCode::CREATED, axum::Json(order_out(created, l))))
 }
 
+/// A visitor is not told whose tickets hold a workplace (their numbers are
+/// other visitors' business); managers are.
+fn for_caller(e: StoreError, caller: &Caller) -> Problem {
+    match e {
+        StoreError::Conflict(Conflict::WorkplaceTaken { workplace_id, .. }) if !caller.role.manages_coworking() => {
+            Problem::Conflict(Conflict::WorkplaceTaken {
+                workplace_id,
+                tickets: vec![],
+            })
+        }
+        e => e.into(),
+    }
+}
+
 /// Checks an order's body and who places it; the catalogue checks follow in the store.
-fn new_order(b: &OrderIn, caller: &Caller) -> Result<NewOrder, Problem> {
+fn new_order(b: &OrderIn, caller: &Caller, visitor_limits: VisitorLimits) -> Result<NewOrder, Problem> {
     let manager = caller.role.manages_coworking();
     if !manager && b.customer_id != caller.user.id {
         return Err(Problem::field("customer_id", "a visitor orders for themselves"));
@@ -139,6 +158,7 @@ fn new_order(b: &OrderIn, caller: &Caller) -> Result<NewOrder, Problem> {
         booking,
         numbers: None,
         idempotency_key: None,
+        visitor_limits,
     })
 }
 
@@ -172,8 +192,12 @@ pub async fn quote(
     Lang(l): Lang,
     Json(b): Json<OrderIn>,
 ) -> Result<axum::Json<QuoteOut>, Problem> {
-    let order = new_order(&b, &caller)?;
-    let (total, currency, prices) = state.store.quote_order(&order, state.clock.now()).await?;
+    let order = new_order(&b, &caller, state.config.visitor)?;
+    let (total, currency, prices) = state
+        .store
+        .quote_order(&order, state.clock.now())
+        .await
+        .map_err(|e| for_caller(e, &caller))?;
     Ok(axum::Json(QuoteOut {
         total_text: tessera_domain::money_text::money_text(&total, &currency, l),
         total,

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tessera_domain::Role;
+use tessera_domain::password::check_password;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
 use tessera_store::NewUser;
 use utoipa::{IntoParams, ToSchema};
@@ -29,7 +30,7 @@ pub struct UserIn {
     pub phone: Option<String>,
     /// Role; `visitor` if omitted.
     pub role: Option<String>,
-    /// Password (at least 8 characters); without one the user cannot sign in yet.
+    /// Password: at least 10 characters, not a common one; without one the user cannot sign in yet.
     pub password: Option<String>,
 }
 
@@ -67,11 +68,11 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
         }),
     };
     if let Some(p) = &body.password
-        && (p.chars().count() < 8 || p.len() > 1024)
+        && let Err(e) = check_password(p, &[&body.email, &body.first_name, &body.last_name])
     {
         errors.push(FieldError {
             field: f("password"),
-            message: "must be 8 to 1024 characters".into(),
+            message: e.to_string(),
         });
     }
     check(errors)?;

@@ -172,10 +172,15 @@ impl Client {
 
 impl Server {
     pub async fn start() -> Server {
+        Server::start_with(Config::default()).await
+    }
+
+    /// A server with these settings.
+    pub async fn start_with(config: Config) -> Server {
         let database_url = fresh_database_url().await;
         let store = Store::open(&database_url).await.expect("open store");
         let clock = Clock::system();
-        let state = AppState::new(store.clone(), clock.clone(), Config::default());
+        let state = AppState::new(store.clone(), clock.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
@@ -188,6 +193,19 @@ impl Server {
             clock,
             http: reqwest::Client::new(),
             database_url,
+        }
+    }
+
+    /// A client without a token whose connections come from another
+    /// loopback address (`127.0.0.2`, ...): another client address to the server.
+    pub fn anonymous_from(&self, address: &str) -> Client {
+        let local: std::net::IpAddr = address.parse().expect("address");
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::builder().local_address(local).build().expect("client"),
+            token: None,
+            lang: None,
+            user_id: 0,
         }
     }
 
@@ -265,7 +283,12 @@ pub struct World {
 
 impl World {
     pub async fn new() -> World {
-        let server = Server::start().await;
+        World::with_config(Config::default()).await
+    }
+
+    /// The same world on a server with these settings.
+    pub async fn with_config(config: Config) -> World {
+        let server = Server::start_with(config).await;
         let admin = server.user("admin", "Ада", "Админова").await;
         let manager = server.user("rental_manager", "Марина", "Спиридонова").await;
         let venue = admin
