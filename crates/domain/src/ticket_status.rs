@@ -137,3 +137,16 @@ mod tests {
         assert_eq!(Cancelled.at(start, end, ts(150)), Cancelled);
     }
 }
+
+/// What a person does to a ticket, which its status may refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAction {
+    /// Check the visitor's identity.
+    Validate,
+    /// Give the ticket to another visitor (a manager).
+    ChangeVisitor,
+    /// Move it to another workplace.
+    ChangeWorkplace,
+    /// Send it to another visitor (its holder).
+    Send,
+}

@@ -399,7 +399,12 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                 "Недопустима смяна на статуса",
                 "Status change not allowed",
             ),
-            format!("{} → {}: {reason}", order_status(*from, l), order_status(*to, l)),
+            format!(
+                "{} → {}: {}",
+                order_status(*from, l),
+                order_status(*to, l),
+                transition_reason(*reason, l)
+            ),
         ),
         Conflict::TicketStatus { status, action } => (
             pick(
@@ -408,7 +413,7 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                 "Недопустимо в този статус",
                 "Not allowed in this status",
             ),
-            format!("{action}: {}", ticket_status(*status, l)),
+            format!("{} {}.", ticket_action_refused(*action, l), ticket_status(*status, l)),
         ),
         Conflict::AlreadyValidated => (
             pick(
@@ -458,6 +463,74 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                     format!("You may have at most {limit} unpaid orders. Pay for or cancel one to make another.")
                 }
             },
+        ),
+    }
+}
+
+/// Why an order's status may not change, in a language.
+fn transition_reason(reason: tessera_domain::order_status::TransitionError, l: Locale) -> &'static str {
+    use tessera_domain::order_status::TransitionError as T;
+    match reason {
+        T::Unchanged => pick(
+            l,
+            "у заказа уже этот статус",
+            "поръчката вече е в този статус",
+            "the order already has this status",
+        ),
+        T::FromCompleted => pick(
+            l,
+            "завершённый заказ изменить нельзя",
+            "завършена поръчка не може да се променя",
+            "a completed order cannot change",
+        ),
+        T::ToCompleted => pick(
+            l,
+            "заказ завершается системой, когда закончится период",
+            "поръчката се завършва от системата, когато периодът изтече",
+            "an order is completed by the system when its period ends",
+        ),
+        T::FromCancelled => pick(
+            l,
+            "отменённый заказ может перейти только к возврату средств",
+            "отказана поръчка може да премине само към възстановяване на сумата",
+            "a cancelled order can only move on to its refund",
+        ),
+        T::NotAllowed => pick(
+            l,
+            "такая смена статуса не допускается",
+            "такава смяна на статуса не е допустима",
+            "this change of status is not allowed",
+        ),
+    }
+}
+
+/// What a ticket's status refused, as the start of a sentence ending in the status.
+fn ticket_action_refused(action: tessera_domain::ticket_status::TicketAction, l: Locale) -> &'static str {
+    use tessera_domain::ticket_status::TicketAction as A;
+    match action {
+        A::Validate => pick(
+            l,
+            "Проверить личность нельзя: билет в статусе",
+            "Самоличността не може да се провери: билетът е в статус",
+            "The identity cannot be checked: the ticket is",
+        ),
+        A::ChangeVisitor => pick(
+            l,
+            "Сменить посетителя нельзя: билет в статусе",
+            "Посетителят не може да се смени: билетът е в статус",
+            "The visitor cannot be changed: the ticket is",
+        ),
+        A::ChangeWorkplace => pick(
+            l,
+            "Сменить рабочее место нельзя: билет в статусе",
+            "Работното място не може да се смени: билетът е в статус",
+            "The workplace cannot be changed: the ticket is",
+        ),
+        A::Send => pick(
+            l,
+            "Отправить билет нельзя: билет в статусе",
+            "Билетът не може да се изпрати: билетът е в статус",
+            "The ticket cannot be sent: it is",
         ),
     }
 }

@@ -387,3 +387,42 @@ async fn time_moves_a_confirmed_ticket_to_active_then_completed_with_its_order()
     // Nothing leaves completed.
     w.set_order_status(order, "cancelled").await.problem(409);
 }
+
+/// A refused status change or ticket action is worded whole in the
+/// caller's language: no English reason or action name inside a Russian or
+/// Bulgarian sentence.
+#[tokio::test]
+async fn refusals_by_status_are_worded_whole_in_the_callers_language() {
+    let w = World::new().await;
+    let v = w.server.user("visitor", "Мария", "Семенова").await;
+    let (order, ticket) = w.ticket(v.user_id, w.workplaces[0], days(3, 4)).await;
+    w.set_order_status(order, "cancelled").await.ok(200);
+    let english_word = |s: &str| s.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.len() >= 3);
+    for (lang, reason, action) in [
+        (
+            "ru",
+            "отменённый заказ может перейти только к возврату средств",
+            "Проверить личность нельзя: билет в статусе",
+        ),
+        (
+            "bg",
+            "отказана поръчка може да премине само към възстановяване на сумата",
+            "Самоличността не може да се провери: билетът е в статус",
+        ),
+    ] {
+        let m = w.manager.clone().lang(lang);
+        let a = m
+            .post(
+                &format!("/api/v1/orders/{order}/status"),
+                json!({"status": "confirmed"}),
+            )
+            .await;
+        let detail = a.problem(409)["detail"].as_str().unwrap_or("").to_owned();
+        assert!(detail.contains(reason) && !english_word(&detail), "{lang}: {detail}");
+        let a = m
+            .post(&format!("/api/v1/coworking/tickets/{ticket}/validation"), json!({}))
+            .await;
+        let detail = a.problem(409)["detail"].as_str().unwrap_or("").to_owned();
+        assert!(detail.starts_with(action) && !english_word(&detail), "{lang}: {detail}");
+    }
+}

@@ -64,7 +64,7 @@ pub enum Conflict {
         /// The ticket's status now.
         status: TicketStatus,
         /// The action refused.
-        action: &'static str,
+        action: tessera_domain::ticket_status::TicketAction,
     },
     /// The ticket is validated already.
     AlreadyValidated,

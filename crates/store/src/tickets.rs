@@ -442,7 +442,7 @@ pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resu
     }))
 }
 
-fn refuse(status: TicketStatus, action: &'static str) -> StoreError {
+fn refuse(status: TicketStatus, action: tessera_domain::ticket_status::TicketAction) -> StoreError {
     StoreError::conflict(Conflict::TicketStatus { status, action })
 }
 
@@ -478,7 +478,7 @@ impl Store {
             Box::pin(async move {
                 let status = t.status_at(at);
                 if !status.may_validate() {
-                    return Err(refuse(status, "validate"));
+                    return Err(refuse(status, tessera_domain::ticket_status::TicketAction::Validate));
                 }
                 if t.validated_at.is_some() {
                     return Err(StoreError::conflict(Conflict::AlreadyValidated));
@@ -536,7 +536,10 @@ impl Store {
             Box::pin(async move {
                 let status = t.status_at(at);
                 if !status.may_change_visitor() {
-                    return Err(refuse(status, "change_visitor"));
+                    return Err(refuse(
+                        status,
+                        tessera_domain::ticket_status::TicketAction::ChangeVisitor,
+                    ));
                 }
                 let user = match to {
                     VisitorChange::Existing(id) => {
@@ -568,7 +571,10 @@ impl Store {
             Box::pin(async move {
                 let status = t.status_at(at);
                 if !status.may_change_workplace() {
-                    return Err(refuse(status, "change_workplace"));
+                    return Err(refuse(
+                        status,
+                        tessera_domain::ticket_status::TicketAction::ChangeWorkplace,
+                    ));
                 }
                 if t.workplace_id == workplace_id {
                     return Ok(());

@@ -57,7 +57,10 @@ impl Store {
                 let t = catch_up(&mut c, t, at).await?;
                 let status = t.status_at(at);
                 if !status.may_change_visitor() {
-                    return Err(StoreError::conflict(Conflict::TicketStatus { status, action: "send" }));
+                    return Err(StoreError::conflict(Conflict::TicketStatus {
+                        status,
+                        action: tessera_domain::ticket_status::TicketAction::Send,
+                    }));
                 }
                 if t.validated_at.is_some() {
                     return Err(StoreError::conflict(Conflict::AlreadyValidated));
