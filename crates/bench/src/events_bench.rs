@@ -41,6 +41,7 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
             time_zone: "Europe/Sofia".into(),
             currency: "BGN".into(),
             locale: "bg".into(),
+            limits: tessera_domain::booking::VenueLimits::DEFAULT,
         })
         .await
         .map_err(err)?;

@@ -94,6 +94,23 @@ enum Cmd {
         #[arg(long, default_value_t = 18183)]
         port: u16,
     },
+    /// A burst of parallel sign-ins (no account needed, each from its own
+    /// address) against the real server: the server's memory before and
+    /// after, and how the burst was answered.
+    Signins {
+        /// The server binary.
+        #[arg(long, default_value = "target/release/tessera")]
+        server: PathBuf,
+        /// Sign-ins sent at once.
+        #[arg(long, default_value_t = 200)]
+        burst: usize,
+        /// Bursts, one after another.
+        #[arg(long, default_value_t = 3)]
+        bursts: usize,
+        /// Port for the server.
+        #[arg(long, default_value_t = 18184)]
+        port: u16,
+    },
     /// Order creation over HTTP against the real server.
     Orders {
         /// The server binary.
@@ -153,6 +170,12 @@ async fn main() -> anyhow::Result<()> {
             "calendar-sqlite",
             calendar(&server, tickets, &dir, clients, seconds, port).await?,
         ),
+        Cmd::Signins {
+            server,
+            burst,
+            bursts,
+            port,
+        } => ("signins-sqlite", signins(&server, burst, bursts, port).await?),
         Cmd::Orders {
             server,
             database,
@@ -530,6 +553,75 @@ async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, por
     ))
 }
 
+/// The resident memory of a process, in MiB (Linux).
+fn rss_mib(pid: u32) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("VmRSS")?;
+    Ok(kb / 1024.0)
+}
+
+async fn signins(server: &Path, burst: usize, bursts: usize, port: u16) -> anyhow::Result<String> {
+    let work = std::env::temp_dir().join(format!("tessera-signins-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let url = format!("sqlite://{}", work.join("load.db").display());
+    let (process, base, http, _) = start_server(server, port, &url).await?;
+    let pid = process.0.id();
+    let before = rss_mib(pid)?;
+    let mut rows = String::new();
+    let mut peak = before;
+    for round in 0..bursts {
+        let started = Instant::now();
+        let answers = futures::future::join_all((0..burst).map(|i| {
+            let http = http.clone();
+            let url = format!("{base}/api/v1/auth/login");
+            async move {
+                let sent = Instant::now();
+                let status = http
+                    .post(url)
+                    .header(
+                        "x-forwarded-for",
+                        format!("198.51.{}.{}", (round * burst + i) / 250, (round * burst + i) % 250 + 1),
+                    )
+                    .json(&json!({"email": format!("nobody{i}@bench.test"), "password": "not-the-password"}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                (status, sent.elapsed())
+            }
+        }))
+        .await;
+        let took = started.elapsed();
+        let after = rss_mib(pid)?;
+        peak = peak.max(after);
+        let count = |s: u16| answers.iter().filter(|(status, _)| *status == s).count();
+        let mut checked: Vec<Duration> = answers.iter().filter(|(s, _)| *s == 401).map(|(_, d)| *d).collect();
+        let mut busy: Vec<Duration> = answers.iter().filter(|(s, _)| *s == 503).map(|(_, d)| *d).collect();
+        let (pc, pb) = (percentiles(&mut checked), percentiles(&mut busy));
+        let other = burst - count(401) - count(503);
+        rows.push_str(&format!(
+            "| {} | {} | {} | {other} | {} | {} | {} | {:.0} | {:.0} |\n",
+            round + 1,
+            count(401),
+            count(503),
+            ms(pc.p50),
+            ms(pb.p50),
+            ms(took),
+            after,
+            after - before,
+        ));
+    }
+    drop(process);
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(format!(
+        "Parallel sign-ins over HTTP (no account, each from its own address), {burst} at once, SQLite; server RSS before: {before:.0} MiB, peak after a burst: {peak:.0} MiB\n\n| burst | checked (401) | busy (503) | other | checked p50 ms | busy p50 ms | burst took ms | RSS after MiB | growth MiB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n{rows}"
+    ))
+}
+
 /// Pairs of live tickets holding one workplace at overlapping instants.
 async fn double_bookings(url: &str) -> anyhow::Result<i64> {
     let q = "SELECT COUNT(*) FROM tickets a JOIN tickets b ON a.workplace_id = b.workplace_id AND a.number < b.number
@@ -579,6 +671,10 @@ async fn start_server(
             .arg("serve")
             .env("TESSERA_DATABASE_URL", url)
             .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
+            // The load registers its visitors from one address, and the
+            // sign-in burst gives each attempt an address of its own.
+            .env("TESSERA_SIGN_UPS_PER_HOUR", "1000000")
+            .env("TESSERA_TRUST_FORWARDED_FOR", "true")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()?,
