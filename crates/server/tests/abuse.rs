@@ -46,6 +46,7 @@ async fn a_burst_of_parallel_guesses_checks_at_most_five_passwords() {
     .await;
     let checked = answers.iter().filter(|a| a.status != 429).count();
     let refused = answers.iter().filter(|a| a.status == 429).count();
+    eprintln!("burst of 40: {checked} passwords checked, {refused} refused with 429");
     assert!(checked <= 5, "{checked} passwords checked in the burst");
     assert_eq!(checked + refused, 40, "every answer is a check or a 429");
     for a in answers.iter().filter(|a| a.status == 429) {

@@ -13,7 +13,8 @@ use crate::{Conn, Dialect, Result, Store, args, sql};
 pub const KEPT_SECONDS: i64 = 3600;
 
 /// A sign-in attempt let through: check the password after `delay`, then
-/// report the outcome with its id.
+/// report the outcome with its id ([`Store::sign_in_failed`],
+/// [`Store::sign_in_succeeded`], or [`Store::release_sign_in`] if unchecked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignInAttempt {
     /// The attempt's row: a failure until [`Store::sign_in_succeeded`] removes it.
@@ -110,22 +111,57 @@ impl Store {
         .await
     }
 
-    /// A right password: the attempt, and the failures of this e-mail from
-    /// this address counted before it, no longer count (other addresses'
-    /// failures do, and so do attempts still in flight beside it: a right
-    /// password inside a burst of guesses opens no room for more checks).
-    pub async fn sign_in_succeeded(&self, attempt: i64, email: String, address: String) -> Result<()> {
+    /// A wrong password (or an unknown e-mail): the attempt stays, as a failure.
+    pub async fn sign_in_failed(&self, attempt: i64) -> Result<()> {
         self.write(move |mut c| {
             Box::pin(async move {
                 c.exec(
-                    sql!(
-                        c,
-                        "DELETE FROM sign_in_attempts WHERE id = $3 OR (kind = 'sign_in' AND email = $1 AND address = $2
-                           AND at < (SELECT at FROM sign_in_attempts WHERE id = $3))"
-                    ),
-                    &args![email, address, attempt],
+                    sql!(c, "UPDATE sign_in_attempts SET failed = TRUE WHERE id = $1"),
+                    &args![attempt],
                 )
                 .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// A right password: the attempt and the failures of this e-mail from
+    /// this address no longer count (other addresses' failures do). While
+    /// other attempts of the pair are still in flight (a burst of guesses),
+    /// nothing is cleared and this attempt keeps counting, so a right
+    /// password inside a burst opens no room for more checks.
+    pub async fn sign_in_succeeded(&self, attempt: i64, email: String, address: String) -> Result<()> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                lock_key(&mut c, &format!("sign-in e-mail {email}")).await?;
+                let in_flight = c
+                    .scalar(
+                        sql!(
+                            c,
+                            "SELECT COUNT(*) FROM sign_in_attempts
+                             WHERE kind = 'sign_in' AND email = $1 AND address = $2 AND NOT failed AND id <> $3"
+                        ),
+                        &args![email.as_str(), address.as_str(), attempt],
+                    )
+                    .await?;
+                if in_flight > 0 {
+                    c.exec(
+                        sql!(c, "UPDATE sign_in_attempts SET failed = TRUE WHERE id = $1"),
+                        &args![attempt],
+                    )
+                    .await?;
+                } else {
+                    c.exec(
+                        sql!(
+                            c,
+                            "DELETE FROM sign_in_attempts WHERE id = $3
+                               OR (kind = 'sign_in' AND email = $1 AND address = $2 AND failed)"
+                        ),
+                        &args![email, address, attempt],
+                    )
+                    .await?;
+                }
                 Ok(())
             })
         })

@@ -49,10 +49,11 @@ pub async fn login(
     let attempt = reserve_sign_in(&state, &body.email, addr, state.config.sign_in).await?;
     // Bounded in characters, like the e-mails users are created with (a
     // byte bound refused long non-ASCII addresses that registration
-    // accepts); the reservation stays as a failure.
+    // accepts).
     if body.email.trim().chars().count() > tessera_domain::person::MAX_EMAIL
         || body.password.len() > tessera_domain::password::MAX_PASSWORD_BYTES
     {
+        state.store.sign_in_failed(attempt.id).await?;
         return Err(Problem::BadCredentials);
     }
     let email = normalize_email(&body.email);
@@ -70,6 +71,7 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
+        state.store.sign_in_failed(attempt.id).await?;
         return Err(Problem::BadCredentials);
     };
     state.store.sign_in_succeeded(attempt.id, email, addr.key()).await?;

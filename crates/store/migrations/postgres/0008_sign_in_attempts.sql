@@ -1,6 +1,7 @@
 -- Sign-in and sign-up attempts, counted where every instance sees them: a
 -- sign-in is written here before its password is checked (in flight counts
--- like a failure) and removed when it succeeds; rows older than the longest
+-- like a failure), marked failed by a wrong password, and removed when it
+-- succeeds (with the pair's failures, not the attempts still in flight); rows older than the longest
 -- window are swept. Reservations for one e-mail or address are serialised by
 -- advisory locks, so counting and reserving is atomic on every instance.
 CREATE TABLE sign_in_attempts (
@@ -8,7 +9,8 @@ CREATE TABLE sign_in_attempts (
     kind    TEXT NOT NULL CHECK (kind IN ('sign_in', 'sign_up')),
     email   TEXT NOT NULL,
     address TEXT NOT NULL,
-    at      BIGINT NOT NULL
+    at      BIGINT NOT NULL,
+    failed  BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX sign_in_attempts_email ON sign_in_attempts (email, at);
 CREATE INDEX sign_in_attempts_address ON sign_in_attempts (address, kind, at);
