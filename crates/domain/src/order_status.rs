@@ -150,6 +150,16 @@ impl OrderStatus {
         }
     }
 
+    /// The status an order reads at `now`, given the end of its last ticket
+    /// (UNIX seconds): a confirmed order whose every ticket has ended reads
+    /// `completed` even before the sweep writes it down.
+    pub fn as_of(self, last_end: Option<i64>, now: i64) -> OrderStatus {
+        match (self, last_end) {
+            (OrderStatus::Confirmed, Some(end)) if end <= now => OrderStatus::Completed,
+            (s, _) => s,
+        }
+    }
+
     /// Where an order still unpaid at its payment deadline goes, as the
     /// state machine allows; `None` for an order that is not unpaid.
     pub fn at_payment_deadline(self) -> Option<OrderStatus> {
@@ -175,6 +185,16 @@ impl OrderStatus {
 mod tests {
     use super::OrderStatus::*;
     use super::*;
+
+    #[test]
+    fn a_confirmed_order_reads_completed_once_its_last_ticket_has_ended() {
+        assert_eq!(Confirmed.as_of(Some(100), 99), Confirmed);
+        assert_eq!(Confirmed.as_of(Some(100), 100), Completed, "periods are half-open");
+        assert_eq!(Confirmed.as_of(None, 100), Confirmed, "no tickets, nothing ends");
+        for s in [New, NewPaymentInProgress, Cancelled, CancelledRefundInProgress] {
+            assert_eq!(s.as_of(Some(100), 200), s, "{s:?} is not completed by the clock");
+        }
+    }
 
     #[test]
     fn unpaid_orders_at_the_deadline_are_cancelled_as_the_machine_allows() {

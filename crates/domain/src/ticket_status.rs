@@ -84,6 +84,18 @@ impl TicketStatus {
         matches!(self, TicketStatus::Confirmed | TicketStatus::Active)
     }
 
+    /// Whether a manager may check the visitor's identity now: the status
+    /// allows it and it was not checked yet (a reset makes it checkable again).
+    pub fn check_validation(self, validated: bool) -> Result<(), ValidationRefusal> {
+        if !self.may_validate() {
+            return Err(ValidationRefusal::Status(self));
+        }
+        if validated {
+            return Err(ValidationRefusal::AlreadyValidated);
+        }
+        Ok(())
+    }
+
     /// The visitor may be changed (by a manager) or the ticket sent (by its visitor).
     pub fn may_change_visitor(self) -> bool {
         matches!(self, TicketStatus::New | TicketStatus::Confirmed)
@@ -92,6 +104,22 @@ impl TicketStatus {
     /// The workplace may be changed.
     pub fn may_change_workplace(self) -> bool {
         !matches!(self, TicketStatus::Cancelled | TicketStatus::Completed)
+    }
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use super::TicketStatus::*;
+    use super::ValidationRefusal;
+
+    #[test]
+    fn only_a_confirmed_or_active_ticket_not_yet_checked_may_be_validated() {
+        assert_eq!(Confirmed.check_validation(false), Ok(()));
+        assert_eq!(Active.check_validation(false), Ok(()));
+        assert_eq!(Active.check_validation(true), Err(ValidationRefusal::AlreadyValidated));
+        for s in [New, Cancelled, Completed] {
+            assert_eq!(s.check_validation(false), Err(ValidationRefusal::Status(s)));
+        }
     }
 }
 
@@ -136,6 +164,15 @@ mod tests {
         assert_eq!(New.at(start, end, ts(250)), New);
         assert_eq!(Cancelled.at(start, end, ts(150)), Cancelled);
     }
+}
+
+/// Why a ticket's identity may not be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidationRefusal {
+    /// Not `confirmed` or `active`.
+    Status(TicketStatus),
+    /// Checked already.
+    AlreadyValidated,
 }
 
 /// What a person does to a ticket, which its status may refuse.

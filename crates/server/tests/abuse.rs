@@ -548,6 +548,7 @@ async fn a_hall_taken_in_a_race_is_a_409_for_every_loser() {
     .await;
     let won = answers.iter().filter(|a| a.status == 201).count();
     let lost = answers.iter().filter(|a| a.status == 409).count();
+    eprintln!("hall race of 24: {won} got it, {lost} got 409");
     assert_eq!(
         (won, lost),
         (1, 23),

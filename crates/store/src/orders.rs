@@ -454,15 +454,6 @@ async fn insert_single_sqlite(
     }
 }
 
-/// The status an order reads now: a confirmed order whose every ticket has
-/// ended reads `completed` even before the sweep writes it.
-pub(crate) fn order_status_now(stored: OrderStatus, last_end: Option<i64>, now: i64) -> OrderStatus {
-    match (stored, last_end) {
-        (OrderStatus::Confirmed, Some(end)) if end <= now => OrderStatus::Completed,
-        (s, _) => s,
-    }
-}
-
 impl Store {
     /// Creates an order, one ticket per item; `409` if a workplace is taken.
     pub async fn create_order(&self, order: NewOrder, now: Timestamp) -> Result<OrderView> {
@@ -592,7 +583,7 @@ pub(crate) async fn move_order(
         tickets_now.push(catch_up(c, t, at).await?);
     }
     let last_end = tickets_now.iter().map(|t| t.end_at).max();
-    let current = order_status_now(stored, last_end, at);
+    let current = stored.as_of(last_end, at);
     if current != stored {
         set_order_status(c, number, stored, current, None, "period_ended", at).await?;
     }
@@ -668,7 +659,7 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
     let last_end = tickets.iter().map(|t| t.end_at).max();
     Ok(Some(OrderView {
         number: row.number,
-        status: order_status_now(stored, last_end, now),
+        status: stored.as_of(last_end, now),
         customer,
         total: row.total,
         currency: row.currency,

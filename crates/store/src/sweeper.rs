@@ -10,30 +10,42 @@ use tessera_domain::OrderStatus;
 
 use crate::orders::{move_order, set_order_status};
 use crate::tickets::{TicketCore, catch_up};
-use crate::{Conn, Dialect, Result, Store, args};
+use crate::{Conn, Dialect, Result, Store, args, sql};
 
 /// Tickets moved per sweep, so one sweep never holds the writer long.
 const BATCH: i64 = 500;
 
+/// On PostgreSQL the sweep takes its rows with `FOR UPDATE SKIP LOCKED`:
+/// another instance sweeping the same rows just now takes them, and this
+/// one moves on to others. SQLite's single writer needs no lock.
+fn skip_locked(c: &Conn<'_>, query: &str, of: &str) -> String {
+    match c.dialect() {
+        Dialect::Sqlite => query.to_owned(),
+        Dialect::Postgres => format!("{query} FOR UPDATE{of} SKIP LOCKED"),
+    }
+}
+
 async fn due(c: &mut Conn<'_>, now: i64) -> Result<Vec<TicketCore>> {
-    let (q1, q2) = match c.dialect() {
-        Dialect::Sqlite => (
+    let q1 = skip_locked(
+        c,
+        sql!(
+            c,
             "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
-             FROM tickets WHERE status = 'confirmed' AND start_at <= ?1 ORDER BY start_at LIMIT ?2",
-            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
-             FROM tickets WHERE status IN ('confirmed','active') AND end_at <= ?1 ORDER BY end_at LIMIT ?2",
+             FROM tickets WHERE status = 'confirmed' AND start_at <= $1 ORDER BY start_at LIMIT $2"
         ),
-        // SKIP LOCKED: another instance sweeping the same tickets just now
-        // takes them; this one moves on to others.
-        Dialect::Postgres => (
+        "",
+    );
+    let q2 = skip_locked(
+        c,
+        sql!(
+            c,
             "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
-             FROM tickets WHERE status = 'confirmed' AND start_at <= $1 ORDER BY start_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-            "SELECT number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at
-             FROM tickets WHERE status IN ('confirmed','active') AND end_at <= $1 ORDER BY end_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+             FROM tickets WHERE status IN ('confirmed','active') AND end_at <= $1 ORDER BY end_at LIMIT $2"
         ),
-    };
-    let mut rows: Vec<TicketCore> = c.all(q1, &args![now, BATCH]).await?;
-    let ending: Vec<TicketCore> = c.all(q2, &args![now, BATCH]).await?;
+        "",
+    );
+    let mut rows: Vec<TicketCore> = c.all(&q1, &args![now, BATCH]).await?;
+    let ending: Vec<TicketCore> = c.all(&q2, &args![now, BATCH]).await?;
     for t in ending {
         if !rows.iter().any(|r| r.number == t.number) {
             rows.push(t);
@@ -45,16 +57,22 @@ async fn due(c: &mut Conn<'_>, now: i64) -> Result<Vec<TicketCore>> {
 async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<()> {
     for &order in orders {
         let q = match c.dialect() {
-            Dialect::Sqlite => {
-                "SELECT status, (SELECT MAX(end_at) FROM tickets WHERE order_number = ?1) AS last_end FROM orders WHERE number = ?1"
-            }
-            Dialect::Postgres => {
-                "SELECT status, (SELECT MAX(end_at) FROM tickets WHERE order_number = $1) AS last_end FROM orders WHERE number = $1 FOR UPDATE"
-            }
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
         };
-        let row: Option<(String, i64)> = c.opt(q, &args![order]).await?;
+        let q = format!(
+            "{}{q}",
+            sql!(
+                c,
+                "SELECT status, (SELECT MAX(end_at) FROM tickets WHERE order_number = $1) AS last_end FROM orders WHERE number = $1"
+            )
+        );
+        let row: Option<(String, i64)> = c.opt(&q, &args![order]).await?;
         let Some((status, last_end)) = row else { continue };
-        if status == OrderStatus::Confirmed.as_str() && last_end <= now {
+        let stored = OrderStatus::parse(&status);
+        if stored == Some(OrderStatus::Confirmed)
+            && OrderStatus::Confirmed.as_of(Some(last_end), now) == OrderStatus::Completed
+        {
             set_order_status(
                 c,
                 order,
@@ -73,27 +91,21 @@ async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<(
 /// Visitors' own orders (made by the customer, who is a visitor) still
 /// unpaid at their venue's payment deadline; managers' orders have none.
 async fn unpaid_past_deadline(c: &mut Conn<'_>, now: i64) -> Result<Vec<(i64,)>> {
-    let q = match c.dialect() {
-        Dialect::Sqlite => {
-            "SELECT o.number FROM orders o
-             JOIN users u ON u.id = o.customer_id
-             JOIN venues v ON v.id = o.venue_id
-             WHERE o.status IN ('new', 'new_payment_in_progress')
-               AND o.created_by = o.customer_id AND u.role = 'visitor'
-               AND o.created_at + v.payment_hours * 3600 <= ?1
-             ORDER BY o.created_at LIMIT ?2"
-        }
-        Dialect::Postgres => {
+    let q = skip_locked(
+        c,
+        sql!(
+            c,
             "SELECT o.number FROM orders o
              JOIN users u ON u.id = o.customer_id
              JOIN venues v ON v.id = o.venue_id
              WHERE o.status IN ('new', 'new_payment_in_progress')
                AND o.created_by = o.customer_id AND u.role = 'visitor'
                AND o.created_at + v.payment_hours * 3600 <= $1
-             ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED"
-        }
-    };
-    c.all(q, &args![now, BATCH]).await
+             ORDER BY o.created_at LIMIT $2"
+        ),
+        " OF o",
+    );
+    c.all(&q, &args![now, BATCH]).await
 }
 
 impl Store {

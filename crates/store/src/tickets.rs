@@ -6,7 +6,6 @@ use jiff::civil::{Date, Time};
 use tessera_domain::person::name_key;
 use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
 
-use crate::orders::order_status_now;
 use crate::users::{insert_user, user_by_id};
 use crate::{Conflict, Conn, Dialect, HistoryEntry, Modifier, NewUser, Result, Store, StoreError, User, args, sql};
 
@@ -424,7 +423,7 @@ pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resu
         status: stored.at(period.start(), period.end(), ts(now)),
         period,
         order_number: r.order_number,
-        order_status: order_status_now(order_stored, Some(r.order_last_end), now),
+        order_status: order_stored.as_of(Some(r.order_last_end), now),
         workplace: (r.workplace_id, r.workplace_name),
         premises: (r.premises_id, r.premises_name, r.directions),
         time_zone: r.time_zone,
@@ -476,12 +475,13 @@ impl Store {
     pub async fn validate_ticket(&self, number: i64, manager: i64, now: Timestamp) -> Result<TicketView> {
         self.change_ticket(number, now, move |mut c, t, at| {
             Box::pin(async move {
-                let status = t.status_at(at);
-                if !status.may_validate() {
-                    return Err(refuse(status, tessera_domain::ticket_status::TicketAction::Validate));
-                }
-                if t.validated_at.is_some() {
-                    return Err(StoreError::conflict(Conflict::AlreadyValidated));
+                use tessera_domain::ticket_status::{TicketAction, ValidationRefusal};
+                match t.status_at(at).check_validation(t.validated_at.is_some()) {
+                    Ok(()) => {}
+                    Err(ValidationRefusal::Status(status)) => return Err(refuse(status, TicketAction::Validate)),
+                    Err(ValidationRefusal::AlreadyValidated) => {
+                        return Err(StoreError::conflict(Conflict::AlreadyValidated));
+                    }
                 }
                 c.exec(
                     sql!(

@@ -285,7 +285,7 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
             .as_ref()
             .map(|u| format!("{} {}", u.first_name, u.last_name)),
         first_visit: t.first_visit_at.map(|at| instant(at, &tz, l)),
-        may_validate: t.status.may_validate() && t.validated_at.is_none(),
+        may_validate: t.status.check_validation(t.validated_at.is_some()).is_ok(),
         may_change_visitor: t.status.may_change_visitor(),
         may_change_workplace: t.status.may_change_workplace(),
         free_workplaces,
