@@ -457,10 +457,21 @@ impl Store {
     where
         F: for<'x> FnOnce(Conn<'x>, TicketCore, i64) -> futures::future::BoxFuture<'x, Result<()>> + Send + 'static,
     {
-        let at = now.as_second();
+        let now = now.as_second();
         self.write(move |mut c| {
             Box::pin(async move {
                 let t = TicketCore::lock(&mut c, number).await?;
+                // The clock was read before the lock was won: a change that
+                // waited for another must not be written before it in the
+                // ticket's history (read in order of time), so its instant
+                // is never earlier than the history's last.
+                let (last,): (Option<i64>,) = c
+                    .one(
+                        sql!(c, "SELECT MAX(at) FROM ticket_history WHERE ticket_number = $1"),
+                        &args![number],
+                    )
+                    .await?;
+                let at = last.map_or(now, |last| now.max(last));
                 let t = catch_up(&mut c, t, at).await?;
                 change(c.reborrow(), t, at).await?;
                 ticket_view(&mut c, number, at)
