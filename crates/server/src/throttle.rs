@@ -83,9 +83,10 @@ fn throttled(addr: ClientAddr, retry_after: u64) -> Problem {
     Problem::TooManyAttempts { retry_after }
 }
 
-/// Reserves a sign-in attempt, or refuses it with 429 while the e-mail from
-/// this address, or the address, is closed. Waits out the delay that other
-/// addresses' failures on this e-mail have earned, before answering.
+/// Reserves a sign-in attempt for an e-mail (as [`normalize_email`] gives
+/// it), or refuses it with 429 while the e-mail from this address, or the
+/// address, is closed. Waits out the delay that other addresses' failures on
+/// this e-mail have earned, before answering.
 pub(crate) async fn reserve_sign_in(
     state: &AppState,
     email: &str,
@@ -95,7 +96,7 @@ pub(crate) async fn reserve_sign_in(
     let now = state.clock.now().as_second();
     let attempt = state
         .store
-        .reserve_sign_in(normalize_email(email), addr.key(), limits, now)
+        .reserve_sign_in(email.to_owned(), addr.key(), limits, now)
         .await?
         .map_err(|retry_after| throttled(addr, retry_after))?;
     if !attempt.delay.is_zero() {

@@ -105,6 +105,16 @@ impl Conn<'_> {
         }
     }
 
+    /// What a `SELECT` adds to lock the rows it reads until the transaction
+    /// ends: ` FOR UPDATE` on PostgreSQL; nothing on SQLite, whose single
+    /// writer already keeps other writes out.
+    pub fn for_update(&self) -> &'static str {
+        match self.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        }
+    }
+
     /// A shorter-lived handle on the same connection.
     pub fn reborrow(&mut self) -> Conn<'_> {
         match self {

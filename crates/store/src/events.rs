@@ -203,11 +203,20 @@ fn decimal(s: &str) -> Result<Decimal> {
     Decimal::from_str(s).map_err(|_| bad("decimal"))
 }
 
-fn lock(c: &Conn<'_>) -> &'static str {
-    match c.dialect() {
-        Dialect::Postgres => " FOR UPDATE",
-        Dialect::Sqlite => "",
+/// The hall index's refusal as the cascade's "hall taken", its holder not
+/// read (on PostgreSQL the failed statement aborted the transaction); any
+/// other error as it is.
+fn hall_taken_by_index(e: StoreError, activity_id: i64, premises_id: i64, date: jiff::civil::Date) -> StoreError {
+    if !e.is_hall_taken() {
+        return e;
     }
+    StoreError::Cascade(CascadeError::HallTaken {
+        activity_id,
+        premises_id,
+        date,
+        other_activity_id: 0,
+        other_event_id: 0,
+    })
 }
 
 /// An event's many rows (activities, charges) as one row of JSON: SQLite's
@@ -495,7 +504,7 @@ async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Resul
             c,
             "SELECT venue_id, start_date, end_date, version, charge_epoch FROM events WHERE id = $1"
         ),
-        lock(c)
+        c.for_update()
     );
     let header: Header = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound("event"))?;
     if if_match.is_some_and(|v| v != header.version) {
@@ -823,17 +832,7 @@ async fn write_plan(
             .await;
         if let Err(e) = r {
             // The unique hall index refused it: a concurrent change won.
-            return Err(if e.is_hall_taken() {
-                StoreError::Cascade(CascadeError::HallTaken {
-                    activity_id: a.id,
-                    premises_id: 0,
-                    date: a.date_after,
-                    other_activity_id: 0,
-                    other_event_id: 0,
-                })
-            } else {
-                e
-            });
+            return Err(hall_taken_by_index(e, a.id, 0, a.date_after));
         }
     }
     if !rest.is_empty() {
@@ -1006,22 +1005,10 @@ impl Store {
                         &args![id, a.kind.as_str(), a.name.as_str(), a.date.to_string(), a.pax, a.premises_id],
                     )
                     .await
-                    .map_err(|e| {
-                        // Checked above, but a concurrent transaction on
-                        // another connection may have taken the hall since:
-                        // the index is the last word.
-                        if e.is_hall_taken() {
-                            StoreError::Cascade(CascadeError::HallTaken {
-                                activity_id: 0,
-                                premises_id: a.premises_id.unwrap_or(0),
-                                date: a.date,
-                                other_activity_id: 0,
-                                other_event_id: 0,
-                            })
-                        } else {
-                            e
-                        }
-                    })?;
+                    // Checked above, but a concurrent transaction on another
+                    // connection may have taken the hall since: the index is
+                    // the last word.
+                    .map_err(|e| hall_taken_by_index(e, 0, a.premises_id.unwrap_or(0), a.date))?;
                 let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
                 finish_change(&mut c, id, actor, at, "add_activity", detail).await?;
                 Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))

@@ -564,13 +564,13 @@ pub(crate) async fn move_order(
     cause: &str,
     at: i64,
 ) -> Result<Option<OrderStatus>> {
-    let lock = match c.dialect() {
-        crate::Dialect::Postgres => " FOR UPDATE",
-        crate::Dialect::Sqlite => "",
-    };
     let row: Option<(String,)> = c
         .opt(
-            &format!("{}{lock}", sql!(c, "SELECT status FROM orders WHERE number = $1")),
+            &format!(
+                "{}{}",
+                sql!(c, "SELECT status FROM orders WHERE number = $1"),
+                c.for_update()
+            ),
             &args![number],
         )
         .await?;

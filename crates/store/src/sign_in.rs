@@ -33,6 +33,16 @@ async fn lock_key(c: &mut Conn<'_>, key: &str) -> Result<()> {
     Ok(())
 }
 
+/// Leaves an attempt counted as a failure.
+async fn mark_failed(c: &mut Conn<'_>, attempt: i64) -> Result<()> {
+    c.exec(
+        sql!(c, "UPDATE sign_in_attempts SET failed = TRUE WHERE id = $1"),
+        &args![attempt],
+    )
+    .await?;
+    Ok(())
+}
+
 type CountRow = (i64, Option<i64>, i64, Option<i64>, i64);
 
 async fn counts(c: &mut Conn<'_>, email: &str, address: &str, since: i64) -> Result<SignInCounts> {
@@ -113,17 +123,8 @@ impl Store {
 
     /// A wrong password (or an unknown e-mail): the attempt stays, as a failure.
     pub async fn sign_in_failed(&self, attempt: i64) -> Result<()> {
-        self.write(move |mut c| {
-            Box::pin(async move {
-                c.exec(
-                    sql!(c, "UPDATE sign_in_attempts SET failed = TRUE WHERE id = $1"),
-                    &args![attempt],
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write(move |mut c| Box::pin(async move { mark_failed(&mut c, attempt).await }))
+            .await
     }
 
     /// A right password: the attempt and the failures of this e-mail from
@@ -146,11 +147,7 @@ impl Store {
                     )
                     .await?;
                 if in_flight > 0 {
-                    c.exec(
-                        sql!(c, "UPDATE sign_in_attempts SET failed = TRUE WHERE id = $1"),
-                        &args![attempt],
-                    )
-                    .await?;
+                    mark_failed(&mut c, attempt).await?;
                 } else {
                     c.exec(
                         sql!(

@@ -56,16 +56,13 @@ async fn due(c: &mut Conn<'_>, now: i64) -> Result<Vec<TicketCore>> {
 
 async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<()> {
     for &order in orders {
-        let q = match c.dialect() {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR UPDATE",
-        };
         let q = format!(
-            "{}{q}",
+            "{}{}",
             sql!(
                 c,
                 "SELECT status, (SELECT MAX(end_at) FROM tickets WHERE order_number = $1) AS last_end FROM orders WHERE number = $1"
-            )
+            ),
+            c.for_update()
         );
         let row: Option<(String, i64)> = c.opt(&q, &args![order]).await?;
         let Some((status, last_end)) = row else { continue };

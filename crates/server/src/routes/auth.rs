@@ -46,7 +46,8 @@ pub async fn login(
     addr: ClientAddr,
     Json(body): Json<LoginIn>,
 ) -> Result<axum::Json<LoginOut>, Problem> {
-    let attempt = reserve_sign_in(&state, &body.email, addr, state.config.sign_in).await?;
+    let email = normalize_email(&body.email);
+    let attempt = reserve_sign_in(&state, &email, addr, state.config.sign_in).await?;
     // Bounded in characters, like the e-mails users are created with (a
     // byte bound refused long non-ASCII addresses that registration
     // accepts).
@@ -56,7 +57,6 @@ pub async fn login(
         state.store.sign_in_failed(attempt.id).await?;
         return Err(Problem::BadCredentials);
     }
-    let email = normalize_email(&body.email);
     let found = state.store.user_for_login(&email).await?;
     let (user, hash) = match found {
         Some((user, Some(hash))) => (Some(user), hash),
