@@ -4,14 +4,17 @@
 
 use std::time::{Duration, Instant};
 
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
-use tessera_events::{ActivityKind, ChangePax, DateChange};
-use tessera_store::{Cascade, NewActivity, NewCharge, NewEvent, NewUser, NewVenue, Store};
+use tessera_events::{ActivityKind, ChangePax, DateChange, EventCommand};
+use tessera_store::{NewActivity, NewCharge, NewEvent, NewUser, NewVenue, Store};
 
 use crate::stats::{ms, percentiles};
 
 const ACTIVITIES: i64 = 500;
+/// The event's first and last day as built.
+const START: Date = date(2030, 3, 1);
+const END: Date = date(2030, 3, 30);
 const CHARGES_PER_ACTIVITY: i64 = 39;
 const STRAIGHT_CHARGES: i64 = 500;
 
@@ -45,8 +48,7 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
         })
         .await
         .map_err(err)?;
-    let start = date(2030, 3, 1);
-    let end = date(2030, 3, 30);
+    let (start, end) = (START, END);
     let event = store
         .create_event(
             NewEvent {
@@ -106,31 +108,25 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
     Ok(event.id)
 }
 
+/// A day this many days off, or the day itself at the calendar's end.
+fn day(d: Date, days: i64) -> Date {
+    d.checked_add(jiff::Span::new().days(days)).unwrap_or(d)
+}
+
+/// The command of run `i`, previewed or applied.
+type Make = dyn Fn(u32, bool) -> EventCommand;
+
 /// One cascade through the store, timed.
-async fn once(
-    store: &Store,
-    id: i64,
-    (name, cascade): (&'static str, Cascade),
-    dry_run: bool,
-) -> anyhow::Result<Duration> {
+async fn once(store: &Store, id: i64, command: EventCommand, dry_run: bool) -> anyhow::Result<Duration> {
     let t = Instant::now();
-    store
-        .cascade(id, name, cascade, dry_run, None, 1, 0)
-        .await
-        .map_err(err)?;
+    store.cascade(id, command, dry_run, None, 1, 0).await.map_err(err)?;
     Ok(t.elapsed())
 }
 
-async fn time(
-    store: &Store,
-    id: i64,
-    make: &dyn Fn(u32) -> (&'static str, Cascade),
-    dry_run: bool,
-    runs: u32,
-) -> anyhow::Result<Vec<Duration>> {
+async fn time(store: &Store, id: i64, make: &Make, dry_run: bool, runs: u32) -> anyhow::Result<Vec<Duration>> {
     let mut samples = Vec::new();
     for i in 0..runs {
-        samples.push(once(store, id, make(i), dry_run).await?);
+        samples.push(once(store, id, make(i, dry_run), dry_run).await?);
     }
     Ok(samples)
 }
@@ -141,20 +137,14 @@ const FRESH: u32 = 4;
 /// The first preview or apply of instances that remember nothing yet, each
 /// opened on the same database; with `read_first`, after the instance read
 /// the event (as a manager does before changing it).
-async fn fresh(
-    url: &str,
-    id: i64,
-    make: &dyn Fn(u32) -> (&'static str, Cascade),
-    dry_run: bool,
-    read_first: bool,
-) -> anyhow::Result<Vec<Duration>> {
+async fn fresh(url: &str, id: i64, make: &Make, dry_run: bool, read_first: bool) -> anyhow::Result<Vec<Duration>> {
     let mut samples = Vec::new();
     for i in 0..FRESH {
         let store = Store::open(url).await.map_err(err)?;
         if read_first {
             store.event(id).await.map_err(err)?;
         }
-        samples.push(once(&store, id, make(i), dry_run).await?);
+        samples.push(once(&store, id, make(i, dry_run), dry_run).await?);
         store.close().await;
     }
     Ok(samples)
@@ -167,62 +157,35 @@ pub async fn run(store: &Store, url: &str, backend: &str, runs: u32) -> anyhow::
     eprintln!("built the event in {:.0} s", started.elapsed().as_secs_f64());
     // A day on, then a day back: every preview and apply is a real move of
     // every activity and charge, and the applies end where they began.
-    let mv = |i: u32| -> (&'static str, Cascade) {
-        let days = if i.is_multiple_of(2) { 1 } else { -1 };
-        (
-            "change_dates",
-            Box::new(move |s, e, o| {
-                let start = s
-                    .start_date
-                    .checked_add(jiff::Span::new().days(days))
-                    .map_err(|_| tessera_events::CascadeError::OutOfRange)?;
-                tessera_events::plan_date_change(s, &DateChange::Move { start_date: start }, e, o)
-            }),
-        )
+    let mv = |i: u32, dry_run: bool| -> EventCommand {
+        // Previews all start from the built event; applies alternate.
+        let days = match (dry_run, i.is_multiple_of(2)) {
+            (_, true) => 1,
+            (true, false) => -1,
+            (false, false) => 0,
+        };
+        EventCommand::ChangeDates(DateChange::Move {
+            start_date: day(START, days),
+        })
     };
     // 100 → 110 and back: each a real change of ~7,000 charges.
-    let pax = |_: u32| -> (&'static str, Cascade) {
-        (
-            "change_pax",
-            Box::new(move |s, _, _| {
-                tessera_events::plan_pax_change(
-                    s,
-                    &ChangePax {
-                        pax: if s.pax == 100 { 110 } else { 100 },
-                        activities: Default::default(),
-                    },
-                )
-            }),
-        )
+    let pax = |i: u32, dry_run: bool| -> EventCommand {
+        EventCommand::ChangePax(ChangePax {
+            pax: if dry_run || i.is_multiple_of(2) { 110 } else { 100 },
+            activities: Default::default(),
+        })
     };
-    let shorten = |_: u32| -> (&'static str, Cascade) {
-        (
-            "change_dates",
-            Box::new(|s, e, o| {
-                let end = s
-                    .end_date
-                    .checked_sub(jiff::Span::new().days(5))
-                    .map_err(|_| tessera_events::CascadeError::OutOfRange)?;
-                tessera_events::plan_date_change(
-                    s,
-                    &DateChange::Shorten {
-                        start_date: s.start_date,
-                        end_date: end,
-                    },
-                    e,
-                    o,
-                )
-            }),
-        )
+    let shorten = |_: u32, _: bool| -> EventCommand {
+        EventCommand::ChangeDates(DateChange::Shorten {
+            start_date: START,
+            end_date: day(END, -5),
+        })
     };
     let mut out = format!(
         "Event cascades through the store, {backend}, {ACTIVITIES} activities and {} charges, {runs} runs (ms); a fresh instance reads the event before its first plan (median of {FRESH})\n\n| change | preview p50 | preview max | apply p50 | apply max | fresh instance: preview | fresh instance: apply | fresh instance, event read first: apply |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
         ACTIVITIES * CHARGES_PER_ACTIVITY + STRAIGHT_CHARGES
     );
-    for (name, make) in [
-        ("Move a day on or back", &mv as &dyn Fn(u32) -> (&'static str, Cascade)),
-        ("PAX 100 ↔ 110", &pax),
-    ] {
+    for (name, make) in [("Move a day on or back", &mv as &Make), ("PAX 100 ↔ 110", &pax)] {
         let mut preview = time(store, id, make, true, runs).await?;
         let mut apply = time(store, id, make, false, runs).await?;
         let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));

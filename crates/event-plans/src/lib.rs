@@ -4,13 +4,15 @@
 //! shows the plan; apply writes the same plan. No I/O, no async.
 
 mod cascade;
+mod command;
 mod model;
 
 pub use cascade::{
     ChangeActivity, ChangePax, DateChange, plan_activity_change, plan_date_change, plan_pax_change,
     validate_new_activity, validate_new_charge,
 };
+pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
     Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
-    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, in_event_years,
+    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, UnknownName, in_event_years,
 };

@@ -691,10 +691,7 @@ async fn a_change_by_another_instance_is_planned_from_at_once() {
     other
         .cascade(
             ev.id,
-            "change_dates",
-            Box::new(move |s, e, o| {
-                tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
-            }),
+            tessera_events::EventCommand::ChangeDates(tessera_events::DateChange::Move { start_date: start }),
             false,
             None,
             ev.em.user_id,
@@ -784,21 +781,14 @@ async fn a_remembered_state_plans_exactly_like_a_fresh_read() {
         .await
         .expect("a third instance");
     let version = ev.em.get(&event).await.ok(200)["version"].as_i64().expect("version");
-    let pax = |pax: i64| -> tessera_store::Cascade {
-        Box::new(move |s, _, _| {
-            tessera_events::plan_pax_change(
-                s,
-                &tessera_events::ChangePax {
-                    pax,
-                    activities: Default::default(),
-                },
-            )
+    let pax = |pax: i64| {
+        tessera_events::EventCommand::ChangePax(tessera_events::ChangePax {
+            pax,
+            activities: Default::default(),
         })
     };
-    let move_to = |start: jiff::civil::Date| -> tessera_store::Cascade {
-        Box::new(move |s, e, o| {
-            tessera_events::plan_date_change(s, &tessera_events::DateChange::Move { start_date: start }, e, o)
-        })
+    let move_to = |start: jiff::civil::Date| {
+        tessera_events::EventCommand::ChangeDates(tessera_events::DateChange::Move { start_date: start })
     };
     let previews = [
         ("change_pax", json!({"pax": 130, "dry_run": true})),
@@ -820,13 +810,13 @@ async fn a_remembered_state_plans_exactly_like_a_fresh_read() {
             "{name} changes charges"
         );
         for (instance, store) in [("read", &reader), ("fresh", &fresh)] {
-            let cascade = if name == "change_pax" {
+            let command = if name == "change_pax" {
                 pax(130)
             } else {
                 move_to(jiff::civil::date(2024, 3, 1))
             };
             let (plan, read_at) = store
-                .cascade(ev.id, name, cascade, true, None, ev.em.user_id, 0)
+                .cascade(ev.id, command, true, None, ev.em.user_id, 0)
                 .await
                 .expect("a preview");
             assert_eq!(read_at, version);

@@ -6,7 +6,8 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use tessera_events::{
-    Activity, ActivityKind, Block, CascadeError, Charge, EventState, Folio, FolioStatus, HallHolding, ItemStatus, Plan,
+    Activity, ActivityKind, Block, CascadeError, Change, Charge, EventCommand, EventState, Folio, FolioStatus,
+    HallHolding, ItemStatus, Plan,
 };
 
 use crate::{Conn, Dialect, Result, Store, StoreError, args, sql};
@@ -117,8 +118,9 @@ pub struct AuditEntry {
     pub at: i64,
     /// Who.
     pub actor_id: i64,
-    /// Which command.
-    pub command: String,
+    /// Which change.
+    #[sqlx(try_from = "String")]
+    pub command: Change,
     /// What changed (JSON: the plan, or the item added).
     pub detail: String,
     /// The version the change made.
@@ -171,9 +173,6 @@ pub struct NewCharge {
     /// `false` pins the quantity.
     pub follows_pax: bool,
 }
-
-/// A change to apply (or preview) through a cascade.
-pub type Cascade = Box<dyn FnOnce(&EventState, i64, &[HallHolding]) -> std::result::Result<Plan, CascadeError> + Send>;
 
 fn bad(what: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Decode(format!("stored {what}").into()))
@@ -525,7 +524,7 @@ async fn folio_row(c: &mut Conn<'_>, folio_id: i64) -> Result<Option<FolioRow>> 
 }
 
 /// Bumps the version and writes the audit line.
-async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: &str, detail: String) -> Result<i64> {
+async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: Change, detail: String) -> Result<i64> {
     let (version,): (i64,) = c
         .one(
             sql!(
@@ -537,7 +536,7 @@ async fn finish_change(c: &mut Conn<'_>, id: i64, actor: i64, at: i64, command: 
         .await?;
     c.exec(
         sql!(c, "INSERT INTO event_audit (event_id, at, actor_id, command, detail, version_after) VALUES ($1, $2, $3, $4, $5, $6)"),
-        &args![id, at, actor, command, detail, version],
+        &args![id, at, actor, command.as_str(), detail, version],
     )
     .await?;
     Ok(version)
@@ -881,8 +880,8 @@ impl Store {
                     .await?;
                 c.exec(sql!(c, "INSERT INTO folios (event_id, status) VALUES ($1, 'open')"), &args![id]).await?;
                 c.exec(
-                    sql!(c, "INSERT INTO event_audit (event_id, at, actor_id, command, detail, version_after) VALUES ($1, $2, $3, 'create', '{}', 1)"),
-                    &args![id, at, actor],
+                    sql!(c, "INSERT INTO event_audit (event_id, at, actor_id, command, detail, version_after) VALUES ($1, $2, $3, $4, '{}', 1)"),
+                    &args![id, at, actor, Change::Create.as_str()],
                 )
                 .await?;
                 event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))
@@ -1010,7 +1009,7 @@ impl Store {
                     // the last word.
                     .map_err(|e| hall_taken_by_index(e, 0, a.premises_id.unwrap_or(0), a.date))?;
                 let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
-                finish_change(&mut c, id, actor, at, "add_activity", detail).await?;
+                finish_change(&mut c, id, actor, at, Change::AddActivity, detail).await?;
                 Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
             })
         })
@@ -1036,7 +1035,7 @@ impl Store {
                         &args![id, name.as_str(), rooms, view.start_date.as_str(), view.end_date.as_str()],
                     )
                     .await?;
-                finish_change(&mut c, id, actor, at, "add_block", serde_json::json!({"block": bid}).to_string()).await?;
+                finish_change(&mut c, id, actor, at, Change::AddBlock, serde_json::json!({"block": bid}).to_string()).await?;
                 Ok((bid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
             })
         })
@@ -1062,7 +1061,7 @@ impl Store {
                     id,
                     actor,
                     at,
-                    "add_folio",
+                    Change::AddFolio,
                     serde_json::json!({"folio": fid}).to_string(),
                 )
                 .await?;
@@ -1143,7 +1142,7 @@ impl Store {
                     follows_pax,
                     status: "active".into(),
                 };
-                finish_change(&mut c, folio.event_id, actor, at, "add_charge", serde_json::json!({"charge": row.id}).to_string()).await?;
+                finish_change(&mut c, folio.event_id, actor, at, Change::AddCharge, serde_json::json!({"charge": row.id}).to_string()).await?;
                 Ok(row)
             })
         })
@@ -1169,7 +1168,7 @@ impl Store {
                         folio.event_id,
                         actor,
                         at,
-                        "close_folio",
+                        Change::CloseFolio,
                         serde_json::json!({"folio": folio_id}).to_string(),
                     )
                     .await?;
@@ -1185,15 +1184,10 @@ impl Store {
 
     /// Runs a cascade: computes its plan from the stored state and, unless
     /// `dry_run`, writes exactly that plan in the same transaction.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "what, how and on whose behalf: each argument is one of them"
-    )]
     pub async fn cascade(
         &self,
         id: i64,
-        name: &'static str,
-        cascade: Cascade,
+        command: EventCommand,
         dry_run: bool,
         if_match: Option<i64>,
         actor: i64,
@@ -1218,13 +1212,14 @@ impl Store {
                         None => std::sync::Arc::new(cascade_state(&mut c, id, day_zero).await?),
                     };
                     let others = other_halls(&mut c, id).await?;
-                    let plan = cascade(&state, id, &others).map_err(StoreError::Cascade)?;
+                    let plan = command.plan(&state, id, &others).map_err(StoreError::Cascade)?;
                     if dry_run {
                         return Ok((plan, header.version, None));
                     }
                     let alike = alike_charges(&plan.charges);
                     write_plan(&mut c, id, &plan, &alike, &state, day_zero).await?;
-                    let version = finish_change(&mut c, id, actor, at, name, audit_detail(&plan, &alike)).await?;
+                    let version =
+                        finish_change(&mut c, id, actor, at, command.change(), audit_detail(&plan, &alike)).await?;
                     Ok((plan, version, Some(state)))
                 })
             })

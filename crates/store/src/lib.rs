@@ -30,9 +30,7 @@ pub use args::Arg;
 pub use catalogue::{NewModifier, NewPremises, NewTariff, NewVenue};
 pub use conn::{Conn, Dialect};
 pub use error::{Conflict, StoreError};
-pub use events::{
-    ActivityRow, AuditEntry, BlockRow, Cascade, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent,
-};
+pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 pub use idempotency::KeyState;
 pub use orders::{NewOrder, NewOrderItem, OrderView};
 pub use rows::*;

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use tessera_events::{ActivityKind, ChangeActivity, ChangePax, DateChange, Plan};
+use tessera_events::{ActivityKind, ChangeActivity, ChangePax, DateMode, EventCommand, Plan};
 use tessera_store::{EventView, NewActivity, NewCharge, NewEvent};
 use utoipa::ToSchema;
 
@@ -437,20 +437,13 @@ async fn activity_change(
     let mut errors = Vec::new();
     let date = b.date.as_deref().and_then(|d| req_date("date", d, &mut errors));
     check(errors)?;
-    let cmd = ChangeActivity { date, pax: b.pax };
-    let cascade: tessera_store::Cascade =
-        Box::new(move |s, event, others| tessera_events::plan_activity_change(s, aid, &cmd, event, others));
+    let command = EventCommand::ChangeActivity {
+        activity_id: aid,
+        change: ChangeActivity { date, pax: b.pax },
+    };
     let (plan, version) = state
         .store
-        .cascade(
-            id,
-            "change_activity",
-            cascade,
-            dry_run,
-            if_match,
-            actor,
-            state.clock.now().as_second(),
-        )
+        .cascade(id, command, dry_run, if_match, actor, state.clock.now().as_second())
         .await?;
     Ok((id, plan, version))
 }
@@ -808,13 +801,11 @@ pub async fn pax(
     }
     let cmd = ChangePax { pax: b.pax, activities };
     let dry_run = b.dry_run.unwrap_or(false);
-    let cascade: tessera_store::Cascade = Box::new(move |s, _, _| tessera_events::plan_pax_change(s, &cmd));
     let (plan, version) = state
         .store
         .cascade(
             id,
-            "change_pax",
-            cascade,
+            EventCommand::ChangePax(cmd),
             dry_run,
             v,
             m.user.id,
@@ -851,13 +842,23 @@ pub async fn pax(
 #[serde(deny_unknown_fields)]
 pub struct DatesIn {
     /// `move`, `extend`, `shorten` or `period_only`.
-    pub mode: String,
+    #[schema(schema_with = date_mode_schema)]
+    pub mode: DateMode,
     /// New first day.
     pub start_date: String,
     /// New last day (not for `move`, which keeps the length).
     pub end_date: Option<String>,
     /// Only show what would change.
     pub dry_run: Option<bool>,
+}
+
+/// The modes as the document states them: the domain's own list.
+fn date_mode_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(DateMode::ALL.map(DateMode::as_str)))
+        .description(Some("`move`, `extend`, `shorten` or `period_only`."))
+        .build()
 }
 
 /// One activity in a dates plan.
@@ -952,8 +953,7 @@ pub async fn dates(
     let mut errors = Vec::new();
     let start = req_date("start_date", &b.start_date, &mut errors);
     let end = b.end_date.as_deref().and_then(|e| req_date("end_date", e, &mut errors));
-    let needs_end = b.mode != "move";
-    if needs_end && b.end_date.is_none() {
+    if b.mode.needs_end_date() && b.end_date.is_none() {
         errors.push(FieldError {
             field: "end_date".into(),
             message: "is required for this mode".into(),
@@ -963,23 +963,16 @@ pub async fn dates(
     let Some(start_date) = start else {
         return Err(Problem::field("start_date", "required"));
     };
-    let end_date = end.unwrap_or(start_date);
-    let cmd = match b.mode.as_str() {
-        "move" => DateChange::Move { start_date },
-        "extend" => DateChange::Extend { start_date, end_date },
-        "shorten" => DateChange::Shorten { start_date, end_date },
-        "period_only" => DateChange::PeriodOnly { start_date, end_date },
-        _ => return Err(Problem::field("mode", "one of move, extend, shorten, period_only")),
-    };
+    let change = b
+        .mode
+        .with(start_date, end)
+        .map_err(|_| Problem::field("end_date", "is required for this mode"))?;
     let dry_run = b.dry_run.unwrap_or(false);
-    let cascade: tessera_store::Cascade =
-        Box::new(move |s, event, others| tessera_events::plan_date_change(s, &cmd, event, others));
     let (plan, version) = state
         .store
         .cascade(
             id,
-            "change_dates",
-            cascade,
+            EventCommand::ChangeDates(change),
             dry_run,
             v,
             m.user.id,
@@ -1025,7 +1018,7 @@ pub async fn audit(
         .map(|a| AuditOut {
             at: crate::wire::instant_s(a.at, &jiff::tz::TimeZone::UTC),
             actor_id: a.actor_id,
-            command: a.command,
+            command: a.command.as_str().to_owned(),
             detail: serde_json::from_str(&a.detail).unwrap_or(serde_json::Value::Null),
             version: a.version_after,
         })

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use tessera_domain::money_text::{money_text, number_text};
 use tessera_domain::{Locale, Money};
+use tessera_events::Change;
 
 use super::format::day;
 use super::{Html, Viewer, WebError, render};
@@ -121,23 +122,19 @@ fn kind_text(kind: &str, v: &Viewer) -> &'static str {
     }
 }
 
-fn command_text(command: &str, l: Locale) -> String {
+fn command_text(command: Change, l: Locale) -> &'static str {
     use crate::i18n::pick;
     match command {
-        "create" | "create_event" => pick(l, "Создано мероприятие", "Създадено мероприятие", "Event created"),
-        "add_activity" => pick(l, "Добавлена активность", "Добавена дейност", "Activity added"),
-        "add_block" => pick(l, "Добавлен блок", "Добавен блок", "Block added"),
-        "add_folio" => pick(l, "Добавлено фолио", "Добавено фолио", "Folio added"),
-        "add_charge" => pick(l, "Добавлено начисление", "Добавено начисление", "Charge added"),
-        "close_folio" => pick(l, "Фолио закрыто", "Фолиото е затворено", "Folio closed"),
-        "change_pax" => pick(l, "Изменён PAX", "Променен PAX", "PAX changed"),
-        "change_dates" | "move" | "extend" | "shorten" | "period_only" => {
-            pick(l, "Изменены даты", "Променени дати", "Dates changed")
-        }
-        "change_activity" => pick(l, "Изменена активность", "Променена дейност", "Activity changed"),
-        other => return other.to_owned(),
+        Change::Create => pick(l, "Создано мероприятие", "Създадено мероприятие", "Event created"),
+        Change::AddActivity => pick(l, "Добавлена активность", "Добавена дейност", "Activity added"),
+        Change::AddBlock => pick(l, "Добавлен блок", "Добавен блок", "Block added"),
+        Change::AddFolio => pick(l, "Добавлено фолио", "Добавено фолио", "Folio added"),
+        Change::AddCharge => pick(l, "Добавлено начисление", "Добавено начисление", "Charge added"),
+        Change::CloseFolio => pick(l, "Фолио закрыто", "Фолиото е затворено", "Folio closed"),
+        Change::ChangePax => pick(l, "Изменён PAX", "Променен PAX", "PAX changed"),
+        Change::ChangeDates => pick(l, "Изменены даты", "Променени дати", "Dates changed"),
+        Change::ChangeActivity => pick(l, "Изменена активность", "Променена дейност", "Activity changed"),
     }
-    .to_owned()
 }
 
 /// An event's page.
@@ -160,7 +157,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         audit.push(AuditLine {
             at: super::format::instant(a.at, &time_zone, l),
             who,
-            command: command_text(&a.command, l),
+            command: command_text(a.command, l).to_owned(),
             version: a.version_after,
         });
     }
