@@ -17,6 +17,7 @@ pub mod person;
 pub mod pricing;
 pub mod role;
 pub mod sign_in;
+pub mod stored;
 pub mod ticket_status;
 
 pub use locale::Locale;

@@ -2,13 +2,13 @@
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Ids are the database's.
 pub type Id = i64;
 
 /// What an activity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     /// An event hall (зала за мероприятия); holds its premises for the day.
@@ -38,7 +38,7 @@ impl ActivityKind {
 }
 
 /// Activities and charges are cancelled, never deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     /// In force.
@@ -67,7 +67,7 @@ impl ItemStatus {
 }
 
 /// A folio is open, or closed for good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FolioStatus {
     /// Charges may change.

@@ -26,7 +26,8 @@ pub struct DoorTicket {
     pub premises_id: i64,
     pub pass_generation: i64,
     pub validated_at: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: tessera_domain::TicketStatus,
     pub start_at: i64,
     pub end_at: i64,
 }
@@ -69,7 +70,7 @@ mod tests {
             premises_id: 1,
             pass_generation: 0,
             validated_at: Some(1),
-            status: "active".into(),
+            status: tessera_domain::TicketStatus::Active,
             start_at: 0,
             end_at: 10,
         }

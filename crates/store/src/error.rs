@@ -77,6 +77,14 @@ pub enum Conflict {
     },
 }
 
+/// A stored name this version does not know is a damaged row: refused as
+/// the database's fault, never read as a default.
+impl From<tessera_domain::stored::UnknownName> for StoreError {
+    fn from(e: tessera_domain::stored::UnknownName) -> Self {
+        StoreError::Database(sqlx::Error::Decode(Box::new(e)))
+    }
+}
+
 impl StoreError {
     /// A conflict.
     pub fn conflict(c: Conflict) -> Self {

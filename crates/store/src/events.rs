@@ -45,7 +45,7 @@ pub struct ActivityRow {
     /// Id.
     pub id: i64,
     /// Kind.
-    pub kind: String,
+    pub kind: ActivityKind,
     /// Name.
     pub name: String,
     /// Date.
@@ -55,7 +55,7 @@ pub struct ActivityRow {
     /// Hall.
     pub premises_id: Option<i64>,
     /// Status.
-    pub status: String,
+    pub status: ItemStatus,
 }
 
 /// A block row.
@@ -81,7 +81,8 @@ pub struct FolioRow {
     /// Event.
     pub event_id: i64,
     /// Status.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: FolioStatus,
 }
 
 /// A charge row.
@@ -98,15 +99,15 @@ pub struct ChargeRow {
     /// Service date.
     pub service_date: String,
     /// Quantity.
-    pub quantity: String,
+    pub quantity: Decimal,
     /// Unit price.
-    pub unit_price: String,
+    pub unit_price: Decimal,
     /// Currency.
     pub currency: String,
     /// Follows PAX (1) or pinned (0).
     pub follows_pax: i64,
     /// Status.
-    pub status: String,
+    pub status: ItemStatus,
 }
 
 /// One line of an event's audit trail.
@@ -263,7 +264,7 @@ async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Op
     else {
         return Ok(None);
     };
-    type ActivityTuple = (i64, String, String, String, i64, Option<i64>, String);
+    type ActivityTuple = (i64, ActivityKind, String, String, i64, Option<i64>, ItemStatus);
     let activities = json_rows::<ActivityTuple>(
         c,
         "SELECT COALESCE(json_group_array(json_array(id, kind, name, date, pax, premises_id, status)), '[]')
@@ -302,7 +303,18 @@ async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Op
             &args![id],
         )
         .await?;
-    type ChargeTuple = (i64, i64, Option<i64>, String, i64, String, String, String, i64, String);
+    type ChargeTuple = (
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        i64,
+        Decimal,
+        Decimal,
+        String,
+        i64,
+        ItemStatus,
+    );
     let day_zero = date(&e.charge_epoch)?;
     let charges = if !with_charges {
         vec![]
@@ -352,7 +364,6 @@ async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -> Result<Op
 
 /// The cascade's view of a stored event.
 fn state_of(v: &EventView) -> Result<EventState> {
-    let status = |s: &str| ItemStatus::parse(s).ok_or_else(|| bad("status"));
     Ok(EventState {
         pax: u32::try_from(v.pax).map_err(|_| bad("pax"))?,
         start_date: date(&v.start_date)?,
@@ -363,11 +374,11 @@ fn state_of(v: &EventView) -> Result<EventState> {
             .map(|a| {
                 Ok(Activity {
                     id: a.id,
-                    kind: ActivityKind::parse(&a.kind).ok_or_else(|| bad("kind"))?,
+                    kind: a.kind,
                     date: date(&a.date)?,
                     pax: u32::try_from(a.pax).map_err(|_| bad("pax"))?,
                     premises_id: a.premises_id,
-                    status: status(&a.status)?,
+                    status: a.status,
                 })
             })
             .collect::<Result<_>>()?,
@@ -387,11 +398,7 @@ fn state_of(v: &EventView) -> Result<EventState> {
             .iter()
             .map(|f| Folio {
                 id: f.id,
-                status: if f.status == "closed" {
-                    FolioStatus::Closed
-                } else {
-                    FolioStatus::Open
-                },
+                status: f.status,
             })
             .collect(),
         charges: v
@@ -403,9 +410,9 @@ fn state_of(v: &EventView) -> Result<EventState> {
                     folio_id: ch.folio_id,
                     activity_id: ch.activity_id,
                     service_date: date(&ch.service_date)?,
-                    quantity: decimal(&ch.quantity)?,
+                    quantity: ch.quantity,
                     follows_pax: ch.follows_pax != 0,
-                    status: status(&ch.status)?,
+                    status: ch.status,
                 })
             })
             .collect::<Result<_>>()?,
@@ -1090,7 +1097,7 @@ impl Store {
             Box::pin(async move {
                 let folio = folio_row(&mut c, folio_id).await?.ok_or(StoreError::NotFound("folio"))?;
                 let view = begin_change(&mut c, folio.event_id, if_match).await?;
-                if folio.status == "closed" {
+                if folio.status == FolioStatus::Closed {
                     return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
                 }
                 tessera_events::validate_new_charge(ch.quantity).map_err(StoreError::Cascade)?;
@@ -1136,11 +1143,11 @@ impl Store {
                     activity_id: ch.activity_id,
                     description: ch.description,
                     service_date: ch.service_date.to_string(),
-                    quantity,
-                    unit_price,
+                    quantity: ch.quantity.normalize(),
+                    unit_price: ch.unit_price,
                     currency,
                     follows_pax,
-                    status: "active".into(),
+                    status: ItemStatus::Active,
                 };
                 finish_change(&mut c, folio.event_id, actor, at, Change::AddCharge, serde_json::json!({"charge": row.id}).to_string()).await?;
                 Ok(row)
@@ -1162,7 +1169,7 @@ impl Store {
                     &args![folio_id],
                 )
                 .await?;
-                if folio.status != "closed" {
+                if folio.status != FolioStatus::Closed {
                     finish_change(
                         &mut c,
                         folio.event_id,
@@ -1174,7 +1181,7 @@ impl Store {
                     .await?;
                 }
                 Ok(FolioRow {
-                    status: "closed".into(),
+                    status: FolioStatus::Closed,
                     ..folio
                 })
             })

@@ -574,9 +574,8 @@ pub(crate) async fn move_order(
             &args![number],
         )
         .await?;
-    let stored = row
-        .and_then(|(s,)| OrderStatus::parse(&s))
-        .ok_or(StoreError::NotFound("order"))?;
+    let (stored,) = row.ok_or(StoreError::NotFound("order"))?;
+    let stored = OrderStatus::try_from(stored)?;
     let tickets = TicketCore::of_order(c, number).await?;
     let mut tickets_now = Vec::with_capacity(tickets.len());
     for t in tickets {
@@ -633,7 +632,8 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
     #[derive(sqlx::FromRow)]
     struct Row {
         number: i64,
-        status: String,
+        #[sqlx(try_from = "String")]
+        status: OrderStatus,
         customer_id: i64,
         total: String,
         currency: String,
@@ -655,7 +655,7 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
         .await?
         .ok_or(StoreError::NotFound("customer"))?;
     let tickets = TicketCore::of_order(c, number).await?;
-    let stored = OrderStatus::parse(&row.status).ok_or(StoreError::NotFound("order status"))?;
+    let stored = row.status;
     let last_end = tickets.iter().map(|t| t.end_at).max();
     Ok(Some(OrderView {
         number: row.number,

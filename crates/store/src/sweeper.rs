@@ -66,8 +66,7 @@ async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<(
         );
         let row: Option<(String, i64)> = c.opt(&q, &args![order]).await?;
         let Some((status, last_end)) = row else { continue };
-        let stored = OrderStatus::parse(&status);
-        if stored == Some(OrderStatus::Confirmed)
+        if OrderStatus::try_from(status)? == OrderStatus::Confirmed
             && OrderStatus::Confirmed.as_of(Some(last_end), now) == OrderStatus::Completed
         {
             set_order_status(

@@ -21,7 +21,7 @@ use tessera_domain::person::{name_key, prefix_upper_bound};
 use tessera_domain::{Period, TicketStatus};
 
 use crate::tickets::stored_period;
-use crate::{Arg, Dialect, Result, Store, StoreError};
+use crate::{Arg, Dialect, Result, Store};
 
 /// The list's filters, combined with AND.
 #[derive(Debug, Clone, Default)]
@@ -89,7 +89,8 @@ struct Row {
     end_time: Option<String>,
     start_at: i64,
     end_at: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: TicketStatus,
     validated_at: Option<i64>,
     pass_generation: i64,
     visitor_id: i64,
@@ -437,7 +438,7 @@ impl Store {
                 row.start_at,
                 row.end_at,
             )?;
-            let stored = TicketStatus::parse(&row.status).ok_or(StoreError::NotFound("ticket status"))?;
+            let stored = row.status;
             items.push(TicketListItem {
                 number: row.number,
                 status: stored.at(period.start(), period.end(), at),

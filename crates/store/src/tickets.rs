@@ -328,9 +328,11 @@ pub struct TicketView {
 struct ViewRow {
     number: i64,
     created_at: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: TicketStatus,
     order_number: i64,
-    order_status: String,
+    #[sqlx(try_from = "String")]
+    order_status: OrderStatus,
     order_last_end: i64,
     start_date: String,
     end_date: String,
@@ -415,8 +417,7 @@ pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resu
         r.start_at,
         r.end_at,
     )?;
-    let stored = TicketStatus::parse(&r.status).ok_or(StoreError::NotFound("ticket status"))?;
-    let order_stored = OrderStatus::parse(&r.order_status).ok_or(StoreError::NotFound("order status"))?;
+    let (stored, order_stored) = (r.status, r.order_status);
     Ok(Some(TicketView {
         number: r.number,
         created_at: r.created_at,

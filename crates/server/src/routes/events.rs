@@ -157,10 +157,10 @@ fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
         id: c.id,
         description: c.description,
         service_date: c.service_date,
-        quantity: c.quantity,
-        unit_price: c.unit_price,
+        quantity: c.quantity.to_string(),
+        unit_price: c.unit_price.to_string(),
         currency: c.currency,
-        status: c.status,
+        status: c.status.as_str().to_owned(),
         activity_id: c.activity_id,
         follows_pax: c.follows_pax != 0,
     }
@@ -181,12 +181,12 @@ fn event_out(v: EventView) -> EventOut {
             .into_iter()
             .map(|a| ActivityOut {
                 id: a.id,
-                kind: a.kind,
+                kind: a.kind.as_str().to_owned(),
                 name: a.name,
                 date: a.date,
                 pax: a.pax,
                 premises_id: a.premises_id,
-                status: a.status,
+                status: a.status.as_str().to_owned(),
             })
             .collect(),
         blocks: v
@@ -208,7 +208,7 @@ fn event_out(v: EventView) -> EventOut {
                 charges = rest;
                 FolioOut {
                     id: f.id,
-                    status: f.status,
+                    status: f.status.as_str().to_owned(),
                     charges: mine.into_iter().map(charge_out).collect(),
                 }
             })
@@ -728,7 +728,7 @@ pub async fn close_folio(
         .await?;
     Ok(axum::Json(FolioStatusOut {
         id: f.id,
-        status: f.status,
+        status: f.status.as_str().to_owned(),
     }))
 }
 

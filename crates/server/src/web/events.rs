@@ -3,10 +3,9 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use rust_decimal::Decimal;
-use std::str::FromStr;
+use tessera_domain::Locale;
 use tessera_domain::money_text::{money_text, number_text};
-use tessera_domain::{Locale, Money};
-use tessera_events::Change;
+use tessera_events::{ActivityKind, Change, FolioStatus, ItemStatus};
 
 use super::format::day;
 use super::{Html, Viewer, WebError, render};
@@ -114,12 +113,19 @@ struct EventPage {
     audit: Vec<AuditLine>,
 }
 
-fn kind_text(kind: &str, v: &Viewer) -> &'static str {
+fn kind_text(kind: ActivityKind, v: &Viewer) -> &'static str {
     match kind {
-        "hall" => v.ui.kind_hall,
-        "catering" => v.ui.kind_catering,
-        _ => v.ui.kind_other,
+        ActivityKind::Hall => v.ui.kind_hall,
+        ActivityKind::Catering => v.ui.kind_catering,
+        ActivityKind::Other => v.ui.kind_other,
     }
+}
+
+/// An amount as the wire writes money: rounded to cents, two decimals.
+fn cents(d: Decimal) -> String {
+    let mut d = d.round_dp(2);
+    d.rescale(2);
+    d.to_string()
 }
 
 fn command_text(command: Change, l: Locale) -> &'static str {
@@ -167,14 +173,14 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .iter()
         .map(|a| ActivityLine {
             id: a.id,
-            kind: kind_text(&a.kind, &v),
+            kind: kind_text(a.kind, &v),
             name: a.name.clone(),
             date: day(&a.date, l),
             date_iso: a.date.clone(),
             pax: a.pax,
             at_default: a.pax == e.pax,
-            active: a.status == "active",
-            status: if a.status == "active" {
+            active: a.status == ItemStatus::Active,
+            status: if a.status == ItemStatus::Active {
                 v.ui.active
             } else {
                 v.ui.cancelled
@@ -194,28 +200,30 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .folios
         .iter()
         .map(|f| {
-            let mut total = Money::ZERO;
+            let mut total = Some(Decimal::ZERO);
             let mut currency = String::new();
             let charges = e
                 .charges
                 .iter()
                 .filter(|c| c.folio_id == f.id)
                 .map(|c| {
-                    // Priced as the domain prices everything: rounded to cents.
-                    let quantity = Decimal::from_str(&c.quantity).unwrap_or_default();
-                    let amount = Money::parse(&c.unit_price).unwrap_or(Money::ZERO).times(quantity);
-                    let active = c.status == "active";
+                    // Rounded to cents, as the domain prices everything; a
+                    // price may be negative (a discount), so not `Money`.
+                    let amount = c.unit_price.checked_mul(c.quantity).map(|a| a.round_dp(2));
+                    let active = c.status == ItemStatus::Active;
                     if active {
-                        total = total.plus(amount);
+                        total = total.zip(amount).and_then(|(t, a)| t.checked_add(a));
                     }
                     currency.clone_from(&c.currency);
                     ChargeLine {
                         id: c.id,
                         description: c.description.clone(),
                         service_date: day(&c.service_date, l),
-                        quantity: number_text(&c.quantity, l),
-                        unit_price: money_text(&c.unit_price, &c.currency, l),
-                        amount: money_text(&amount.to_wire(), &c.currency, l),
+                        quantity: number_text(&c.quantity.to_string(), l),
+                        unit_price: money_text(&c.unit_price.to_string(), &c.currency, l),
+                        amount: amount
+                            .map(|a| money_text(&cents(a), &c.currency, l))
+                            .unwrap_or_default(),
                         active,
                         status: if active { v.ui.active } else { v.ui.cancelled },
                         pinned: c.follows_pax == 0,
@@ -225,9 +233,9 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .collect();
             FolioBox {
                 id: f.id,
-                open: f.status == "open",
+                open: f.status == FolioStatus::Open,
                 charges,
-                total: money_text(&total.to_wire(), &currency, l),
+                total: total.map(|t| money_text(&cents(t), &currency, l)).unwrap_or_default(),
             }
         })
         .collect();
