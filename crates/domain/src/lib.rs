@@ -15,6 +15,7 @@ pub mod period;
 pub mod period_text;
 pub mod person;
 pub mod pricing;
+pub mod refusal;
 pub mod role;
 pub mod sign_in;
 pub mod stored;

@@ -22,7 +22,7 @@ pub enum MoneyError {
     #[error("at most two digits after the decimal point")]
     TooPrecise,
     /// Too large to be a price.
-    #[error("too large")]
+    #[error("too large (at most 1,000,000,000)")]
     TooLarge,
 }
 

@@ -63,6 +63,20 @@ impl OrderStatus {
         OrderStatus::CancelledRefunded,
     ];
 
+    /// Every wire name, in the order of [`OrderStatus::ALL`].
+    pub const NAMES: &'static [&'static str] = &[
+        "new",
+        "new_payment_in_progress",
+        "new_awaiting_invoice",
+        "cashless_invoice_issued",
+        "confirmed",
+        "completed",
+        "cancelled",
+        "cancelled_payment_failed",
+        "cancelled_refund_in_progress",
+        "cancelled_refunded",
+    ];
+
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -185,6 +199,12 @@ impl OrderStatus {
 mod tests {
     use super::OrderStatus::*;
     use super::*;
+
+    #[test]
+    fn the_names_are_the_statuses_wire_names() {
+        let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, OrderStatus::NAMES);
+    }
 
     #[test]
     fn a_confirmed_order_reads_completed_once_its_last_ticket_has_ended() {

@@ -9,12 +9,26 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tessera_domain::Locale;
+use tessera_domain::refusal::Thing;
 use tessera_events::CascadeError;
 use tessera_store::{Conflict, StoreError};
 
+use tessera_domain::refusal::Refusal;
+
+use crate::field_text::Malformed;
 use crate::i18n::{order_status, pick, ticket_status};
 
-/// A field that failed, with why.
+/// A field that failed, with why: the reason, worded when the answer's
+/// language is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldFault {
+    /// The request field (`items[0].period.end_date`).
+    pub field: String,
+    /// Why it is refused.
+    pub refusal: Refusal,
+}
+
+/// A field that failed, as the answer states it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The request field (`items[0].period.end_date`).
@@ -50,9 +64,9 @@ pub struct ProblemBody {
 #[derive(Debug, Clone)]
 pub enum Problem {
     /// The body or query is not well-formed.
-    Malformed(String),
+    Malformed(Malformed),
     /// Values are invalid.
-    Invalid(Vec<FieldError>),
+    Invalid(Vec<FieldFault>),
     /// No or bad credentials.
     Unauthenticated,
     /// Wrong e-mail or password.
@@ -60,7 +74,7 @@ pub enum Problem {
     /// The role may not do this.
     Forbidden,
     /// Missing or not the caller's.
-    NotFound(&'static str),
+    NotFound(tessera_domain::refusal::Thing),
     /// A conflict with state.
     Conflict(Conflict),
     /// The body is too large.
@@ -99,10 +113,10 @@ pub enum Problem {
 
 impl Problem {
     /// One invalid field.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem::Invalid(vec![FieldError {
+    pub fn field(field: impl Into<String>, refusal: impl Into<Refusal>) -> Problem {
+        Problem::Invalid(vec![FieldFault {
             field: field.into(),
-            message: message.into(),
+            refusal: refusal.into(),
         }])
     }
 
@@ -160,9 +174,9 @@ impl Problem {
     /// The body in a language.
     pub fn render(&self, l: Locale) -> ProblemBody {
         let (title, detail): (&str, String) = match self {
-            Problem::Malformed(d) => (
+            Problem::Malformed(m) => (
                 pick(l, "Некорректный запрос", "Некоректна заявка", "Malformed request"),
-                d.clone(),
+                crate::field_text::malformed(m, l),
             ),
             Problem::Invalid(_) => (
                 pick(l, "Недопустимые значения", "Невалидни стойности", "Invalid values"),
@@ -209,7 +223,10 @@ impl Problem {
                 )
                 .into(),
             ),
-            Problem::NotFound(what) => (pick(l, "Не найдено", "Не е намерено", "Not found"), what.to_string()),
+            Problem::NotFound(what) => (
+                pick(l, "Не найдено", "Не е намерено", "Not found"),
+                crate::field_text::not_found(*what, l).to_owned(),
+            ),
             Problem::Conflict(c) => conflict_text(c, l),
             Problem::TooLarge => (
                 pick(l, "Слишком большой запрос", "Твърде голяма заявка", "Payload too large"),
@@ -340,13 +357,13 @@ impl Problem {
                     .iter()
                     .map(|f| FieldError {
                         field: f.field.clone(),
-                        message: crate::field_text::field_message(&f.message, l),
+                        message: crate::field_text::refusal(&f.refusal, l),
                     })
                     .collect(),
                 Problem::Cascade(e) if !cascade_conflict(e) => {
                     vec![FieldError {
                         field: cascade_field(e).into(),
-                        message: crate::field_text::field_message(&e.to_string(), l),
+                        message: crate::field_text::cascade(e, l),
                     }]
                 }
                 _ => vec![],
@@ -615,7 +632,7 @@ fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
         ),
         other => (
             pick(l, "Недопустимые значения", "Невалидни стойности", "Invalid values"),
-            other.to_string(),
+            crate::field_text::cascade(other, l),
         ),
     }
 }
@@ -633,7 +650,7 @@ impl From<StoreError> for Problem {
         match e {
             StoreError::NotFound(what) => Problem::NotFound(what),
             StoreError::Conflict(c) => Problem::Conflict(c),
-            StoreError::Unprocessable { field, message } => Problem::field(field, message),
+            StoreError::Unprocessable { field, refusal } => Problem::field(field, refusal),
             StoreError::Cascade(e) => Problem::Cascade(e),
             StoreError::PreconditionFailed { current } => Problem::Stale { current },
             other => {
@@ -674,12 +691,12 @@ pub async fn localize(
                     v.as_bytes().starts_with(b"application/problem+json") || v.as_bytes().starts_with(b"text/html")
                 });
             (!is_problem).then(|| match res.status() {
-                StatusCode::NOT_FOUND => Problem::NotFound("route"),
+                StatusCode::NOT_FOUND => Problem::NotFound(Thing::Route),
                 StatusCode::METHOD_NOT_ALLOWED => Problem::MethodNotAllowed,
                 StatusCode::PAYLOAD_TOO_LARGE => Problem::TooLarge,
                 StatusCode::REQUEST_TIMEOUT => Problem::Internal,
                 s if s.is_server_error() => Problem::Internal,
-                _ => Problem::Malformed(res.status().canonical_reason().unwrap_or("bad request").into()),
+                _ => Problem::Malformed(Malformed::Request),
             })
         }
         None => None,

@@ -6,9 +6,13 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use tessera_domain::Locale;
+use tessera_domain::refusal::Thing;
 
 use crate::AppState;
+use tessera_domain::refusal::Refusal;
+
 use crate::error::{Problem, request_locale};
+use crate::field_text::Malformed;
 
 /// A JSON body; malformed → 400, unknown fields → 400, wrong types or
 /// missing fields → 422 naming the field.
@@ -27,20 +31,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
             .await
             .map_err(|_| Problem::TooLarge)?;
         let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        let not_object = || Problem::Malformed("the body must be a JSON object".into());
+        let not_object = || Problem::Malformed(Malformed::NotObject);
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(_) | Err(JsonRejection::JsonDataError(_)) if !is_object => Err(not_object()),
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(Problem::Malformed(format!(
-                "the body is not valid JSON: {}",
-                inner(&e.body_text())
-            ))),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(Problem::Malformed(not_json(&e.body_text()))),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::UnsupportedMediaType),
             Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text())),
             Err(JsonRejection::BytesRejection(_)) => Err(Problem::TooLarge),
-            Err(other) => Err(Problem::Malformed(other.body_text())),
+            Err(_) => Err(Problem::Malformed(Malformed::Request)),
         }
+    }
+}
+
+/// serde_json ends its message with `at line 1 column 5`.
+fn not_json(text: &str) -> Malformed {
+    let number = |word: &str| {
+        text.rsplit_once(word)
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    Malformed::NotJson {
+        line: number(" line "),
+        column: number(" column "),
     }
 }
 
@@ -49,28 +64,44 @@ fn inner(text: &str) -> String {
     text.split_once(": ").map(|(_, rest)| rest).unwrap_or(text).to_owned()
 }
 
-/// serde's messages look like `items[0].period: invalid type: …` or
-/// `unknown field `x`, expected …`.
+/// serde's messages look like `items[0].period: invalid type: …`,
+/// `unknown field `x`, expected …` or `unknown variant `x`, expected one of
+/// `a`, `b``; each becomes a typed reason.
 fn data_error(text: &str) -> Problem {
     let message = inner(text);
-    // The structure is wrong (not a value): judged by serde's own words, not
-    // by a value that happens to quote them.
-    let serde_words = match message.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') => rest,
-        _ => message.as_str(),
+    // The path, when serde names one, and serde's own words after it: judged
+    // by those words, not by a value that happens to quote them.
+    let (path, words) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (Some(path), rest),
+        _ => (None, message.as_str()),
     };
-    if serde_words.starts_with("unknown field `") || serde_words.starts_with("duplicate field `") {
-        return Problem::Malformed(message);
+    if let Some(f) = quoted_after(words, "unknown field `") {
+        return Problem::Malformed(Malformed::UnknownField(f));
     }
-    let (field, detail) = match message.split_once(": ") {
-        // A field missing inside `items[0]` is `items[0].workplace_id`.
-        Some((path, rest)) if !path.contains(' ') => match missing_field(rest) {
-            Some(missing) => (format!("{path}.{missing}"), rest.to_owned()),
-            None => (path.to_owned(), rest.to_owned()),
-        },
-        _ => (missing_field(&message).unwrap_or_default(), message.clone()),
+    if let Some(f) = quoted_after(words, "duplicate field `") {
+        return Problem::Malformed(Malformed::DuplicateField(f));
+    }
+    let at = |leaf: Option<String>| match (path, leaf) {
+        (Some(p), Some(l)) => format!("{p}.{l}"),
+        (Some(p), None) => p.to_owned(),
+        (None, Some(l)) => l,
+        (None, None) => String::new(),
     };
-    Problem::field(field, detail)
+    if let Some(missing) = missing_field(words) {
+        return Problem::field(at(Some(missing)), Refusal::Required);
+    }
+    if words.starts_with("unknown variant `") {
+        let names = words
+            .split_once("expected ")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).map(str::to_owned).collect())
+            .unwrap_or_default();
+        return Problem::field(at(None), Refusal::Expected(names));
+    }
+    Problem::field(at(None), Refusal::WrongType)
+}
+
+fn quoted_after(words: &str, prefix: &str) -> Option<String> {
+    Some(words.strip_prefix(prefix)?.split('`').next()?.to_owned())
 }
 
 fn missing_field(message: &str) -> Option<String> {
@@ -87,9 +118,23 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Query(v)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(Problem::Malformed(e.body_text())),
-            Err(other) => Err(Problem::Malformed(other.body_text())),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                Err(Problem::Malformed(Malformed::Query(query_field(&e.body_text()))))
+            }
+            Err(_) => Err(Problem::Malformed(Malformed::Request)),
         }
+    }
+}
+
+/// serde_urlencoded names the parameter it could not read, if any
+/// (`limit: invalid digit found in string`).
+fn query_field(text: &str) -> String {
+    let message = inner(text);
+    match message.split_once(": ") {
+        Some((field, _)) if !field.contains(' ') => field.to_owned(),
+        _ => quoted_after(&message, "unknown field `")
+            .or_else(|| missing_field(&message))
+            .unwrap_or_default(),
     }
 }
 
@@ -103,12 +148,12 @@ impl FromRequestParts<AppState> for Number {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
         let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|_| Problem::NotFound("resource"))?;
+            .map_err(|_| Problem::NotFound(Thing::Resource))?;
         raw.parse::<i64>()
             .ok()
             .filter(|n| *n > 0)
             .map(Number)
-            .ok_or(Problem::NotFound("resource"))
+            .ok_or(Problem::NotFound(Thing::Resource))
     }
 }
 

@@ -4,6 +4,7 @@
 //! instances and restarts.
 
 use std::time::Duration;
+use tessera_domain::refusal::Refusal;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
@@ -42,7 +43,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         _ => return next.run(req).await,
     };
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        let problem = Problem::field("Idempotency-Key", "1 to 255 visible ASCII characters");
+        let problem = Problem::field("Idempotency-Key", Refusal::NotKey);
         return problem_response(&problem, locale, None);
     }
     let (mut parts, body) = req.into_parts();
@@ -77,7 +78,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
                 body,
             }) => {
                 if request_hash != hash {
-                    let problem = Problem::field("Idempotency-Key", "this key was used with another request");
+                    let problem = Problem::field("Idempotency-Key", Refusal::KeyReused);
                     return problem_response(&problem, locale, None);
                 }
                 return replay(status, body);
@@ -88,7 +89,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
                 order_number,
             }) => {
                 if request_hash != hash {
-                    let problem = Problem::field("Idempotency-Key", "this key was used with another request");
+                    let problem = Problem::field("Idempotency-Key", Refusal::KeyReused);
                     return problem_response(&problem, locale, None);
                 }
                 // The order is committed but its answer was not kept (the

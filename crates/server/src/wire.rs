@@ -7,10 +7,12 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use tessera_domain::period_text::period_text;
+use tessera_domain::refusal::Refusal;
 use tessera_domain::{Locale, Period, PeriodInput};
 use utoipa::ToSchema;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldFault, Problem};
+use crate::field_text::Malformed;
 
 /// A user.
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,14 +91,14 @@ pub struct PeriodIn {
 }
 
 /// Parses `YYYY-MM-DD` strictly.
-pub fn parse_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+pub fn parse_date(field: &str, s: &str, errors: &mut Vec<FieldFault>) -> Option<Date> {
     let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     match s.parse::<Date>() {
         Ok(d) if ok => Some(d),
         _ => {
-            errors.push(FieldError {
+            errors.push(FieldFault {
                 field: field.into(),
-                message: "expected a date as YYYY-MM-DD".into(),
+                refusal: Refusal::NotDate,
             });
             None
         }
@@ -104,14 +106,14 @@ pub fn parse_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<
 }
 
 /// Parses `HH:MM` strictly.
-pub fn parse_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Time> {
+pub fn parse_time(field: &str, s: &str, errors: &mut Vec<FieldFault>) -> Option<Time> {
     let b = s.as_bytes();
     let ok = b.len() == 5 && b[2] == b':' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
     let parsed = ok.then(|| s.parse::<Time>().ok()).flatten();
     if parsed.is_none() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: field.into(),
-            message: "expected a time as HH:MM".into(),
+            refusal: Refusal::NotTime,
         });
     }
     parsed
@@ -125,16 +127,13 @@ impl PeriodIn {
         let days = self.start_date.is_some() || self.end_date.is_some();
         let slot = self.date.is_some() || self.start_time.is_some() || self.end_time.is_some();
         if days == slot {
-            return Err(Problem::field(
-                prefix,
-                "give either start_date and end_date, or date, start_time and end_time",
-            ));
+            return Err(Problem::field(prefix, Refusal::PeriodShape));
         }
-        let need = |v: &Option<String>, name: &str, errors: &mut Vec<FieldError>| -> Option<String> {
+        let need = |v: &Option<String>, name: &str, errors: &mut Vec<FieldFault>| -> Option<String> {
             if v.is_none() {
-                errors.push(FieldError {
+                errors.push(FieldFault {
                     field: f(name),
-                    message: "is required".into(),
+                    refusal: Refusal::Required,
                 });
             }
             v.clone()
@@ -265,7 +264,7 @@ impl DecimalIn {
 }
 
 /// Collects field errors into one problem.
-pub fn check(errors: Vec<FieldError>) -> Result<(), Problem> {
+pub fn check(errors: Vec<FieldFault>) -> Result<(), Problem> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -274,22 +273,22 @@ pub fn check(errors: Vec<FieldError>) -> Result<(), Problem> {
 }
 
 /// A required text field: trimmed, non-empty, at most `max` characters.
-pub fn text_field(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+pub fn text_field(field: &str, value: &str, max: usize, errors: &mut Vec<FieldFault>) -> String {
     let v = value.trim();
     if v.is_empty() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: field.into(),
-            message: "must not be empty".into(),
+            refusal: Refusal::Person(tessera_domain::person::PersonError::Empty),
         });
     } else if v.chars().count() > max {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: field.into(),
-            message: format!("is too long (at most {max} characters)"),
+            refusal: Refusal::TooLong(max),
         });
     } else if v.chars().any(char::is_control) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: field.into(),
-            message: "must not contain control characters".into(),
+            refusal: Refusal::Person(tessera_domain::person::PersonError::Control),
         });
     }
     v.to_owned()
@@ -310,7 +309,7 @@ pub fn decode_cursor(cursor: &str) -> Result<i64, Problem> {
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.strip_prefix('n').and_then(|n| n.parse::<i64>().ok()))
         .filter(|n| *n > 0)
-        .ok_or_else(|| Problem::Malformed("the cursor is not one this server gave".into()))
+        .ok_or(Problem::Malformed(Malformed::Cursor))
 }
 
 /// Rows fetched with `limit + 1`: the first `limit` of them, and the cursor
@@ -332,6 +331,6 @@ pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
     match l {
         None => Ok(50),
         Some(n) if (1..=500).contains(&n) => Ok(n),
-        Some(_) => Err(Problem::Malformed("limit must be between 1 and 500".into())),
+        Some(_) => Err(Problem::Malformed(Malformed::Limit { min: 1, max: 500 })),
     }
 }

@@ -527,7 +527,7 @@ async fn every_body_endpoint_refuses_bad_bodies_and_changes_nothing() {
             let a = c.send(body.clone()).await;
             a.problem(400);
             assert!(
-                a.body["detail"].as_str().is_some_and(|d| d.contains("object")),
+                a.body["detail"].as_str().is_some_and(|d| d.contains("объектом JSON")),
                 "{what} {body}: {}",
                 a.body
             );

@@ -2,6 +2,8 @@
 //! and modifiers. Values arrive parsed; this only stores and reads them.
 
 use crate::{Conn, Modifier, Premises, Result, ServiceVariant, Store, StoreError, Tariff, Venue, Workplace, args, sql};
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 
 /// A venue to create.
 #[derive(Debug, Clone)]
@@ -61,7 +63,7 @@ async fn venue_exists(c: &mut Conn<'_>, id: i64) -> Result<()> {
         .await?;
     found
         .map(|_| ())
-        .ok_or_else(|| StoreError::unprocessable("venue_id", "no such venue"))
+        .ok_or_else(|| StoreError::unprocessable("venue_id", Refusal::NoSuchVenue))
 }
 
 /// A workplace with the premises and venue it belongs to.
@@ -241,12 +243,9 @@ impl Store {
                 let kind = c
                     .opt::<(String,)>(sql!(c, "SELECT kind FROM premises WHERE id = $1"), &args![premises_id])
                     .await?
-                    .ok_or(StoreError::NotFound("premises"))?;
+                    .ok_or(StoreError::NotFound(Thing::Premises))?;
                 if kind.0 != "coworking" {
-                    return Err(StoreError::unprocessable(
-                        "premises_id",
-                        "workplaces belong to coworking premises",
-                    ));
+                    return Err(StoreError::unprocessable("premises_id", Refusal::NotCoworking));
                 }
                 let r = c
                     .one(
@@ -258,10 +257,9 @@ impl Store {
                     )
                     .await;
                 match r {
-                    Err(e) if e.is_unique_violation() => Err(StoreError::unprocessable(
-                        "name",
-                        "these premises already have a workplace with this name",
-                    )),
+                    Err(e) if e.is_workplace_name_taken() => {
+                        Err(StoreError::unprocessable("name", Refusal::WorkplaceNameTaken))
+                    }
                     other => other,
                 }
             })

@@ -8,17 +8,17 @@ use tessera_domain::{OrderStatus, TicketStatus};
 pub enum StoreError {
     /// The thing asked for does not exist (or is not the caller's).
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(tessera_domain::refusal::Thing),
     /// The request conflicts with the current state.
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
     /// A value refers to something unusable (e.g. a tariff of another venue).
-    #[error("{field}: {message}")]
+    #[error("{field}: {refusal}")]
     Unprocessable {
         /// The request field.
         field: String,
         /// What is wrong with it.
-        message: String,
+        refusal: tessera_domain::refusal::Refusal,
     },
     /// The database failed.
     #[error("database: {0}")]
@@ -92,19 +92,20 @@ impl StoreError {
     }
 
     /// A 422 on a field.
-    pub fn unprocessable(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn unprocessable(field: impl Into<String>, refusal: impl Into<tessera_domain::refusal::Refusal>) -> Self {
         StoreError::Unprocessable {
             field: field.into(),
-            message: message.into(),
+            refusal: refusal.into(),
         }
     }
 
-    /// Whether the database refused the row as a double booking (the SQLite
-    /// trigger or the PostgreSQL exclusion constraint).
+    /// Whether the database refused the row as a double booking: the
+    /// PostgreSQL exclusion constraint, or the SQLite trigger that raises
+    /// the same refusal under the name `workplace_taken`.
     pub fn is_double_booking(&self) -> bool {
         match self {
             StoreError::Database(sqlx::Error::Database(e)) => {
-                e.code().as_deref() == Some("23P01") || e.message().contains("workplace_taken")
+                e.constraint() == Some("tickets_no_double_booking") || e.message() == "workplace_taken"
             }
             StoreError::Conflict(Conflict::WorkplaceTaken { .. }) => true,
             _ => false,
@@ -133,8 +134,16 @@ impl StoreError {
         self.violates("activities_hall_once", "activities.premises_id, activities.date")
     }
 
-    /// Whether a unique constraint refused the row.
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    /// Whether the row's e-mail is another account's.
+    pub fn is_email_taken(&self) -> bool {
+        self.violates("users_email_key", "users.email")
+    }
+
+    /// Whether the premises have a workplace of that name.
+    pub fn is_workplace_name_taken(&self) -> bool {
+        self.violates(
+            "workplaces_premises_id_name_key",
+            "workplaces.premises_id, workplaces.name",
+        )
     }
 }

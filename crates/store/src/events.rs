@@ -2,6 +2,7 @@
 //! a cascade's plan in one transaction — the same plan a preview shows.
 
 use std::str::FromStr;
+use tessera_domain::refusal::Thing;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -11,6 +12,7 @@ use tessera_events::{
 };
 
 use crate::{Conn, Dialect, Result, Store, StoreError, args, sql};
+use tessera_domain::refusal::Refusal;
 
 /// An event as read, with everything on it.
 #[derive(Debug, Clone)]
@@ -457,7 +459,9 @@ async fn cascade_state(c: &mut Conn<'_>, id: i64, day_zero: Date) -> Result<Even
 }
 
 async fn event_view_without_charges(c: &mut Conn<'_>, id: i64) -> Result<EventView> {
-    event_parts(c, id, false).await?.ok_or(StoreError::NotFound("event"))
+    event_parts(c, id, false)
+        .await?
+        .ok_or(StoreError::NotFound(Thing::Event))
 }
 
 /// Halls held by other events' live activities.
@@ -512,7 +516,7 @@ async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64>) -> Resul
         ),
         c.for_update()
     );
-    let header: Header = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound("event"))?;
+    let header: Header = c.opt(&q, &args![id]).await?.ok_or(StoreError::NotFound(Thing::Event))?;
     if if_match.is_some_and(|v| v != header.version) {
         return Err(StoreError::PreconditionFailed {
             current: header.version,
@@ -877,7 +881,7 @@ impl Store {
         self.write(move |mut c| {
             Box::pin(async move {
                 if c.opt::<(i64,)>(sql!(c, "SELECT id FROM venues WHERE id = $1"), &args![e.venue_id]).await?.is_none() {
-                    return Err(StoreError::unprocessable("venue_id", "no such venue"));
+                    return Err(StoreError::unprocessable("venue_id", Refusal::NoSuchVenue));
                 }
                 let (id,): (i64,) = c
                     .one(
@@ -891,7 +895,7 @@ impl Store {
                     &args![id, at, actor, Change::Create.as_str()],
                 )
                 .await?;
-                event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))
+                event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))
             })
         })
         .await
@@ -987,7 +991,7 @@ impl Store {
                         .opt::<(String, i64)>(sql!(c, "SELECT kind, venue_id FROM premises WHERE id = $1"), &args![p])
                         .await?;
                     if !matches!(kind, Some((k, v)) if k == "hall" && v == view.venue_id) {
-                        return Err(StoreError::unprocessable("premises_id", "not a hall of the event's venue"));
+                        return Err(StoreError::unprocessable("premises_id", Refusal::NotAHall));
                     }
                     let holder = c
                         .opt::<(i64, i64)>(
@@ -1017,7 +1021,7 @@ impl Store {
                     .map_err(|e| hall_taken_by_index(e, 0, a.premises_id.unwrap_or(0), a.date))?;
                 let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
                 finish_change(&mut c, id, actor, at, Change::AddActivity, detail).await?;
-                Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+                Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))?))
             })
         })
         .await
@@ -1043,7 +1047,7 @@ impl Store {
                     )
                     .await?;
                 finish_change(&mut c, id, actor, at, Change::AddBlock, serde_json::json!({"block": bid}).to_string()).await?;
-                Ok((bid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+                Ok((bid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))?))
             })
         })
         .await
@@ -1072,7 +1076,12 @@ impl Store {
                     serde_json::json!({"folio": fid}).to_string(),
                 )
                 .await?;
-                Ok((fid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound("event"))?))
+                Ok((
+                    fid,
+                    event_view(&mut c, id)
+                        .await?
+                        .ok_or(StoreError::NotFound(Thing::Event))?,
+                ))
             })
         })
         .await
@@ -1095,7 +1104,7 @@ impl Store {
     ) -> Result<ChargeRow> {
         self.write(move |mut c| {
             Box::pin(async move {
-                let folio = folio_row(&mut c, folio_id).await?.ok_or(StoreError::NotFound("folio"))?;
+                let folio = folio_row(&mut c, folio_id).await?.ok_or(StoreError::NotFound(Thing::Folio))?;
                 let view = begin_change(&mut c, folio.event_id, if_match).await?;
                 if folio.status == FolioStatus::Closed {
                     return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
@@ -1112,7 +1121,7 @@ impl Store {
                     None => true,
                 };
                 if !live {
-                    return Err(StoreError::unprocessable("activity_id", "no such active activity of this event"));
+                    return Err(StoreError::unprocessable("activity_id", Refusal::NoSuchActivity));
                 }
                 let (currency,): (String,) =
                     c.one(sql!(c, "SELECT currency FROM venues WHERE id = $1"), &args![view.venue_id]).await?;
@@ -1162,7 +1171,7 @@ impl Store {
             Box::pin(async move {
                 let folio = folio_row(&mut c, folio_id)
                     .await?
-                    .ok_or(StoreError::NotFound("folio"))?;
+                    .ok_or(StoreError::NotFound(Thing::Folio))?;
                 begin_change(&mut c, folio.event_id, if_match).await?;
                 c.exec(
                     sql!(c, "UPDATE folios SET status = 'closed' WHERE id = $1"),

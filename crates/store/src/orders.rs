@@ -2,6 +2,7 @@
 //! changes that carry their tickets along.
 
 use std::collections::BTreeSet;
+use tessera_domain::refusal::Thing;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -13,6 +14,7 @@ use crate::catalogue_cache::CatalogueCache;
 use crate::tickets::{TicketCore, catch_up, clashing_tickets, guard, lock_workplaces, record_status, unguard};
 use crate::users::user_by_id;
 use crate::{Conflict, Conn, Dialect, Result, Store, StoreError, User, args, sql};
+use tessera_domain::refusal::Refusal;
 
 /// One workplace to book.
 #[derive(Debug, Clone)]
@@ -92,10 +94,7 @@ async fn price_items(
     now: Timestamp,
 ) -> Result<(i64, String, Vec<PricedItem>)> {
     if order.items.is_empty() {
-        return Err(StoreError::unprocessable(
-            "items",
-            "an order books at least one workplace",
-        ));
+        return Err(StoreError::unprocessable("items", Refusal::OrderBooksNothing));
     }
     let mut venue: Option<(i64, String)> = None;
     let mut priced: Vec<PricedItem> = Vec::with_capacity(order.items.len());
@@ -103,34 +102,34 @@ async fn price_items(
         let wp = cache
             .workplace(c, item.workplace_id)
             .await?
-            .ok_or_else(|| StoreError::unprocessable(field(i, "workplace_id"), "no such workplace"))?;
+            .ok_or_else(|| StoreError::unprocessable(field(i, "workplace_id"), Refusal::NoSuchWorkplace))?;
         match &venue {
             None => venue = Some((wp.venue.id, wp.venue.currency.clone())),
             Some((id, _)) if *id != wp.venue.id => {
                 return Err(StoreError::unprocessable(
                     field(i, "workplace_id"),
-                    "all workplaces of an order must be in one venue",
+                    Refusal::OrderInOneVenue,
                 ));
             }
             Some(_) => {}
         }
         let tz = TimeZone::get(&wp.venue.time_zone).unwrap_or(TimeZone::UTC);
         let period = Period::new(item.period, &tz)
-            .map_err(|e| StoreError::unprocessable(field(i, &format!("period.{}", e.field())), e.to_string()))?;
+            .map_err(|e| StoreError::unprocessable(field(i, &format!("period.{}", e.field())), e))?;
         check_period(order.booking, &period, now, &wp.venue.limits())
-            .map_err(|refusal| StoreError::unprocessable(field(i, "period"), refusal.to_string()))?;
+            .map_err(|refusal| StoreError::unprocessable(field(i, "period"), refusal))?;
         let tariff = cache
             .tariff(c, item.tariff_id)
             .await?
             .filter(|t| t.venue_id == wp.venue.id)
-            .ok_or_else(|| StoreError::unprocessable(field(i, "tariff_id"), "no such tariff in this venue"))?;
+            .ok_or_else(|| StoreError::unprocessable(field(i, "tariff_id"), Refusal::NoSuchTariff))?;
         if let Some(v) = item.service_variant_id {
             cache
                 .variant(c, v)
                 .await?
                 .filter(|s| s.venue_id == wp.venue.id)
                 .ok_or_else(|| {
-                    StoreError::unprocessable(field(i, "service_variant_id"), "no such service variant in this venue")
+                    StoreError::unprocessable(field(i, "service_variant_id"), Refusal::NoSuchServiceVariant)
                 })?;
         }
         let ids: BTreeSet<i64> = item.modifier_ids.iter().copied().collect();
@@ -140,15 +139,10 @@ async fn price_items(
                 .modifier(c, *id)
                 .await?
                 .filter(|m| m.venue_id == wp.venue.id)
-                .ok_or_else(|| {
-                    StoreError::unprocessable(
-                        field(i, "modifier_ids"),
-                        format!("no such modifier in this venue: {id}"),
-                    )
-                })?;
+                .ok_or_else(|| StoreError::unprocessable(field(i, "modifier_ids"), Refusal::NoSuchModifier(*id)))?;
             modifier_prices.push(stored_money(&m.price)?);
         }
-        let unit = TariffUnit::parse(&tariff.unit).ok_or(StoreError::NotFound("tariff unit"))?;
+        let unit = TariffUnit::try_from(tariff.unit.clone())?;
         let price = item_total(stored_money(&tariff.price)?, unit, &period, &modifier_prices);
         if priced
             .iter()
@@ -169,7 +163,7 @@ async fn price_items(
             price,
         });
     }
-    let (venue_id, currency) = venue.ok_or_else(|| StoreError::unprocessable("items", "empty"))?;
+    let (venue_id, currency) = venue.ok_or_else(|| StoreError::unprocessable("items", Refusal::OrderBooksNothing))?;
     Ok((venue_id, currency, priced))
 }
 
@@ -466,7 +460,7 @@ impl Store {
                 .catalogue
                 .user(&mut c, order.customer_id)
                 .await?
-                .ok_or_else(|| StoreError::unprocessable("customer_id", "no such user"))?;
+                .ok_or_else(|| StoreError::unprocessable("customer_id", Refusal::NoSuchUser))?;
             let (venue_id, currency, items) = price_items(&self.catalogue, &mut c, &order, now).await?;
             (customer, venue_id, currency, items)
         };
@@ -546,7 +540,7 @@ impl Store {
                 move_order(&mut c, number, decide, Some(actor), "order_status", at).await?;
                 order_view(&mut c, number, at)
                     .await?
-                    .ok_or(StoreError::NotFound("order"))
+                    .ok_or(StoreError::NotFound(Thing::Order))
             })
         })
         .await
@@ -574,7 +568,7 @@ pub(crate) async fn move_order(
             &args![number],
         )
         .await?;
-    let (stored,) = row.ok_or(StoreError::NotFound("order"))?;
+    let (stored,) = row.ok_or(StoreError::NotFound(Thing::Order))?;
     let stored = OrderStatus::try_from(stored)?;
     let tickets = TicketCore::of_order(c, number).await?;
     let mut tickets_now = Vec::with_capacity(tickets.len());
@@ -653,7 +647,7 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
     };
     let customer = user_by_id(c, row.customer_id)
         .await?
-        .ok_or(StoreError::NotFound("customer"))?;
+        .ok_or(StoreError::NotFound(Thing::Customer))?;
     let tickets = TicketCore::of_order(c, number).await?;
     let stored = row.status;
     let last_end = tickets.iter().map(|t| t.end_at).max();

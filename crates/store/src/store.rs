@@ -15,6 +15,7 @@ use crate::door_cache::DoorCache;
 use crate::event_states::EventStates;
 use crate::writer::Writer;
 use crate::{Conn, Dialect, Result, migrate};
+use tessera_domain::refusal::Refusal;
 
 enum Backend {
     Sqlite {
@@ -198,10 +199,7 @@ impl Store {
     /// PostgreSQL is backed up with its own tools (`pg_dump`).
     pub async fn backup_sqlite(&self, path: String) -> Result<()> {
         if self.dialect() != Dialect::Sqlite {
-            return Err(crate::StoreError::unprocessable(
-                "database",
-                "back up PostgreSQL with pg_dump",
-            ));
+            return Err(crate::StoreError::unprocessable("database", Refusal::BackUpWithPgDump));
         }
         let mut r = self.reader().await?;
         r.conn().exec("VACUUM INTO ?1", &[crate::Arg::Text(path)]).await?;

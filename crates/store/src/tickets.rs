@@ -4,10 +4,12 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use tessera_domain::person::name_key;
+use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
 
 use crate::users::{insert_user, user_by_id};
 use crate::{Conflict, Conn, Dialect, HistoryEntry, Modifier, NewUser, Result, Store, StoreError, User, args, sql};
+use tessera_domain::refusal::Refusal;
 
 /// The columns every status decision needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -81,7 +83,9 @@ impl TicketCore {
             Dialect::Sqlite => format!("SELECT {CORE} FROM tickets WHERE number = ?1"),
             Dialect::Postgres => format!("SELECT {CORE} FROM tickets WHERE number = $1 FOR UPDATE"),
         };
-        c.opt(&q, &args![number]).await?.ok_or(StoreError::NotFound("ticket"))
+        c.opt(&q, &args![number])
+            .await?
+            .ok_or(StoreError::NotFound(Thing::Ticket))
     }
 }
 
@@ -387,7 +391,7 @@ pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resu
     };
     let visitor = user_by_id(c, r.visitor_id)
         .await?
-        .ok_or(StoreError::NotFound("visitor"))?;
+        .ok_or(StoreError::NotFound(Thing::Visitor))?;
     let validated_by = match r.validated_by {
         Some(id) => user_by_id(c, id).await?,
         None => None,
@@ -477,7 +481,7 @@ impl Store {
                 change(c.reborrow(), t, at).await?;
                 ticket_view(&mut c, number, at)
                     .await?
-                    .ok_or(StoreError::NotFound("ticket"))
+                    .ok_or(StoreError::NotFound(Thing::Ticket))
             })
         })
         .await
@@ -557,9 +561,9 @@ impl Store {
                     VisitorChange::Existing(id) => {
                         let user = user_by_id(&mut c, id)
                             .await?
-                            .ok_or_else(|| StoreError::unprocessable("user_id", "no such user"))?;
+                            .ok_or_else(|| StoreError::unprocessable("user_id", Refusal::NoSuchUser))?;
                         if !tessera_domain::Role::parse(&user.role).is_some_and(tessera_domain::Role::holds_tickets) {
-                            return Err(StoreError::unprocessable("user_id", "only a visitor can hold a ticket"));
+                            return Err(StoreError::unprocessable("user_id", Refusal::OnlyVisitorsHoldTickets));
                         }
                         user
                     }
@@ -593,15 +597,12 @@ impl Store {
                 }
                 let target = crate::catalogue::workplace_in_venue(&mut c, workplace_id)
                     .await?
-                    .ok_or_else(|| StoreError::unprocessable("workplace_id", "no such workplace"))?;
+                    .ok_or_else(|| StoreError::unprocessable("workplace_id", Refusal::NoSuchWorkplace))?;
                 let current = crate::catalogue::workplace_in_venue(&mut c, t.workplace_id)
                     .await?
-                    .ok_or(StoreError::NotFound("workplace"))?;
+                    .ok_or(StoreError::NotFound(Thing::Workplace))?;
                 if target.venue.id != current.venue.id {
-                    return Err(StoreError::unprocessable(
-                        "workplace_id",
-                        "the workplace is in another venue",
-                    ));
+                    return Err(StoreError::unprocessable("workplace_id", Refusal::OtherVenue));
                 }
                 lock_workplaces(&mut c, &[workplace_id]).await?;
                 // A deadlock inside PostgreSQL's exclusion check (two moves

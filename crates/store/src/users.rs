@@ -54,7 +54,7 @@ pub(crate) async fn insert_user(c: &mut Conn<'_>, u: &NewUser, now: i64) -> Resu
         )
         .await;
     match row {
-        Err(e) if e.is_unique_violation() => Err(StoreError::conflict(Conflict::EmailTaken)),
+        Err(e) if e.is_email_taken() => Err(StoreError::conflict(Conflict::EmailTaken)),
         other => other,
     }
 }

@@ -3,10 +3,12 @@
 
 use jiff::Timestamp;
 use tessera_domain::access::{AccessReason, verdict};
+use tessera_domain::refusal::Thing;
 
 use crate::door_cache::DoorTicket;
 use crate::tickets::{TicketCore, catch_up, set_visitor, ticket_view};
 use crate::writer::DoorLine;
+use tessera_domain::refusal::Refusal;
 
 use crate::{Conflict, Result, Store, StoreError, TicketView, User, args, sql};
 
@@ -51,7 +53,7 @@ impl Store {
             Box::pin(async move {
                 let t = TicketCore::lock(&mut c, number).await?;
                 if t.visitor_id != from {
-                    return Err(StoreError::NotFound("ticket"));
+                    return Err(StoreError::NotFound(Thing::Ticket));
                 }
                 let t = catch_up(&mut c, t, at).await?;
                 let status = t.status_at(at);
@@ -65,12 +67,12 @@ impl Store {
                     return Err(StoreError::conflict(Conflict::AlreadyValidated));
                 }
                 if to.id == from {
-                    return Err(StoreError::unprocessable("email", "the ticket is yours already"));
+                    return Err(StoreError::unprocessable("email", Refusal::TicketYoursAlready));
                 }
                 set_visitor(&mut c, &t, &to, at, Some(from), "sent").await?;
                 ticket_view(&mut c, number, at)
                     .await?
-                    .ok_or(StoreError::NotFound("ticket"))
+                    .ok_or(StoreError::NotFound(Thing::Ticket))
             })
         })
         .await
@@ -184,14 +186,14 @@ impl Store {
         let premises = self
             .premises(premises_id)
             .await?
-            .ok_or(StoreError::NotFound("premises"))?;
+            .ok_or(StoreError::NotFound(Thing::Premises))?;
         let venue = self
             .venue(premises.venue_id)
             .await?
-            .ok_or(StoreError::NotFound("venue"))?;
+            .ok_or(StoreError::NotFound(Thing::Venue))?;
         let tz = jiff::tz::TimeZone::get(&venue.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let period = tessera_domain::Period::new(period, &tz)
-            .map_err(|e| StoreError::unprocessable(format!("period.{}", e.field()), e.to_string()))?;
+            .map_err(|e| StoreError::unprocessable(format!("period.{}", e.field()), e))?;
         let mut r = self.reader().await?;
         let mut c = r.conn();
         c.all(

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use tessera_domain::refusal::Refusal;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -30,6 +31,9 @@ pub struct CheckOut {
     pub ticket_number: Option<i64>,
 }
 
+/// Longest pass token read (a signed pass is far shorter).
+const MAX_TOKEN: usize = 512;
+
 /// Checks a pass; every check is logged, and the first allowed entry is the
 /// ticket's first visit.
 #[utoipa::path(post, path = "/api/v1/access/check", tag = "gate", request_body = CheckIn, security(("bearer" = [])),
@@ -39,8 +43,8 @@ pub async fn check(
     Gatekeeper(caller): Gatekeeper,
     Json(b): Json<CheckIn>,
 ) -> Result<axum::Json<CheckOut>, Problem> {
-    if b.token.len() > 512 {
-        return Err(Problem::field("token", "is too long"));
+    if b.token.len() > MAX_TOKEN {
+        return Err(Problem::field("token", Refusal::TooLong(MAX_TOKEN)));
     }
     let claim = state.passes.verify(&state.store, &b.token).await;
     let (reason, ticket) = state

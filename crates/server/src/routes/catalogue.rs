@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 use tessera_domain::Money;
 use tessera_domain::booking::VenueLimits;
 use tessera_domain::pricing::TariffUnit;
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 use tessera_store::{NewModifier, NewPremises, NewTariff, NewVenue};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::{Admin, Person};
-use crate::error::{FieldError, Problem, ProblemBody};
+use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
 use crate::routes::me::PageQuery;
 use crate::wire::{DecimalIn, Page, check, text_field};
@@ -37,13 +39,13 @@ fn page<T: ToSchema, R>(
     }))
 }
 
-fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
+fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> String {
     match Money::parse(&d.text()) {
         Ok(m) => m.to_wire(),
         Err(e) => {
-            errors.push(FieldError {
+            errors.push(FieldFault {
                 field: field.into(),
-                message: e.to_string(),
+                refusal: e.into(),
             });
             String::new()
         }
@@ -128,16 +130,19 @@ fn limit_field(
     given: Option<i64>,
     (min, max): (u32, u32),
     default: u32,
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<FieldFault>,
 ) -> u32 {
     match given {
         None => default,
         Some(v) => match u32::try_from(v) {
             Ok(v) if (min..=max).contains(&v) => v,
             _ => {
-                errors.push(FieldError {
+                errors.push(FieldFault {
                     field: field.into(),
-                    message: format!("must be from {min} to {max}"),
+                    refusal: Refusal::Between {
+                        min: i64::from(min),
+                        max: i64::from(max),
+                    },
                 });
                 default
             }
@@ -158,23 +163,23 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
         .filter(|_| b.time_zone.len() <= 64)
         .and_then(|tz| tz.iana_name().map(str::to_owned));
     if time_zone.is_none() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "time_zone".into(),
-            message: "not an IANA time zone".into(),
+            refusal: Refusal::NotTimeZone,
         });
     }
     let currency = b.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "currency".into(),
-            message: "an ISO 4217 code such as RUB".into(),
+            refusal: Refusal::NotCurrency,
         });
     }
     let locale = tessera_domain::Locale::parse(&b.locale);
     if locale.is_none() || b.locale.len() > 16 {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "locale".into(),
-            message: "one of ru, bg, en".into(),
+            refusal: Refusal::OneOf(&["ru", "bg", "en"]),
         });
     }
     let d = VenueLimits::DEFAULT;
@@ -276,9 +281,9 @@ pub async fn create_premises(
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, 200, &mut errors);
     if b.kind != "coworking" && b.kind != "hall" {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "kind".into(),
-            message: "one of coworking, hall".into(),
+            refusal: Refusal::OneOf(&["coworking", "hall"]),
         });
     }
     let directions = b
@@ -287,9 +292,9 @@ pub async fn create_premises(
         .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty());
     if directions.as_deref().is_some_and(|d| d.chars().count() > 2000) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "directions".into(),
-            message: "is too long (at most 2000 characters)".into(),
+            refusal: Refusal::TooLong(2000),
         });
     }
     check(errors)?;
@@ -378,7 +383,7 @@ pub async fn list_workplaces(
         .store
         .premises(premises)
         .await?
-        .ok_or(Problem::NotFound("premises"))?;
+        .ok_or(Problem::NotFound(Thing::Premises))?;
     page(
         state.store.workplaces(Some(premises)).await?,
         (q.limit, q.cursor.as_deref()),
@@ -434,9 +439,9 @@ pub async fn create_tariff(State(state): State<AppState>, _a: Admin, Json(b): Js
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, 200, &mut errors);
     if TariffUnit::parse(&b.unit).is_none() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "unit".into(),
-            message: "one of hour, day, month".into(),
+            refusal: Refusal::OneOf(&["hour", "day", "month"]),
         });
     }
     let price = price("price", &b.price, &mut errors);

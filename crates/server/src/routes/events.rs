@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -18,8 +20,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{FieldError, Problem, ProblemBody};
+use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number};
+use crate::field_text::Malformed;
 use crate::wire::{DecimalIn, check, parse_date, text_field};
 
 /// An admin or an event manager.
@@ -55,7 +58,7 @@ impl FromRequestParts<AppState> for IfMatch {
         let bare = text.trim_start_matches("W/").trim_matches('"');
         bare.parse::<i64>()
             .map(|n| IfMatch(Some(n)))
-            .map_err(|_| Problem::Malformed("If-Match must be an event version".into()))
+            .map_err(|_| Problem::Malformed(Malformed::IfMatch))
     }
 }
 
@@ -226,12 +229,12 @@ fn with_etag(status: StatusCode, body: EventOut) -> Response {
 }
 
 /// A date of an event, an activity or a charge: in the years events may have.
-fn req_date(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+fn req_date(field: &str, v: &str, errors: &mut Vec<FieldFault>) -> Option<Date> {
     let d = parse_date(field, v, errors)?;
     if !tessera_events::in_event_years(d) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: field.into(),
-            message: tessera_events::CascadeError::YearOutOfRange.to_string(),
+            refusal: Refusal::YearOutOfRange,
         });
         return None;
     }
@@ -269,20 +272,20 @@ pub async fn create(
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "end_date".into(),
-            message: "must not be before start_date".into(),
+            refusal: Refusal::BeforeStart,
         });
     }
     if !(1..=1_000_000).contains(&b.pax) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "pax".into(),
-            message: "must be at least 1".into(),
+            refusal: Refusal::AtLeastOne,
         });
     }
     check(errors)?;
     let (Some(start_date), Some(end_date)) = (start, end) else {
-        return Err(Problem::field("start_date", "required"));
+        return Err(Problem::field("start_date", Refusal::Required));
     };
     let e = NewEvent {
         venue_id: b.venue_id,
@@ -344,7 +347,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "Event id")),
     responses((status = 200, body = EventOut), (status = 404, body = ProblemBody)))]
 pub async fn get_one(State(state): State<AppState>, _m: EventManager, Number(id): Number) -> Result<Response, Problem> {
-    let view = state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
+    let view = state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
     Ok(with_etag(StatusCode::OK, event_out(view)))
 }
 
@@ -379,15 +382,15 @@ pub async fn add_activity(
     let name = text_field("name", &b.name, 200, &mut errors);
     let kind = ActivityKind::parse(&b.kind);
     if kind.is_none() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "kind".into(),
-            message: "one of hall, catering, other".into(),
+            refusal: Refusal::OneOf(&["hall", "catering", "other"]),
         });
     }
     let date = req_date("date", &b.date, &mut errors);
     check(errors)?;
     let (Some(kind), Some(date)) = (kind, date) else {
-        return Err(Problem::field("date", "required"));
+        return Err(Problem::field("date", Refusal::Required));
     };
     let new = NewActivity {
         kind,
@@ -428,11 +431,11 @@ async fn activity_change(
     dry_run: bool,
 ) -> Result<(i64, Plan, i64), Problem> {
     let (Ok(id), Ok(aid)) = (id.parse::<i64>(), aid.parse::<i64>()) else {
-        return Err(Problem::NotFound("activity"));
+        return Err(Problem::NotFound(Thing::Activity));
     };
-    let view = state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
+    let view = state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
     if !view.activities.iter().any(|a| a.id == aid) {
-        return Err(Problem::NotFound("activity"));
+        return Err(Problem::NotFound(Thing::Activity));
     }
     let mut errors = Vec::new();
     let date = b.date.as_deref().and_then(|d| req_date("date", d, &mut errors));
@@ -460,7 +463,7 @@ pub async fn patch_activity(
     Json(b): Json<ActivityPatch>,
 ) -> Result<Response, Problem> {
     let (id, _, _) = activity_change(&state, m.user.id, ids, v, b, false).await?;
-    let view = state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
+    let view = state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
     Ok(with_etag(StatusCode::OK, event_out(view)))
 }
 
@@ -581,9 +584,9 @@ pub async fn add_block(
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, 200, &mut errors);
     if !(1..=100_000).contains(&b.rooms) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "rooms".into(),
-            message: "must be at least 1".into(),
+            refusal: Refusal::AtLeastOne,
         });
     }
     check(errors)?;
@@ -657,14 +660,14 @@ pub struct ChargeIn {
     pub follows_pax: Option<bool>,
 }
 
-fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> Decimal {
+fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> Decimal {
     let text = d.text();
     match Decimal::from_str(text.trim()) {
         Ok(v) if !text.contains(['e', 'E']) && v.scale() <= 6 => v,
         _ => {
-            errors.push(FieldError {
+            errors.push(FieldFault {
                 field: field.into(),
-                message: "not a decimal number".into(),
+                refusal: Refusal::NotDecimal,
             });
             Decimal::ZERO
         }
@@ -688,14 +691,14 @@ pub async fn add_charge(
     let quantity = decimal("quantity", &b.quantity, &mut errors);
     let unit_price = decimal("unit_price", &b.unit_price, &mut errors);
     if quantity.is_sign_negative() && !quantity.is_zero() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "quantity".into(),
-            message: "must not be negative".into(),
+            refusal: Refusal::Negative,
         });
     }
     check(errors)?;
     let Some(service_date) = service_date else {
-        return Err(Problem::field("service_date", "required"));
+        return Err(Problem::field("service_date", Refusal::Required));
     };
     let new = NewCharge {
         description,
@@ -796,7 +799,7 @@ pub async fn pax(
     for (k, p) in b.activities.unwrap_or_default() {
         let id = k
             .parse::<i64>()
-            .map_err(|_| Problem::field(format!("activities.{k}"), "not an activity id"))?;
+            .map_err(|_| Problem::field(format!("activities.{k}"), Refusal::NoSuchActivity))?;
         activities.insert(id, p);
     }
     let cmd = ChangePax { pax: b.pax, activities };
@@ -954,19 +957,19 @@ pub async fn dates(
     let start = req_date("start_date", &b.start_date, &mut errors);
     let end = b.end_date.as_deref().and_then(|e| req_date("end_date", e, &mut errors));
     if b.mode.needs_end_date() && b.end_date.is_none() {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "end_date".into(),
-            message: "is required for this mode".into(),
+            refusal: Refusal::RequiredForMode,
         });
     }
     check(errors)?;
     let Some(start_date) = start else {
-        return Err(Problem::field("start_date", "required"));
+        return Err(Problem::field("start_date", Refusal::Required));
     };
     let change = b
         .mode
         .with(start_date, end)
-        .map_err(|_| Problem::field("end_date", "is required for this mode"))?;
+        .map_err(|_| Problem::field("end_date", Refusal::RequiredForMode))?;
     let dry_run = b.dry_run.unwrap_or(false);
     let (plan, version) = state
         .store
@@ -1010,7 +1013,7 @@ pub async fn audit(
 ) -> Result<axum::Json<crate::wire::Page<AuditOut>>, Problem> {
     let limit = crate::wire::limit(q.limit)?;
     let after = q.cursor.as_deref().map(crate::wire::decode_cursor).transpose()?;
-    state.store.event(id).await?.ok_or(Problem::NotFound("event"))?;
+    state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
     let rows = state.store.event_audit(id, after, limit + 1).await?;
     let (rows, next_cursor) = crate::wire::page_of(rows, limit, |a| a.id);
     let items = rows

@@ -5,6 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tessera_domain::person::parse_email;
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 use tessera_domain::{Locale, Role, TicketStatus};
 use tessera_store::{TicketFilter, TicketListItem, TicketView};
 use utoipa::{IntoParams, ToSchema};
@@ -129,13 +131,10 @@ pub async fn register(
     Json(body): Json<UserIn>,
 ) -> Result<(StatusCode, axum::Json<LoginOut>), Problem> {
     if body.role.as_deref().is_some_and(|r| r != Role::Visitor.as_str()) {
-        return Err(Problem::field(
-            "role",
-            "visitors register themselves; other roles are given by an admin",
-        ));
+        return Err(Problem::field("role", Refusal::RoleGivenByAdmin));
     }
     let (mut user, password) = parse_user(&body, "")?;
-    let password = password.ok_or_else(|| Problem::field("password", "is required"))?;
+    let password = password.ok_or_else(|| Problem::field("password", Refusal::Required))?;
     reserve_sign_up(&state, addr, state.config.sign_up).await?;
     user.password_hash = Some(hash_password(password).await?);
     let now = state.clock.now().as_second();
@@ -200,9 +199,9 @@ pub async fn send(
     // Another visitor's ticket does not exist for the caller, whatever the e-mail says.
     match state.store.pass_state(n).await? {
         Some((visitor, _)) if visitor == caller.user.id => {}
-        _ => return Err(Problem::NotFound("ticket")),
+        _ => return Err(Problem::NotFound(Thing::Ticket)),
     }
-    let email = parse_email(&b.email).map_err(|e| Problem::field("email", e.to_string()))?;
+    let email = parse_email(&b.email).map_err(|e| Problem::field("email", e))?;
     let to = state
         .store
         .user_by_email(&email)
@@ -210,7 +209,7 @@ pub async fn send(
         // A staff or gate account is answered like an unknown e-mail: the
         // answer must not tell a visitor who works here.
         .filter(|u| Role::parse(&u.role).is_some_and(Role::holds_tickets))
-        .ok_or_else(|| Problem::field("email", "no visitor has this e-mail"))?;
+        .ok_or_else(|| Problem::field("email", Refusal::NoSuchVisitor))?;
     let t = state
         .store
         .send_ticket(n, caller.user.id, to, state.clock.now())
@@ -239,9 +238,13 @@ pub async fn pass(
     Person(caller): Person,
     Number(n): Number,
 ) -> Result<axum::Json<PassOut>, Problem> {
-    let (visitor, generation) = state.store.pass_state(n).await?.ok_or(Problem::NotFound("ticket"))?;
+    let (visitor, generation) = state
+        .store
+        .pass_state(n)
+        .await?
+        .ok_or(Problem::NotFound(Thing::Ticket))?;
     if visitor != caller.user.id {
-        return Err(Problem::NotFound("ticket"));
+        return Err(Problem::NotFound(Thing::Ticket));
     }
     let token = state
         .passes
@@ -274,9 +277,13 @@ pub async fn cancel_order(
     Number(n): Number,
 ) -> Result<axum::Json<crate::routes::orders::OrderOut>, Problem> {
     let now = state.clock.now();
-    let order = state.store.order(n, now).await?.ok_or(Problem::NotFound("order"))?;
+    let order = state
+        .store
+        .order(n, now)
+        .await?
+        .ok_or(Problem::NotFound(Thing::Order))?;
     if order.customer.id != caller.user.id {
-        return Err(Problem::NotFound("order"));
+        return Err(Problem::NotFound(Thing::Order));
     }
     let to = order.status.cancelled_by_visitor().map_err(|reason| {
         Problem::Conflict(tessera_store::Conflict::OrderTransition {

@@ -5,6 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tessera_domain::booking::VisitorLimits;
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Role};
 use tessera_store::{Booking, Conflict, NewOrder, NewOrderItem, OrderView, StoreError};
 use utoipa::ToSchema;
@@ -128,19 +130,16 @@ fn for_caller(e: StoreError, caller: &Caller) -> Problem {
 fn new_order(b: &OrderIn, caller: &Caller, visitor_limits: VisitorLimits) -> Result<NewOrder, Problem> {
     let manager = caller.role.manages_coworking();
     if !manager && b.customer_id != caller.user.id {
-        return Err(Problem::field("customer_id", "a visitor orders for themselves"));
+        return Err(Problem::field("customer_id", Refusal::VisitorOrdersForThemselves));
     }
     if b.items.len() > 50 {
-        return Err(Problem::field("items", "at most 50 items per order"));
+        return Err(Problem::field("items", Refusal::TooMany(50)));
     }
     let mut items = Vec::with_capacity(b.items.len());
     for (i, item) in b.items.iter().enumerate() {
         let modifier_ids = item.modifier_ids.clone().unwrap_or_default();
         if modifier_ids.len() > 50 {
-            return Err(Problem::field(
-                format!("items[{i}].modifier_ids"),
-                "at most 50 modifiers",
-            ));
+            return Err(Problem::field(format!("items[{i}].modifier_ids"), Refusal::TooMany(50)));
         }
         items.push(NewOrderItem {
             workplace_id: item.workplace_id,
@@ -223,12 +222,12 @@ pub async fn get_one(
         .store
         .order(n, state.clock.now())
         .await?
-        .ok_or(Problem::NotFound("order"))?;
+        .ok_or(Problem::NotFound(Thing::Order))?;
     let visible =
         caller.role.manages_coworking() || (caller.role == Role::Visitor && order.customer.id == caller.user.id);
     if !visible {
         return Err(if caller.role == Role::Visitor {
-            Problem::NotFound("order")
+            Problem::NotFound(Thing::Order)
         } else {
             Problem::Forbidden
         });
@@ -255,7 +254,8 @@ pub async fn change_status(
     Number(n): Number,
     Json(b): Json<StatusIn>,
 ) -> Result<axum::Json<OrderOut>, Problem> {
-    let to = OrderStatus::parse(&b.status).ok_or_else(|| Problem::field("status", "not an order status"))?;
+    let to =
+        OrderStatus::parse(&b.status).ok_or_else(|| Problem::field("status", Refusal::OneOf(OrderStatus::NAMES)))?;
     let order = state
         .store
         .change_order_status(n, to, caller.user.id, state.clock.now())

@@ -3,14 +3,17 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use tessera_domain::period::day_number;
+use tessera_domain::refusal::Refusal;
+use tessera_domain::refusal::Thing;
 use tessera_domain::{Locale, TicketStatus};
 use tessera_store::{TicketFilter, TicketListItem, TicketView, VisitorChange};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::CoworkingManager;
-use crate::error::{FieldError, Problem, ProblemBody};
+use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number, Query};
+use crate::field_text::Malformed;
 use crate::i18n;
 use crate::routes::catalogue::{ModifierOut, modifier_out};
 use crate::routes::users::{UserIn, parse_user};
@@ -78,14 +81,14 @@ pub struct ListQuery {
 
 /// Parses the list's query into a filter.
 pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
-    let mut errors: Vec<FieldError> = Vec::new();
+    let mut errors: Vec<FieldFault> = Vec::new();
     let number = match q.number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) => match n.parse::<i64>() {
             Ok(v) if v > 0 => Some(v),
             _ => {
-                errors.push(FieldError {
+                errors.push(FieldFault {
                     field: "number".into(),
-                    message: "a positive ticket number".into(),
+                    refusal: Refusal::NotPositiveNumber,
                 });
                 None
             }
@@ -104,9 +107,9 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "to".into(),
-            message: "must not be before from".into(),
+            refusal: Refusal::BeforeStart,
         });
     }
     let visitor = q
@@ -116,9 +119,9 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
     if visitor.as_deref().is_some_and(|v| v.chars().count() > 100) {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: "visitor".into(),
-            message: "at most 100 characters".into(),
+            refusal: Refusal::TooLong(100),
         });
     }
     let mut statuses = Vec::new();
@@ -133,9 +136,9 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
         match TicketStatus::parse(s) {
             Some(st) if !statuses.contains(&st) => statuses.push(st),
             Some(_) => {}
-            None => errors.push(FieldError {
+            None => errors.push(FieldFault {
                 field: "status".into(),
-                message: format!("unknown status {s:?}"),
+                refusal: Refusal::Expected(TicketStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect()),
             }),
         }
     }
@@ -143,12 +146,8 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
     let limit = limit(q.limit)?;
     if !errors.is_empty() {
         // A query string is not a body of values: the contract calls a bad one a 400.
-        let detail = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(Problem::Malformed(detail));
+        let values = errors.into_iter().map(|e| (e.field, e.refusal)).collect();
+        return Err(Problem::Malformed(Malformed::Values(values)));
     }
     Ok(TicketFilter {
         number,
@@ -351,7 +350,7 @@ pub async fn get_one(
         .store
         .ticket(n, state.clock.now())
         .await?
-        .ok_or(Problem::NotFound("ticket"))?;
+        .ok_or(Problem::NotFound(Thing::Ticket))?;
     Ok(axum::Json(ticket_out(t, l)))
 }
 
@@ -410,14 +409,11 @@ pub async fn change_visitor(
         (Some(id), None) => VisitorChange::Existing(id),
         (None, Some(u)) => {
             if u.role.as_deref().is_some_and(|r| r != "visitor") || u.password.is_some() {
-                return Err(Problem::field(
-                    "user",
-                    "a visitor created here has only names, e-mail and phone",
-                ));
+                return Err(Problem::field("user", Refusal::VisitorFieldsOnly));
             }
             VisitorChange::New(parse_user(&u, "user.")?.0)
         }
-        _ => return Err(Problem::field("user_id", "give either user_id or user")),
+        _ => return Err(Problem::field("user_id", Refusal::UserOrNew)),
     };
     let t = state
         .store

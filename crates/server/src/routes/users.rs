@@ -7,13 +7,15 @@ use serde::Deserialize;
 use tessera_domain::Role;
 use tessera_domain::password::check_password;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
+use tessera_domain::refusal::Refusal;
 use tessera_store::NewUser;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::{CoworkingManager, hash_password};
-use crate::error::{FieldError, Problem, ProblemBody};
+use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Query};
+use crate::field_text::Malformed;
 use crate::wire::{Page, UserOut, check, limit};
 
 /// A user to create.
@@ -41,9 +43,9 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
     let mut take = |field: String, r: Result<String, tessera_domain::person::PersonError>| match r {
         Ok(v) => v,
         Err(e) => {
-            errors.push(FieldError {
+            errors.push(FieldFault {
                 field,
-                message: e.to_string(),
+                refusal: e.into(),
             });
             String::new()
         }
@@ -60,9 +62,9 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
     let role = match body.role.as_deref() {
         None => Role::Visitor,
         Some(r) => Role::parse(r).unwrap_or_else(|| {
-            errors.push(FieldError {
+            errors.push(FieldFault {
                 field: f("role"),
-                message: "one of admin, rental_manager, event_manager, visitor, gate".into(),
+                refusal: Refusal::OneOf(&["admin", "rental_manager", "event_manager", "visitor", "gate"]),
             });
             Role::Visitor
         }),
@@ -70,9 +72,9 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
     if let Some(p) = &body.password
         && let Err(e) = check_password(p, &[&body.email, &body.first_name, &body.last_name])
     {
-        errors.push(FieldError {
+        errors.push(FieldFault {
             field: f("password"),
-            message: e.to_string(),
+            refusal: e.into(),
         });
     }
     check(errors)?;
@@ -137,12 +139,12 @@ pub async fn search(
         None => 0,
     };
     if q.search.as_deref().is_some_and(|s| s.chars().count() > 100) {
-        return Err(Problem::Malformed("search is at most 100 characters".into()));
+        return Err(Problem::Malformed(Malformed::SearchTooLong(100)));
     }
     if let Some(r) = q.role.as_deref()
         && Role::parse(r).is_none()
     {
-        return Err(Problem::Malformed("unknown role".into()));
+        return Err(Problem::Malformed(Malformed::Role));
     }
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let users = state
