@@ -14,8 +14,11 @@ use crate::extract::Json;
 #[serde(deny_unknown_fields)]
 pub struct CheckIn {
     /// The pass token from the QR code.
+    #[schema(value_type = crate::rules::PassToken)]
     pub token: String,
     /// The premises the door leads into.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::int")]
     pub premises_id: i64,
 }
 
@@ -39,7 +42,7 @@ pub async fn check(
     Gatekeeper(caller): Gatekeeper,
     Json(b): Json<CheckIn>,
 ) -> Result<axum::Json<CheckOut>, Problem> {
-    if b.token.len() > 512 {
+    if b.token.len() > crate::rules::TOKEN_MAX {
         return Err(Problem::field("token", "is too long"));
     }
     let claim = state.passes.verify(&state.store, &b.token).await;

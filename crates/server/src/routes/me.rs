@@ -111,9 +111,9 @@ fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
 
@@ -183,6 +183,7 @@ pub async fn my_tickets(
 #[serde(deny_unknown_fields)]
 pub struct SendIn {
     /// E-mail of a registered user.
+    #[schema(value_type = crate::rules::Email)]
     pub email: String,
 }
 
@@ -340,8 +341,8 @@ pub struct FreeQuery {
     /// Slot end, `HH:MM`.
     pub end_time: Option<String>,
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
