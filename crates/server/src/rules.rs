@@ -132,11 +132,15 @@ pub fn password() -> Object {
         .build()
 }
 
+/// Month and day of `YYYY-MM-DD` (with `format: date` for the month's length):
+/// a pattern of any two digits would make generators draw mostly invalid days.
+const MONTH_DAY: &str = "-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
+
 /// A day, `YYYY-MM-DD`.
 pub fn date() -> Object {
     string()
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-        .pattern(Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+        .pattern(Some(format!("^[0-9]{{4}}{MONTH_DAY}")))
         .build()
 }
 
@@ -144,7 +148,7 @@ fn event_date_builder() -> ObjectBuilder {
     // `tessera_events::FIRST_YEAR`..=`LAST_YEAR`: 1900 to 2199.
     string()
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-        .pattern(Some("^(?:19[0-9]{2}|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$"))
+        .pattern(Some(format!("^(?:19[0-9]{{2}}|2[01][0-9]{{2}}){MONTH_DAY}")))
         .description(Some(format!(
             "`YYYY-MM-DD`, in the years {} to {}",
             tessera_events::FIRST_YEAR,
@@ -318,7 +322,7 @@ fn int64(min: i64, max: i64) -> ObjectBuilder {
 }
 
 /// An id: a positive integer.
-pub fn id() -> Object {
+pub fn id_schema() -> Object {
     int64(1, i64::MAX).build()
 }
 
@@ -472,10 +476,26 @@ pub fn new_visitor() -> Object {
     )
 }
 
+/// A visitor registering themselves (`UserIn` with the role `visitor` only
+/// and a password required).
+pub fn register_in() -> Object {
+    closed(
+        vec![
+            ("first_name", person_name().into()),
+            ("last_name", person_name().into()),
+            ("email", email().into()),
+            ("phone", or_null(phone())),
+            ("role", visitor_role().into()),
+            ("password", password().into()),
+        ],
+        &["first_name", "last_name", "email", "password"],
+    )
+}
+
 /// The new visitor of a ticket: `user_id` or `user`, not both.
 pub fn visitor_change() -> Schema {
     either(
-        closed(vec![("user_id", id().into()), ("user", null())], &["user_id"]),
+        closed(vec![("user_id", id_schema().into()), ("user", null())], &["user_id"]),
         closed(vec![("user_id", null()), ("user", new_visitor().into())], &["user"]),
     )
 }
@@ -578,7 +598,7 @@ components! {
     /// A pass token.
     PassToken = token();
     /// An id.
-    Id = id();
+    Id = id_schema();
     /// PAX.
     Pax = pax();
     /// Rooms of a block.
@@ -591,6 +611,8 @@ components! {
     Quantity = quantity();
     /// A unit price.
     UnitPrice = unit_price();
+    /// A visitor registering themselves.
+    RegisterIn = register_in();
 }
 
 /// The schema of a query parameter by its name (the same name means the
@@ -601,7 +623,7 @@ pub fn query_parameter(name: &str) -> Option<(Schema, bool)> {
     match name {
         "limit" => one(limit()),
         "cursor" => one(cursor()),
-        "venue_id" => one(id()),
+        "venue_id" => one(id_schema()),
         "search" => one(search()),
         "role" => one(role()),
         "number" => one(number_filter()),
@@ -617,6 +639,43 @@ pub fn query_parameter(name: &str) -> Option<(Schema, bool)> {
 /// `#[serde(deserialize_with = "crate::rules::int")]` for an `i64` field.
 pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     Int::deserialize(d).map(|i| i.0)
+}
+
+/// An id field: an [`Int`] of at least 1 (as the document states; no row
+/// has another id).
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    positive(int(d)?)
+}
+
+fn positive<E: de::Error>(v: i64) -> Result<i64, E> {
+    if v >= 1 {
+        Ok(v)
+    } else {
+        Err(E::invalid_value(Unexpected::Signed(v), &"a positive id"))
+    }
+}
+
+/// An optional id field (with `#[serde(default)]`).
+pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    opt_int(d)?.map(positive).transpose()
+}
+
+/// Optional id list field (with `#[serde(default)]`).
+pub fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+    opt_ints(d)?
+        .map(|v| v.into_iter().map(positive).collect())
+        .transpose()
+}
+
+/// An optional id in a query string (`venue_id=7`).
+pub fn query_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => match s.parse::<i64>() {
+            Ok(v) => positive(v).map(Some),
+            Err(_) => Err(de::Error::invalid_type(Unexpected::Str(&s), &"a positive id")),
+        },
+    }
 }
 
 /// The same for an `Option<i64>` field (with `#[serde(default)]`).

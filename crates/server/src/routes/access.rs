@@ -18,7 +18,7 @@ pub struct CheckIn {
     pub token: String,
     /// The premises the door leads into.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub premises_id: i64,
 }
 

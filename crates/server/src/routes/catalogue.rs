@@ -57,6 +57,7 @@ fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldError>) -> String {
 #[serde(deny_unknown_fields)]
 pub struct VenueFilter {
     /// Only this venue's.
+    #[serde(default, deserialize_with = "crate::rules::query_id")]
     pub venue_id: Option<i64>,
     /// Page size (default 50, at most 500).
     pub limit: Option<i64>,
@@ -240,7 +241,7 @@ pub async fn list_venues(State(state): State<AppState>, _c: Person, Query(q): Qu
 pub struct PremisesIn {
     /// Venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name.
     #[schema(value_type = crate::rules::Name)]
@@ -407,7 +408,7 @@ pub async fn list_workplaces(
 pub struct TariffIn {
     /// Venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Суточный`).
     #[schema(value_type = crate::rules::Name)]
@@ -492,7 +493,7 @@ pub async fn list_tariffs(
 pub struct ServiceVariantIn {
     /// Venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Резидент +`).
     #[schema(value_type = crate::rules::Name)]
@@ -554,7 +555,7 @@ pub async fn list_service_variants(
 pub struct ModifierIn {
     /// Venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Шкафчик`).
     #[schema(value_type = crate::rules::Name)]

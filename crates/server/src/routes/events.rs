@@ -244,7 +244,7 @@ fn req_date(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> 
 pub struct EventIn {
     /// Venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name.
     #[schema(value_type = crate::rules::Name)]
@@ -374,7 +374,7 @@ pub struct ActivityIn {
     pub pax: i64,
     /// The hall (premises of kind `hall`) it holds.
     #[schema(value_type = Option<crate::rules::Id>)]
-    #[serde(default, deserialize_with = "crate::rules::opt_int")]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub premises_id: Option<i64>,
 }
 
@@ -682,7 +682,7 @@ pub struct ChargeIn {
     pub unit_price: DecimalIn,
     /// Post through this activity of the event.
     #[schema(value_type = Option<crate::rules::Id>)]
-    #[serde(default, deserialize_with = "crate::rules::opt_int")]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub activity_id: Option<i64>,
     /// `false` pins the quantity against PAX changes (default `true`).
     pub follows_pax: Option<bool>,

@@ -119,7 +119,7 @@ pub struct PageQuery {
 
 /// Registers a visitor and signs them in. One address may register 30
 /// accounts an hour; past that, 429 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = UserIn,
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = crate::rules::RegisterIn,
     responses((status = 201, body = LoginOut), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody),
         (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another sign-up is allowed"))),
         (status = 503, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds to wait")))))]

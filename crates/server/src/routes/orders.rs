@@ -22,21 +22,21 @@ use crate::wire::{PeriodIn, UserOut};
 pub struct OrderItemIn {
     /// Workplace.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub workplace_id: i64,
     /// Period.
     pub period: PeriodIn,
     /// Tariff of the workplace's venue.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub tariff_id: i64,
     /// Service variant.
     #[schema(value_type = Option<crate::rules::Id>)]
-    #[serde(default, deserialize_with = "crate::rules::opt_int")]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub service_variant_id: Option<i64>,
     /// Modifiers.
     #[schema(value_type = Option<Vec<crate::rules::Id>>, max_items = 50)]
-    #[serde(default, deserialize_with = "crate::rules::opt_ints")]
+    #[serde(default, deserialize_with = "crate::rules::opt_ids")]
     pub modifier_ids: Option<Vec<i64>>,
 }
 
@@ -46,7 +46,7 @@ pub struct OrderItemIn {
 pub struct OrderIn {
     /// The customer, whose tickets they will be.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub customer_id: i64,
     /// At least one item.
     #[schema(min_items = 1, max_items = 50)]

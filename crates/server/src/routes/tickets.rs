@@ -390,7 +390,7 @@ pub async fn reset_validation(
 #[serde(deny_unknown_fields)]
 pub struct VisitorIn {
     /// An existing user.
-    #[serde(default, deserialize_with = "crate::rules::opt_int")]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub user_id: Option<i64>,
     /// A user to create on the spot.
     pub user: Option<UserIn>,
@@ -447,7 +447,7 @@ pub async fn change_visitor(
 pub struct WorkplaceChangeIn {
     /// A workplace of the same venue, free for the ticket's period.
     #[schema(value_type = crate::rules::Id)]
-    #[serde(deserialize_with = "crate::rules::int")]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub workplace_id: i64,
 }
 
