@@ -12,7 +12,7 @@ use crate::model::{
 };
 
 /// Largest PAX we accept (a typo guard, not a venue's capacity).
-const MAX_PAX: i64 = 1_000_000;
+pub const MAX_PAX: i64 = 1_000_000;
 
 /// New PAX for the event, and values typed for some activities.
 #[derive(Debug, Clone, PartialEq, Default)]

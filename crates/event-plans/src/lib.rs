@@ -8,7 +8,7 @@ mod command;
 mod model;
 
 pub use cascade::{
-    ChangeActivity, ChangePax, DateChange, plan_activity_change, plan_date_change, plan_pax_change,
+    ChangeActivity, ChangePax, DateChange, MAX_PAX, plan_activity_change, plan_date_change, plan_pax_change,
     validate_new_activity, validate_new_charge,
 };
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};

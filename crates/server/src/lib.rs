@@ -14,6 +14,7 @@ mod idempotency;
 mod openapi;
 mod passes;
 mod routes;
+mod rules;
 mod sessions;
 mod state;
 pub mod telemetry;

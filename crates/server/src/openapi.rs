@@ -84,6 +84,54 @@ impl ProblemResponses {
     }
 }
 
+/// Query parameters get their rules by name from [`crate::rules::query_parameter`]
+/// (`IntoParams` drops a field's description and style when given a schema).
+struct QueryRules;
+
+impl Modify for QueryRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterIn, ParameterStyle};
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for p in op.parameters.iter_mut().flatten() {
+                    if !matches!(p.parameter_in, ParameterIn::Query) {
+                        continue;
+                    }
+                    if let Some((schema, list)) = crate::rules::query_parameter(&p.name) {
+                        p.schema = Some(schema.into());
+                        if list {
+                            p.style = Some(ParameterStyle::Form);
+                            p.explode = Some(false);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rules of `DatesIn` its derive cannot carry yet (see [`crate::rules::dates_in`]).
+struct DatesRules;
+
+impl Modify for DatesRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(schemas) = openapi.components.as_mut().map(|c| &mut c.schemas)
+            && let Some(derived) = schemas.remove("DatesIn")
+        {
+            schemas.insert("DatesIn".into(), crate::rules::dates_in(derived).into());
+        }
+    }
+}
+
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
@@ -107,7 +155,7 @@ impl Modify for ProblemResponses {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tessera API", version = "1", description = "Venue operations: coworking tickets, orders, events and folios."),
-    modifiers(&BearerAuth, &ProblemResponses),
+    modifiers(&BearerAuth, &QueryRules, &DatesRules, &ProblemResponses),
     paths(
         routes::health::healthz,
         routes::auth::login, routes::auth::logout, routes::auth::me,

@@ -75,7 +75,7 @@ pub struct Page<T: ToSchema> {
 
 /// A rental period as sent: whole days (`start_date`, `end_date`) or a slot
 /// (`date`, `start_time`, `end_time`).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodIn {
     /// First day, `YYYY-MM-DD` (whole days).
@@ -89,6 +89,14 @@ pub struct PeriodIn {
     /// Slot end, `HH:MM`, excluded.
     pub end_time: Option<String>,
 }
+
+impl utoipa::PartialSchema for PeriodIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::rules::period().into()
+    }
+}
+
+impl ToSchema for PeriodIn {}
 
 /// Parses `YYYY-MM-DD` strictly.
 pub fn parse_date(field: &str, s: &str, errors: &mut Vec<FieldFault>) -> Option<Date> {
@@ -329,8 +337,11 @@ pub fn page_of<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> i64) -> (Vec
 /// Page size: default 50, at most 500.
 pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
     match l {
-        None => Ok(50),
-        Some(n) if (1..=500).contains(&n) => Ok(n),
-        Some(_) => Err(Problem::Malformed(Malformed::Limit { min: 1, max: 500 })),
+        None => Ok(crate::rules::PAGE_DEFAULT),
+        Some(n) if (1..=crate::rules::PAGE_MAX).contains(&n) => Ok(n),
+        Some(_) => Err(Problem::Malformed(Malformed::Limit {
+            min: 1,
+            max: crate::rules::PAGE_MAX,
+        })),
     }
 }

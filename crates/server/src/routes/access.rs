@@ -15,8 +15,11 @@ use crate::extract::Json;
 #[serde(deny_unknown_fields)]
 pub struct CheckIn {
     /// The pass token from the QR code.
+    #[schema(value_type = crate::rules::PassToken)]
     pub token: String,
     /// The premises the door leads into.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub premises_id: i64,
 }
 
@@ -31,9 +34,6 @@ pub struct CheckOut {
     pub ticket_number: Option<i64>,
 }
 
-/// Longest pass token read (a signed pass is far shorter).
-const MAX_TOKEN: usize = 512;
-
 /// Checks a pass; every check is logged, and the first allowed entry is the
 /// ticket's first visit.
 #[utoipa::path(post, path = "/api/v1/access/check", tag = "gate", request_body = CheckIn, security(("bearer" = [])),
@@ -43,8 +43,8 @@ pub async fn check(
     Gatekeeper(caller): Gatekeeper,
     Json(b): Json<CheckIn>,
 ) -> Result<axum::Json<CheckOut>, Problem> {
-    if b.token.len() > MAX_TOKEN {
-        return Err(Problem::field("token", Refusal::TooLong(MAX_TOKEN)));
+    if b.token.len() > crate::rules::TOKEN_MAX {
+        return Err(Problem::field("token", Refusal::TooLong(crate::rules::TOKEN_MAX)));
     }
     let claim = state.passes.verify(&state.store, &b.token).await;
     let (reason, ticket) = state

@@ -16,6 +16,7 @@ use crate::auth::{Admin, Person};
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
 use crate::routes::me::PageQuery;
+use crate::rules::{DIRECTIONS_MAX, NAME_MAX, TIME_ZONE_MAX, WORKPLACE_NAME_MAX};
 use crate::wire::{DecimalIn, Page, check, text_field};
 
 type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
@@ -58,11 +59,12 @@ fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> String {
 #[serde(deny_unknown_fields)]
 pub struct VenueFilter {
     /// Only this venue's.
+    #[serde(default, deserialize_with = "crate::rules::query_id")]
     pub venue_id: Option<i64>,
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
 
@@ -71,22 +73,29 @@ pub struct VenueFilter {
 #[serde(deny_unknown_fields)]
 pub struct VenueIn {
     /// Name.
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// IANA time zone (`Europe/Moscow`).
+    #[schema(value_type = crate::rules::TimeZone)]
     pub time_zone: String,
     /// ISO 4217 currency (`RUB`).
+    #[schema(value_type = crate::rules::Currency)]
     pub currency: String,
     /// Default language: `ru`, `bg` or `en`.
+    #[schema(value_type = crate::rules::Locale)]
     pub locale: String,
     /// A visitor's own booking ends at most this many days ahead (default 180).
     #[schema(minimum = 1, maximum = 3660)]
+    #[serde(default, deserialize_with = "crate::rules::opt_int")]
     pub booking_horizon_days: Option<i64>,
     /// A visitor's own booking lasts at most this many days (default 31).
     #[schema(minimum = 1, maximum = 3660)]
+    #[serde(default, deserialize_with = "crate::rules::opt_int")]
     pub longest_booking_days: Option<i64>,
     /// A visitor's own unpaid order is cancelled this many hours after it
     /// was made (default 24).
     #[schema(minimum = 1, maximum = 8760)]
+    #[serde(default, deserialize_with = "crate::rules::opt_int")]
     pub payment_hours: Option<i64>,
 }
 
@@ -155,12 +164,12 @@ fn limit_field(
     responses((status = 201, body = VenueOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Json<VenueIn>) -> Created<VenueOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     // Names are looked up ignoring case; the venue keeps the database's
     // spelling ("europe/sofia" is stored as "Europe/Sofia").
     let time_zone = jiff::tz::TimeZone::get(b.time_zone.trim())
         .ok()
-        .filter(|_| b.time_zone.len() <= 64)
+        .filter(|_| b.time_zone.len() <= TIME_ZONE_MAX)
         .and_then(|tz| tz.iana_name().map(str::to_owned));
     if time_zone.is_none() {
         errors.push(FieldFault {
@@ -236,12 +245,17 @@ pub async fn list_venues(State(state): State<AppState>, _c: Person, Query(q): Qu
 #[serde(deny_unknown_fields)]
 pub struct PremisesIn {
     /// Venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name.
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// `coworking` or `hall`.
+    #[schema(value_type = crate::rules::PremisesKind)]
     pub kind: String,
     /// How to find it and where to show the pass, for a first visit.
+    #[schema(value_type = Option<crate::rules::Directions>)]
     pub directions: Option<String>,
 }
 
@@ -279,7 +293,7 @@ pub async fn create_premises(
     Json(b): Json<PremisesIn>,
 ) -> Created<PremisesOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     if b.kind != "coworking" && b.kind != "hall" {
         errors.push(FieldFault {
             field: "kind".into(),
@@ -291,10 +305,13 @@ pub async fn create_premises(
         .as_deref()
         .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty());
-    if directions.as_deref().is_some_and(|d| d.chars().count() > 2000) {
+    if directions
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > DIRECTIONS_MAX)
+    {
         errors.push(FieldFault {
             field: "directions".into(),
-            refusal: Refusal::TooLong(2000),
+            refusal: Refusal::TooLong(DIRECTIONS_MAX),
         });
     }
     check(errors)?;
@@ -330,6 +347,7 @@ pub async fn list_premises(
 #[serde(deny_unknown_fields)]
 pub struct WorkplaceIn {
     /// Name (`PM №1`).
+    #[schema(value_type = crate::rules::WorkplaceName)]
     pub name: String,
 }
 
@@ -363,7 +381,7 @@ pub async fn create_workplace(
     Json(b): Json<WorkplaceIn>,
 ) -> Created<WorkplaceOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 100, &mut errors);
+    let name = text_field("name", &b.name, WORKPLACE_NAME_MAX, &mut errors);
     check(errors)?;
     let w = state.store.create_workplace(premises, name).await?;
     Ok((StatusCode::CREATED, axum::Json(workplace_out(w))))
@@ -397,13 +415,17 @@ pub async fn list_workplaces(
 #[serde(deny_unknown_fields)]
 pub struct TariffIn {
     /// Venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Суточный`).
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// `hour`, `day` or `month`.
+    #[schema(value_type = crate::rules::TariffUnit)]
     pub unit: String,
     /// Decimal price per unit (`"7000.00"`).
-    #[schema(value_type = String, example = "7000.00")]
+    #[schema(value_type = crate::rules::Money)]
     pub price: DecimalIn,
 }
 
@@ -437,7 +459,7 @@ fn tariff_out(t: tessera_store::Tariff) -> TariffOut {
     responses((status = 201, body = TariffOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn create_tariff(State(state): State<AppState>, _a: Admin, Json(b): Json<TariffIn>) -> Created<TariffOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     if TariffUnit::parse(&b.unit).is_none() {
         errors.push(FieldFault {
             field: "unit".into(),
@@ -478,8 +500,11 @@ pub async fn list_tariffs(
 #[serde(deny_unknown_fields)]
 pub struct ServiceVariantIn {
     /// Venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Резидент +`).
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
 }
 
@@ -511,7 +536,7 @@ pub async fn create_service_variant(
     Json(b): Json<ServiceVariantIn>,
 ) -> Created<ServiceVariantOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     check(errors)?;
     let v = state.store.create_service_variant(b.venue_id, name).await?;
     Ok((StatusCode::CREATED, axum::Json(variant_out(v))))
@@ -537,11 +562,14 @@ pub async fn list_service_variants(
 #[serde(deny_unknown_fields)]
 pub struct ModifierIn {
     /// Venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name (`Шкафчик`).
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// Decimal price per ticket.
-    #[schema(value_type = String, example = "7000.00")]
+    #[schema(value_type = crate::rules::Money)]
     pub price: DecimalIn,
 }
 
@@ -577,7 +605,7 @@ pub async fn create_modifier(
     Json(b): Json<ModifierIn>,
 ) -> Created<ModifierOut> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     let price = price("price", &b.price, &mut errors);
     check(errors)?;
     let m = state

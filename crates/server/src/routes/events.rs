@@ -246,14 +246,21 @@ fn req_date(field: &str, v: &str, errors: &mut Vec<FieldFault>) -> Option<Date> 
 #[serde(deny_unknown_fields)]
 pub struct EventIn {
     /// Venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub venue_id: i64,
     /// Name.
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// First day.
+    #[schema(value_type = crate::rules::EventDate)]
     pub start_date: String,
     /// Last day.
+    #[schema(value_type = crate::rules::EventDate)]
     pub end_date: String,
     /// Default PAX (at least 1).
+    #[schema(value_type = crate::rules::Pax)]
+    #[serde(deserialize_with = "crate::rules::int")]
     pub pax: i64,
 }
 
@@ -266,7 +273,7 @@ pub async fn create(
     Json(b): Json<EventIn>,
 ) -> Result<Response, Problem> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, crate::rules::NAME_MAX, &mut errors);
     let start = req_date("start_date", &b.start_date, &mut errors);
     let end = req_date("end_date", &b.end_date, &mut errors);
     if let (Some(s), Some(e)) = (start, end)
@@ -277,7 +284,7 @@ pub async fn create(
             refusal: Refusal::BeforeStart,
         });
     }
-    if !(1..=1_000_000).contains(&b.pax) {
+    if !(1..=crate::rules::PAX_MAX).contains(&b.pax) {
         errors.push(FieldFault {
             field: "pax".into(),
             refusal: Refusal::AtLeastOne,
@@ -356,14 +363,21 @@ pub async fn get_one(State(state): State<AppState>, _m: EventManager, Number(id)
 #[serde(deny_unknown_fields)]
 pub struct ActivityIn {
     /// `hall`, `catering` or `other`.
+    #[schema(value_type = crate::rules::ActivityKind)]
     pub kind: String,
     /// Name.
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// Date within the event period.
+    #[schema(value_type = crate::rules::EventDate)]
     pub date: String,
     /// PAX.
+    #[schema(value_type = crate::rules::Pax)]
+    #[serde(deserialize_with = "crate::rules::int")]
     pub pax: i64,
     /// The hall (premises of kind `hall`) it holds.
+    #[schema(value_type = Option<crate::rules::Id>)]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub premises_id: Option<i64>,
 }
 
@@ -379,7 +393,7 @@ pub async fn add_activity(
     Json(b): Json<ActivityIn>,
 ) -> Result<(StatusCode, axum::Json<ActivityOut>), Problem> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
+    let name = text_field("name", &b.name, crate::rules::NAME_MAX, &mut errors);
     let kind = ActivityKind::parse(&b.kind);
     if kind.is_none() {
         errors.push(FieldFault {
@@ -416,8 +430,11 @@ pub async fn add_activity(
 #[serde(deny_unknown_fields)]
 pub struct ActivityPatch {
     /// New date (its charges follow).
+    #[schema(value_type = Option<crate::rules::EventDate>)]
     pub date: Option<String>,
     /// New PAX (its charges at the old PAX follow).
+    #[schema(value_type = Option<crate::rules::Pax>)]
+    #[serde(default, deserialize_with = "crate::rules::opt_int")]
     pub pax: Option<i64>,
 }
 
@@ -565,8 +582,11 @@ pub async fn preview_activity(
 #[serde(deny_unknown_fields)]
 pub struct BlockIn {
     /// Name.
+    #[schema(value_type = crate::rules::Name)]
     pub name: String,
     /// Rooms held (at least 1).
+    #[schema(value_type = crate::rules::Rooms)]
+    #[serde(deserialize_with = "crate::rules::int")]
     pub rooms: i64,
 }
 
@@ -582,8 +602,8 @@ pub async fn add_block(
     Json(b): Json<BlockIn>,
 ) -> Result<(StatusCode, axum::Json<BlockOut>), Problem> {
     let mut errors = Vec::new();
-    let name = text_field("name", &b.name, 200, &mut errors);
-    if !(1..=100_000).contains(&b.rooms) {
+    let name = text_field("name", &b.name, crate::rules::NAME_MAX, &mut errors);
+    if !(1..=crate::rules::ROOMS_MAX).contains(&b.rooms) {
         errors.push(FieldFault {
             field: "rooms".into(),
             refusal: Refusal::AtLeastOne,
@@ -645,16 +665,20 @@ pub async fn add_folio(
 #[serde(deny_unknown_fields)]
 pub struct ChargeIn {
     /// Description.
+    #[schema(value_type = crate::rules::Description)]
     pub description: String,
     /// Service date.
+    #[schema(value_type = crate::rules::EventDate)]
     pub service_date: String,
     /// Decimal quantity (not negative).
-    #[schema(value_type = String, example = "100")]
+    #[schema(value_type = crate::rules::Quantity)]
     pub quantity: DecimalIn,
     /// Decimal unit price.
-    #[schema(value_type = String, example = "25.50")]
+    #[schema(value_type = crate::rules::UnitPrice)]
     pub unit_price: DecimalIn,
     /// Post through this activity of the event.
+    #[schema(value_type = Option<crate::rules::Id>)]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub activity_id: Option<i64>,
     /// `false` pins the quantity against PAX changes (default `true`).
     pub follows_pax: Option<bool>,
@@ -686,7 +710,12 @@ pub async fn add_charge(
     Json(b): Json<ChargeIn>,
 ) -> Result<(StatusCode, axum::Json<ChargeOut>), Problem> {
     let mut errors = Vec::new();
-    let description = text_field("description", &b.description, 500, &mut errors);
+    let description = text_field(
+        "description",
+        &b.description,
+        crate::rules::DESCRIPTION_MAX,
+        &mut errors,
+    );
     let service_date = req_date("service_date", &b.service_date, &mut errors);
     let quantity = decimal("quantity", &b.quantity, &mut errors);
     let unit_price = decimal("unit_price", &b.unit_price, &mut errors);
@@ -740,8 +769,12 @@ pub async fn close_folio(
 #[serde(deny_unknown_fields)]
 pub struct PaxIn {
     /// The event's new PAX.
+    #[schema(value_type = crate::rules::Pax)]
+    #[serde(deserialize_with = "crate::rules::int")]
     pub pax: i64,
     /// "New PAX" typed for activities: activity id → PAX.
+    #[schema(value_type = Option<crate::rules::ActivityPax>)]
+    #[serde(default, deserialize_with = "crate::rules::opt_int_map")]
     pub activities: Option<BTreeMap<String, i64>>,
     /// Only show what would change.
     pub dry_run: Option<bool>,
@@ -848,8 +881,10 @@ pub struct DatesIn {
     #[schema(schema_with = date_mode_schema)]
     pub mode: DateMode,
     /// New first day.
+    #[schema(value_type = crate::rules::EventDate)]
     pub start_date: String,
     /// New last day (not for `move`, which keeps the length).
+    #[schema(value_type = Option<crate::rules::EventDate>)]
     pub end_date: Option<String>,
     /// Only show what would change.
     pub dry_run: Option<bool>,

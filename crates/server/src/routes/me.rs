@@ -113,15 +113,15 @@ fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
 
 /// Registers a visitor and signs them in. One address may register 30
 /// accounts an hour; past that, 429 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = UserIn,
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "visitor", request_body = crate::rules::RegisterIn,
     responses((status = 201, body = LoginOut), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody),
         (status = 429, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds until another sign-up is allowed"))),
         (status = 503, body = ProblemBody, headers(("Retry-After" = u64, description = "seconds to wait")))))]
@@ -182,6 +182,7 @@ pub async fn my_tickets(
 #[serde(deny_unknown_fields)]
 pub struct SendIn {
     /// E-mail of a registered user.
+    #[schema(value_type = crate::rules::Email)]
     pub email: String,
 }
 
@@ -347,8 +348,8 @@ pub struct FreeQuery {
     /// Slot end, `HH:MM`.
     pub end_time: Option<String>,
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }

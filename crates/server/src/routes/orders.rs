@@ -23,14 +23,22 @@ use crate::wire::{PeriodIn, UserOut};
 #[serde(deny_unknown_fields)]
 pub struct OrderItemIn {
     /// Workplace.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub workplace_id: i64,
     /// Period.
     pub period: PeriodIn,
     /// Tariff of the workplace's venue.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub tariff_id: i64,
     /// Service variant.
+    #[schema(value_type = Option<crate::rules::Id>)]
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub service_variant_id: Option<i64>,
     /// Modifiers.
+    #[schema(value_type = Option<Vec<crate::rules::Id>>, max_items = 50)]
+    #[serde(default, deserialize_with = "crate::rules::opt_ids")]
     pub modifier_ids: Option<Vec<i64>>,
 }
 
@@ -39,8 +47,11 @@ pub struct OrderItemIn {
 #[serde(deny_unknown_fields)]
 pub struct OrderIn {
     /// The customer, whose tickets they will be.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub customer_id: i64,
     /// At least one item.
+    #[schema(min_items = 1, max_items = 50)]
     pub items: Vec<OrderItemIn>,
 }
 
@@ -132,14 +143,17 @@ fn new_order(b: &OrderIn, caller: &Caller, visitor_limits: VisitorLimits) -> Res
     if !manager && b.customer_id != caller.user.id {
         return Err(Problem::field("customer_id", Refusal::VisitorOrdersForThemselves));
     }
-    if b.items.len() > 50 {
-        return Err(Problem::field("items", Refusal::TooMany(50)));
+    if b.items.len() > crate::rules::ITEMS_MAX {
+        return Err(Problem::field("items", Refusal::TooMany(crate::rules::ITEMS_MAX)));
     }
     let mut items = Vec::with_capacity(b.items.len());
     for (i, item) in b.items.iter().enumerate() {
         let modifier_ids = item.modifier_ids.clone().unwrap_or_default();
-        if modifier_ids.len() > 50 {
-            return Err(Problem::field(format!("items[{i}].modifier_ids"), Refusal::TooMany(50)));
+        if modifier_ids.len() > crate::rules::MODIFIERS_MAX {
+            return Err(Problem::field(
+                format!("items[{i}].modifier_ids"),
+                Refusal::TooMany(crate::rules::MODIFIERS_MAX),
+            ));
         }
         items.push(NewOrderItem {
             workplace_id: item.workplace_id,
@@ -240,6 +254,7 @@ pub async fn get_one(
 #[serde(deny_unknown_fields)]
 pub struct StatusIn {
     /// One of the ten order statuses.
+    #[schema(value_type = crate::rules::OrderStatus)]
     pub status: String,
 }
 

@@ -73,9 +73,9 @@ pub struct ListQuery {
     /// Comma-separated statuses.
     pub status: Option<String>,
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
 
@@ -118,10 +118,13 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    if visitor.as_deref().is_some_and(|v| v.chars().count() > 100) {
+    if visitor
+        .as_deref()
+        .is_some_and(|v| v.chars().count() > crate::rules::SEARCH_MAX)
+    {
         errors.push(FieldFault {
             field: "visitor".into(),
-            refusal: Refusal::TooLong(100),
+            refusal: Refusal::TooLong(crate::rules::SEARCH_MAX),
         });
     }
     let mut statuses = Vec::new();
@@ -385,14 +388,23 @@ pub async fn reset_validation(
 }
 
 /// The new visitor: an existing user, or one to create.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisitorIn {
     /// An existing user.
+    #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub user_id: Option<i64>,
     /// A user to create on the spot.
     pub user: Option<UserIn>,
 }
+
+impl utoipa::PartialSchema for VisitorIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::rules::visitor_change().into()
+    }
+}
+
+impl ToSchema for VisitorIn {}
 
 /// Gives the ticket to another user; only `new` or `confirmed`.
 #[utoipa::path(put, path = "/api/v1/coworking/tickets/{number}/visitor", tag = "coworking", request_body = VisitorIn, security(("bearer" = [])),
@@ -433,6 +445,8 @@ pub async fn change_visitor(
 #[serde(deny_unknown_fields)]
 pub struct WorkplaceChangeIn {
     /// A workplace of the same venue, free for the ticket's period.
+    #[schema(value_type = crate::rules::Id)]
+    #[serde(deserialize_with = "crate::rules::id")]
     pub workplace_id: i64,
 }
 

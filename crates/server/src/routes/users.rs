@@ -23,16 +23,22 @@ use crate::wire::{Page, UserOut, check, limit};
 #[serde(deny_unknown_fields)]
 pub struct UserIn {
     /// First name.
+    #[schema(value_type = crate::rules::PersonName)]
     pub first_name: String,
     /// Last name.
+    #[schema(value_type = crate::rules::PersonName)]
     pub last_name: String,
     /// E-mail, unique.
+    #[schema(value_type = crate::rules::Email)]
     pub email: String,
     /// Phone.
+    #[schema(value_type = Option<crate::rules::Phone>)]
     pub phone: Option<String>,
     /// Role; `visitor` if omitted.
+    #[schema(value_type = Option<crate::rules::Role>)]
     pub role: Option<String>,
     /// Password: at least 10 characters, not a common one; without one the user cannot sign in yet.
+    #[schema(value_type = Option<crate::rules::Password>)]
     pub password: Option<String>,
 }
 
@@ -119,9 +125,9 @@ pub struct SearchQuery {
     /// Only users of this role.
     pub role: Option<String>,
     /// Page size (default 50, at most 500).
-    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
 }
 
@@ -138,8 +144,11 @@ pub async fn search(
         Some(c) => crate::wire::decode_cursor(c)?,
         None => 0,
     };
-    if q.search.as_deref().is_some_and(|s| s.chars().count() > 100) {
-        return Err(Problem::Malformed(Malformed::SearchTooLong(100)));
+    if q.search
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > crate::rules::SEARCH_MAX)
+    {
+        return Err(Problem::Malformed(Malformed::SearchTooLong(crate::rules::SEARCH_MAX)));
     }
     if let Some(r) = q.role.as_deref()
         && Role::parse(r).is_none()
