@@ -12,11 +12,11 @@
 
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{
-    AdditionalProperties, ArrayBuilder, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, SchemaType,
-    Type,
-};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
+    SchemaType, Type,
+};
 
 /// Longest name of a venue, premises, tariff, service variant, modifier, event, activity or block.
 pub const NAME_MAX: usize = 200;
@@ -103,8 +103,9 @@ pub fn directions() -> Object {
 /// a dotted domain, no spaces or control characters.
 pub fn email() -> Object {
     let x = format!("{WS}{CC}");
+    // Not `format: email`: validators' idea of an address is stricter than
+    // the server's (`a@b.c*` is one to the server), so the pattern says it.
     string()
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
         .max_length(Some(tessera_domain::person::MAX_EMAIL))
         .pattern(Some(format!(
             r"^[{WS}]*[^{x}]+@[^{x}@.](?:[^{x}@]*\.[^{x}@]*)[^{x}@.][{WS}]*$"
@@ -161,7 +162,6 @@ pub fn event_date() -> Object {
     event_date_builder().build()
 }
 
-
 /// A query day: `YYYY-MM-DD`, or empty for none.
 pub fn query_date() -> Schema {
     Schema::OneOf(
@@ -207,7 +207,12 @@ pub fn one_of(words: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
 
 /// An activity kind.
 pub fn activity_kind() -> Object {
-    one_of(["hall", "catering", "other"].into_iter().filter(|k| tessera_events::ActivityKind::parse(k).is_some())).build()
+    one_of(
+        ["hall", "catering", "other"]
+            .into_iter()
+            .filter(|k| tessera_events::ActivityKind::parse(k).is_some()),
+    )
+    .build()
 }
 
 /// A premises kind.
@@ -226,7 +231,6 @@ pub fn role() -> Object {
     one_of(tessera_domain::Role::ALL.map(tessera_domain::Role::as_str)).build()
 }
 
-
 /// A role for a visitor's own registration or one created on a ticket.
 pub fn visitor_role() -> Object {
     nullable(one_of([tessera_domain::Role::Visitor.as_str()])).build()
@@ -237,10 +241,18 @@ pub fn order_status() -> Object {
     one_of(tessera_domain::OrderStatus::ALL.map(tessera_domain::OrderStatus::as_str)).build()
 }
 
-/// Comma-separated ticket statuses (`style: form, explode: false`).
+/// Comma-separated ticket statuses (`style: form, explode: false`): each
+/// one of the words, spaces around it and empty pieces ignored.
 pub fn ticket_statuses() -> Schema {
-    let status = one_of(tessera_domain::TicketStatus::ALL.map(tessera_domain::TicketStatus::as_str));
-    Schema::Array(ArrayBuilder::new().items(status).unique_items(true).build())
+    let words = tessera_domain::TicketStatus::ALL.map(tessera_domain::TicketStatus::as_str);
+    let loose = string().pattern(Some(format!("^[{WS}]*(?:{})?[{WS}]*$", words.join("|"))));
+    let item = Schema::AnyOf(
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(one_of(words))
+            .item(loose)
+            .build(),
+    );
+    Schema::Array(ArrayBuilder::new().items(RefOr::T(item)).build())
 }
 
 /// A language.
@@ -326,12 +338,10 @@ pub fn id_schema() -> Object {
     int64(1, i64::MAX).build()
 }
 
-
 /// PAX: 1 to [`PAX_MAX`].
 pub fn pax() -> Object {
     int64(1, PAX_MAX).build()
 }
-
 
 /// Rooms: 1 to [`ROOMS_MAX`].
 pub fn rooms() -> Object {
@@ -342,7 +352,6 @@ pub fn rooms() -> Object {
 pub fn limit() -> Object {
     int64(1, PAGE_MAX).build()
 }
-
 
 /// PAX typed for activities: activity id → PAX.
 pub fn activity_pax() -> Object {
@@ -383,9 +392,7 @@ pub fn decimal(negative: bool) -> Schema {
         .multiple_of(Some(0.01));
     Schema::OneOf(
         OneOfBuilder::new()
-            .item(string().pattern(Some(format!(
-                r"^[{WS}]*{sign}[0-9]{{1,15}}(?:\.[0-9]{{1,6}})?[{WS}]*$"
-            ))))
+            .item(string().pattern(Some(format!(r"^[{WS}]*{sign}[0-9]{{1,15}}(?:\.[0-9]{{1,6}})?[{WS}]*$"))))
             .item(number)
             .build(),
     )
@@ -662,20 +669,30 @@ pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> 
 
 /// Optional id list field (with `#[serde(default)]`).
 pub fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    opt_ints(d)?
-        .map(|v| v.into_iter().map(positive).collect())
-        .transpose()
+    opt_ints(d)?.map(|v| v.into_iter().map(positive).collect()).transpose()
+}
+
+/// An optional integer in a query string (`limit=20`, or `limit=20.0` as
+/// for bodies).
+pub fn query_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => match s.parse::<i64>() {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => s
+                .parse::<f64>()
+                .ok()
+                .filter(|_| s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-'))
+                .and_then(|f| IntVisitor.visit_f64::<D::Error>(f).ok())
+                .map(|i| Some(i.0))
+                .ok_or_else(|| de::Error::invalid_type(Unexpected::Str(&s), &IntVisitor)),
+        },
+    }
 }
 
 /// An optional id in a query string (`venue_id=7`).
 pub fn query_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) => match s.parse::<i64>() {
-            Ok(v) => positive(v).map(Some),
-            Err(_) => Err(de::Error::invalid_type(Unexpected::Str(&s), &"a positive id")),
-        },
-    }
+    query_int(d)?.map(positive).transpose()
 }
 
 /// The same for an `Option<i64>` field (with `#[serde(default)]`).
@@ -716,9 +733,16 @@ mod tests {
         let v: Int = serde_json::from_str("-3").expect("integer");
         assert_eq!(v, Int(-3));
         let e = serde_json::from_str::<Int>("1.5").expect_err("fraction");
-        assert!(e.to_string().starts_with("invalid type: floating point `1.5`, expected i64"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("invalid type: floating point `1.5`, expected i64"),
+            "{e}"
+        );
         let e = serde_json::from_str::<Int>("\"7\"").expect_err("string");
-        assert!(e.to_string().starts_with("invalid type: string \"7\", expected i64"), "{e}");
+        assert!(
+            e.to_string().starts_with("invalid type: string \"7\", expected i64"),
+            "{e}"
+        );
         assert!(serde_json::from_str::<Int>("1e300").is_err());
         assert!(serde_json::from_str::<Int>("18446744073709551615").is_err());
     }
@@ -757,7 +781,7 @@ mod tests {
             n *= 10;
         }
         assert!(p.is_match(""), "empty is the first page");
-        for forged in ["x", "bjE=", "bjA", "bjEw", "MTIz", "bmFi"] {
+        for forged in ["x", "bjE=", "bjA", "bjEwA", "MTIz", "bmFi"] {
             assert!(!p.is_match(forged), "{forged}");
         }
     }

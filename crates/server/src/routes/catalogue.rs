@@ -60,6 +60,7 @@ pub struct VenueFilter {
     #[serde(default, deserialize_with = "crate::rules::query_id")]
     pub venue_id: Option<i64>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
@@ -300,7 +301,10 @@ pub async fn create_premises(
         .as_deref()
         .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty());
-    if directions.as_deref().is_some_and(|d| d.chars().count() > DIRECTIONS_MAX) {
+    if directions
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > DIRECTIONS_MAX)
+    {
         errors.push(FieldError {
             field: "directions".into(),
             message: "is too long (at most 2000 characters)".into(),

@@ -714,7 +714,12 @@ pub async fn add_charge(
     Json(b): Json<ChargeIn>,
 ) -> Result<(StatusCode, axum::Json<ChargeOut>), Problem> {
     let mut errors = Vec::new();
-    let description = text_field("description", &b.description, crate::rules::DESCRIPTION_MAX, &mut errors);
+    let description = text_field(
+        "description",
+        &b.description,
+        crate::rules::DESCRIPTION_MAX,
+        &mut errors,
+    );
     let service_date = req_date("service_date", &b.service_date, &mut errors);
     let quantity = decimal("quantity", &b.quantity, &mut errors);
     let unit_price = decimal("unit_price", &b.unit_price, &mut errors);

@@ -70,6 +70,7 @@ pub struct ListQuery {
     /// Comma-separated statuses.
     pub status: Option<String>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
@@ -115,7 +116,10 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    if visitor.as_deref().is_some_and(|v| v.chars().count() > crate::rules::SEARCH_MAX) {
+    if visitor
+        .as_deref()
+        .is_some_and(|v| v.chars().count() > crate::rules::SEARCH_MAX)
+    {
         errors.push(FieldError {
             field: "visitor".into(),
             message: "at most 100 characters".into(),

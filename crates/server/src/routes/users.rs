@@ -123,6 +123,7 @@ pub struct SearchQuery {
     /// Only users of this role.
     pub role: Option<String>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
@@ -142,7 +143,10 @@ pub async fn search(
         Some(c) => crate::wire::decode_cursor(c)?,
         None => 0,
     };
-    if q.search.as_deref().is_some_and(|s| s.chars().count() > crate::rules::SEARCH_MAX) {
+    if q.search
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > crate::rules::SEARCH_MAX)
+    {
         return Err(Problem::Malformed("search is at most 100 characters".into()));
     }
     if let Some(r) = q.role.as_deref()
