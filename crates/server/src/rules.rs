@@ -103,8 +103,9 @@ pub fn directions() -> Object {
 /// a dotted domain, no spaces or control characters.
 pub fn email() -> Object {
     let x = format!("{WS}{CC}");
+    // Not `format: email`: validators' idea of an address is stricter than
+    // the server's (`a@b.c*` is one to the server), so the pattern says it.
     string()
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
         .max_length(Some(tessera_domain::person::MAX_EMAIL))
         .pattern(Some(format!(
             r"^[{WS}]*[^{x}]+@[^{x}@.](?:[^{x}@]*\.[^{x}@]*)[^{x}@.][{WS}]*$"
@@ -245,10 +246,18 @@ pub fn order_status() -> Object {
     one_of(tessera_domain::OrderStatus::ALL.map(tessera_domain::OrderStatus::as_str)).build()
 }
 
-/// Comma-separated ticket statuses (`style: form, explode: false`).
+/// Comma-separated ticket statuses (`style: form, explode: false`): each
+/// one of the words, spaces around it and empty pieces ignored.
 pub fn ticket_statuses() -> Schema {
-    let status = one_of(tessera_domain::TicketStatus::ALL.map(tessera_domain::TicketStatus::as_str));
-    Schema::Array(ArrayBuilder::new().items(status).unique_items(true).build())
+    let words = tessera_domain::TicketStatus::ALL.map(tessera_domain::TicketStatus::as_str);
+    let loose = string().pattern(Some(format!("^[{WS}]*(?:{})?[{WS}]*$", words.join("|"))));
+    let item = Schema::AnyOf(
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(one_of(words))
+            .item(loose)
+            .build(),
+    );
+    Schema::Array(ArrayBuilder::new().items(RefOr::T(item)).build())
 }
 
 /// A language.
@@ -668,15 +677,27 @@ pub fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::E
     opt_ints(d)?.map(|v| v.into_iter().map(positive).collect()).transpose()
 }
 
-/// An optional id in a query string (`venue_id=7`).
-pub fn query_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+/// An optional integer in a query string (`limit=20`, or `limit=20.0` as
+/// for bodies).
+pub fn query_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(s) => match s.parse::<i64>() {
-            Ok(v) => positive(v).map(Some),
-            Err(_) => Err(de::Error::invalid_type(Unexpected::Str(&s), &"a positive id")),
+            Ok(v) => Ok(Some(v)),
+            Err(_) => s
+                .parse::<f64>()
+                .ok()
+                .filter(|_| s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-'))
+                .and_then(|f| IntVisitor.visit_f64::<D::Error>(f).ok())
+                .map(|i| Some(i.0))
+                .ok_or_else(|| de::Error::invalid_type(Unexpected::Str(&s), &IntVisitor)),
         },
     }
+}
+
+/// An optional id in a query string (`venue_id=7`).
+pub fn query_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    query_int(d)?.map(positive).transpose()
 }
 
 /// The same for an `Option<i64>` field (with `#[serde(default)]`).
@@ -765,7 +786,7 @@ mod tests {
             n *= 10;
         }
         assert!(p.is_match(""), "empty is the first page");
-        for forged in ["x", "bjE=", "bjA", "bjEw", "MTIz", "bmFi"] {
+        for forged in ["x", "bjE=", "bjA", "bjEwA", "MTIz", "bmFi"] {
             assert!(!p.is_match(forged), "{forged}");
         }
     }

@@ -270,3 +270,92 @@ async fn the_document_says_where_parameters_go_and_what_errors_look_like() {
         }
     }
 }
+
+/// The document states the rules the server enforces on requests (so that
+/// a client generated from it sends nothing refused for a stateable reason).
+#[tokio::test]
+async fn the_document_states_the_rules_of_requests() {
+    let s = Server::start().await;
+    let doc = s.anonymous().get("/api/openapi.json").await;
+    let doc = doc.ok(200);
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Pax"]["minimum"], json!(1), "{}", schemas["Pax"]);
+    assert_eq!(schemas["Pax"]["maximum"], json!(1_000_000));
+    assert_eq!(schemas["Rooms"]["minimum"], json!(1));
+    assert_eq!(schemas["Id"]["minimum"], json!(1));
+    assert_eq!(schemas["Name"]["minLength"], json!(1));
+    assert!(schemas["Name"]["pattern"].is_string());
+    assert_eq!(schemas["ActivityKind"]["enum"], json!(["hall", "catering", "other"]));
+    assert_eq!(schemas["TariffUnit"]["enum"], json!(["hour", "day", "month"]));
+    assert_eq!(schemas["PremisesKind"]["enum"], json!(["coworking", "hall"]));
+    assert_eq!(schemas["OrderStatus"]["enum"].as_array().map(Vec::len), Some(10));
+    assert!(
+        schemas["TimeZone"]["enum"]
+            .as_array()
+            .is_some_and(|z| z.contains(&json!("Europe/Moscow")))
+    );
+    assert_eq!(schemas["Password"]["minLength"], json!(10));
+    assert_eq!(schemas["Email"]["maxLength"], json!(254));
+    assert_eq!(schemas["OrderIn"]["properties"]["items"]["minItems"], json!(1));
+    assert_eq!(schemas["OrderIn"]["properties"]["items"]["maxItems"], json!(50));
+    assert_eq!(schemas["PeriodIn"]["oneOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        schemas["EventIn"]["properties"]["pax"]["$ref"],
+        json!("#/components/schemas/Pax")
+    );
+    let tickets = doc["paths"]["/api/v1/coworking/tickets"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let param = |name: &str| tickets.iter().find(|p| p["name"] == name).expect(name).clone();
+    let status = param("status");
+    assert_eq!(status["explode"], json!(false));
+    assert_eq!(
+        status["schema"]["items"]["anyOf"][0]["enum"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert!(param("cursor")["schema"]["pattern"].is_string());
+    assert_eq!(param("limit")["schema"]["minimum"], json!(1));
+    assert!(param("limit")["description"].is_string(), "descriptions stay");
+    let dates = &schemas["DatesIn"]["allOf"];
+    assert_eq!(dates.as_array().map(Vec::len), Some(2), "{dates}");
+}
+
+/// JSON Schema's `integer` admits `7.0`: the server takes it as 7, and
+/// still refuses `7.5` and ids below 1; an empty `cursor=` is the first page.
+#[tokio::test]
+async fn integral_floats_are_integers_and_an_empty_cursor_is_the_first_page() {
+    let w = World::new().await;
+    let venue = w.venue as f64;
+    let made = w
+        .admin
+        .post(
+            "/api/v1/service-variants",
+            json!({"venue_id": venue, "name": "Как float"}),
+        )
+        .await;
+    assert_eq!(made.ok(201)["venue_id"], json!(w.venue));
+    let bad = w
+        .admin
+        .post(
+            "/api/v1/service-variants",
+            json!({"venue_id": venue + 0.5, "name": "X"}),
+        )
+        .await;
+    assert_eq!(bad.problem(422)["errors"][0]["field"], "venue_id");
+    let zero = w
+        .admin
+        .post("/api/v1/service-variants", json!({"venue_id": 0, "name": "X"}))
+        .await;
+    assert_eq!(zero.problem(422)["errors"][0]["field"], "venue_id");
+    let first = w.admin.get("/api/v1/venues?cursor=&limit=1").await;
+    let first = first.ok(200);
+    let again = w.admin.get("/api/v1/venues?limit=1").await;
+    assert_eq!(first, again.ok(200));
+    w.admin.get("/api/v1/tariffs?venue_id=0").await.problem(400);
+    let floats = w
+        .admin
+        .get(&format!("/api/v1/tariffs?venue_id={venue:.1}&limit=2.0"))
+        .await;
+    assert!(floats.ok(200)["items"].as_array().is_some_and(|i| !i.is_empty()));
+    w.admin.get("/api/v1/tariffs?limit=2.5").await.problem(400);
+}

@@ -62,6 +62,7 @@ pub struct VenueFilter {
     #[serde(default, deserialize_with = "crate::rules::query_id")]
     pub venue_id: Option<i64>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]

@@ -113,6 +113,7 @@ fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
@@ -348,6 +349,7 @@ pub struct FreeQuery {
     /// Slot end, `HH:MM`.
     pub end_time: Option<String>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]

@@ -125,6 +125,7 @@ pub struct SearchQuery {
     /// Only users of this role.
     pub role: Option<String>,
     /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
