@@ -588,13 +588,13 @@ pub(crate) async fn move_order(
     for t in tickets_now {
         let next = TicketStatus::derive(to, t.start(), t.end(), now);
         // A ticket whose period is over stays completed whatever the order does.
-        if next != t.status.0 && t.status.0 != TicketStatus::Completed {
+        if next != t.status && t.status != TicketStatus::Completed {
             c.exec(
                 sql!(c, "UPDATE tickets SET status = $2 WHERE number = $1"),
                 &args![t.number, next.as_str()],
             )
             .await?;
-            record_status(c, t.number, at, Some(t.status.0), next, actor, cause).await?;
+            record_status(c, t.number, at, Some(t.status), next, actor, cause).await?;
         }
     }
     Ok(Some(to))

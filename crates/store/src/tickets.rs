@@ -19,29 +19,10 @@ pub(crate) struct TicketCore {
     pub workplace_id: i64,
     pub visitor_id: i64,
     #[sqlx(try_from = "String")]
-    pub status: StoredStatus,
+    pub status: TicketStatus,
     pub start_at: i64,
     pub end_at: i64,
     pub validated_at: Option<i64>,
-}
-
-/// A ticket status column, parsed as it is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct StoredStatus(pub TicketStatus);
-
-impl TryFrom<String> for StoredStatus {
-    type Error = String;
-    fn try_from(s: String) -> std::result::Result<Self, String> {
-        TicketStatus::parse(&s)
-            .map(StoredStatus)
-            .ok_or_else(|| format!("unknown ticket status {s:?}"))
-    }
-}
-
-impl PartialEq<TicketStatus> for StoredStatus {
-    fn eq(&self, other: &TicketStatus) -> bool {
-        self.0 == *other
-    }
 }
 
 const CORE: &str = "number, order_number, workplace_id, visitor_id, status, start_at, end_at, validated_at";
@@ -61,7 +42,7 @@ impl TicketCore {
 
     /// The status as it reads at `now`.
     pub fn status_at(&self, now: i64) -> TicketStatus {
-        self.status.0.at(self.start(), self.end(), ts(now))
+        self.status.at(self.start(), self.end(), ts(now))
     }
 
     pub async fn of_order(c: &mut Conn<'_>, order: i64) -> Result<Vec<TicketCore>> {
@@ -155,7 +136,7 @@ pub(crate) async fn catch_up(c: &mut Conn<'_>, mut t: TicketCore, now: i64) -> R
             )
             .await?;
         }
-        t.status = StoredStatus(TicketStatus::Active);
+        t.status = TicketStatus::Active;
     }
     if t.status == TicketStatus::Active && t.end_at <= now {
         let n = c
@@ -179,7 +160,7 @@ pub(crate) async fn catch_up(c: &mut Conn<'_>, mut t: TicketCore, now: i64) -> R
             )
             .await?;
         }
-        t.status = StoredStatus(TicketStatus::Completed);
+        t.status = TicketStatus::Completed;
     }
     Ok(t)
 }
