@@ -14,12 +14,15 @@ pub struct UnknownName {
     pub name: String,
 }
 
+/// `TryFrom<String>` for types with a `parse(&str) -> Option<Self>` of their
+/// wire names; the events crate's enums decode the same way.
+#[macro_export]
 macro_rules! from_stored_name {
     ($($t:ty => $what:literal),* $(,)?) => {$(
         impl TryFrom<String> for $t {
-            type Error = UnknownName;
-            fn try_from(name: String) -> Result<Self, UnknownName> {
-                <$t>::parse(&name).ok_or(UnknownName { what: $what, name })
+            type Error = $crate::stored::UnknownName;
+            fn try_from(name: String) -> Result<Self, $crate::stored::UnknownName> {
+                <$t>::parse(&name).ok_or($crate::stored::UnknownName { what: $what, name })
             }
         }
     )*};

@@ -107,7 +107,7 @@ impl Change {
     }
 }
 
-crate::model::from_stored_name!(Change => "change");
+tessera_domain::from_stored_name!(Change => "change");
 
 /// The calendar's four modes, as a client names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

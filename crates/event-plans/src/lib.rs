@@ -14,5 +14,5 @@ pub use cascade::{
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
     Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
-    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, UnknownName, in_event_years,
+    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, in_event_years,
 };

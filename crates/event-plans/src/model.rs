@@ -93,31 +93,8 @@ impl FolioStatus {
     }
 }
 
-/// A stored name that names nothing this version knows: a row written by a
-/// newer version, or a damaged one. It is refused, never read as a default.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{name}`")]
-pub struct UnknownName {
-    /// What the name should have named.
-    pub what: &'static str,
-    /// The name read.
-    pub name: String,
-}
-
-/// Rows decode straight into the enums (`#[sqlx(try_from = "String")]`).
-macro_rules! from_stored_name {
-    ($($t:ty => $what:literal),* $(,)?) => {$(
-        impl TryFrom<String> for $t {
-            type Error = $crate::UnknownName;
-            fn try_from(name: String) -> Result<Self, $crate::UnknownName> {
-                <$t>::parse(&name).ok_or($crate::UnknownName { what: $what, name })
-            }
-        }
-    )*};
-}
-pub(crate) use from_stored_name;
-
-from_stored_name!(ActivityKind => "activity kind", ItemStatus => "item status", FolioStatus => "folio status");
+// Rows decode straight into the enums (`#[sqlx(try_from = "String")]`).
+tessera_domain::from_stored_name!(ActivityKind => "activity kind", ItemStatus => "item status", FolioStatus => "folio status");
 
 /// An activity of the event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
