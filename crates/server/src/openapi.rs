@@ -84,6 +84,21 @@ impl ProblemResponses {
     }
 }
 
+/// Every operation of the document, whatever its method.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
 /// Query parameters get their rules by name from [`crate::rules::query_parameter`]
 /// (`IntoParams` drops a field's description and style when given a schema).
 struct QueryRules;
@@ -91,27 +106,16 @@ struct QueryRules;
 impl Modify for QueryRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterIn, ParameterStyle};
-        for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                for p in op.parameters.iter_mut().flatten() {
-                    if !matches!(p.parameter_in, ParameterIn::Query) {
-                        continue;
-                    }
-                    if let Some((schema, list)) = crate::rules::query_parameter(&p.name) {
-                        p.schema = Some(schema.into());
-                        if list {
-                            p.style = Some(ParameterStyle::Form);
-                            p.explode = Some(false);
-                        }
+        for op in operations(openapi) {
+            for p in op.parameters.iter_mut().flatten() {
+                if !matches!(p.parameter_in, ParameterIn::Query) {
+                    continue;
+                }
+                if let Some((schema, list)) = crate::rules::query_parameter(&p.name) {
+                    p.schema = Some(schema.into());
+                    if list {
+                        p.style = Some(ParameterStyle::Form);
+                        p.explode = Some(false);
                     }
                 }
             }
@@ -119,7 +123,8 @@ impl Modify for QueryRules {
     }
 }
 
-/// The rules of `DatesIn` its derive cannot carry yet (see [`crate::rules::dates_in`]).
+/// The rule of `DatesIn` its derive cannot carry: `end_date` required by every
+/// mode but `move` (see [`crate::rules::dates_in`]).
 struct DatesRules;
 
 impl Modify for DatesRules {
@@ -134,19 +139,8 @@ impl Modify for DatesRules {
 
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                Self::complete(op);
-            }
+        for op in operations(openapi) {
+            Self::complete(op);
         }
     }
 }

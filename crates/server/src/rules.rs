@@ -89,14 +89,19 @@ pub fn person_name() -> Object {
     text(tessera_domain::person::MAX_NAME).build()
 }
 
-/// Directions: any text, trimmed; blank means none.
-pub fn directions() -> Object {
-    let inner = DIRECTIONS_MAX - 2;
+/// Any text of at most `max` characters once trimmed; blank means none.
+fn trimmed_up_to(max: usize) -> Object {
+    let inner = max - 2;
     string()
         .pattern(Some(format!(
             r"^[{WS}]*(?:[^{WS}](?:[\s\S]{{0,{inner}}}[^{WS}])?)?[{WS}]*$"
         )))
         .build()
+}
+
+/// Directions: any text, trimmed; blank means none.
+pub fn directions() -> Object {
+    trimmed_up_to(DIRECTIONS_MAX)
 }
 
 /// An e-mail as `person::parse_email` takes it: trimmed, a local part, `@`,
@@ -300,12 +305,7 @@ pub fn search() -> Object {
 
 /// The visitor filter: trimmed, at most [`SEARCH_MAX`] characters.
 pub fn visitor_filter() -> Object {
-    let inner = SEARCH_MAX - 2;
-    string()
-        .pattern(Some(format!(
-            r"^[{WS}]*(?:[^{WS}](?:[\s\S]{{0,{inner}}}[^{WS}])?)?[{WS}]*$"
-        )))
-        .build()
+    trimmed_up_to(SEARCH_MAX)
 }
 
 /// The exact ticket number filter: a positive integer, or empty for none.
