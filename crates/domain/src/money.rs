@@ -26,6 +26,14 @@ pub enum MoneyError {
     TooLarge,
 }
 
+/// Any amount in the wire form of money, rounded to cents: `"-12.50"`. For
+/// sums that may be negative (a folio with a discount), which `Money` is not.
+pub fn cents_text(amount: Decimal) -> String {
+    let mut d = amount.round_dp(2);
+    d.rescale(2);
+    d.to_string()
+}
+
 impl Money {
     /// Zero.
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -62,9 +70,7 @@ impl Money {
 
     /// The wire form, always two decimals: `"7000.00"`.
     pub fn to_wire(self) -> String {
-        let mut d = self.0;
-        d.rescale(2);
-        d.to_string()
+        cents_text(self.0)
     }
 
     /// `self × units`, rounded to cents (units may be fractional hours).

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use rust_decimal::Decimal;
 use tessera_domain::Locale;
+use tessera_domain::money::cents_text;
 use tessera_domain::money_text::{money_text, number_text};
 use tessera_events::{ActivityKind, Change, FolioStatus, ItemStatus};
 
@@ -121,13 +122,6 @@ fn kind_text(kind: ActivityKind, v: &Viewer) -> &'static str {
     }
 }
 
-/// An amount as the wire writes money: rounded to cents, two decimals.
-fn cents(d: Decimal) -> String {
-    let mut d = d.round_dp(2);
-    d.rescale(2);
-    d.to_string()
-}
-
 fn command_text(command: Change, l: Locale) -> &'static str {
     use crate::i18n::pick;
     match command {
@@ -222,7 +216,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                         quantity: number_text(&c.quantity.to_string(), l),
                         unit_price: money_text(&c.unit_price.to_string(), &c.currency, l),
                         amount: amount
-                            .map(|a| money_text(&cents(a), &c.currency, l))
+                            .map(|a| money_text(&cents_text(a), &c.currency, l))
                             .unwrap_or_default(),
                         active,
                         status: if active { v.ui.active } else { v.ui.cancelled },
@@ -235,7 +229,9 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 id: f.id,
                 open: f.status == FolioStatus::Open,
                 charges,
-                total: total.map(|t| money_text(&cents(t), &currency, l)).unwrap_or_default(),
+                total: total
+                    .map(|t| money_text(&cents_text(t), &currency, l))
+                    .unwrap_or_default(),
             }
         })
         .collect();
