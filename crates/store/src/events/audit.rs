@@ -1,7 +1,6 @@
 //! The audit trail: the line a plan leaves, and reading the lines back.
 
-use jiff::civil::Date;
-use tessera_events::{ItemStatus, Plan};
+use tessera_events::Plan;
 
 use super::plan_writer::AlikeCharges;
 use super::shapes::AuditEntry;
@@ -99,7 +98,8 @@ mod tests {
     use super::super::plan_writer::alike_charges;
     use super::super::plan_writer::tests::charge;
     use super::*;
-    use tessera_events::ActivityChange;
+    use jiff::civil::Date;
+    use tessera_events::{ActivityChange, ItemStatus};
 
     #[test]
     fn the_audit_keeps_every_changed_item_before_and_after_as_json() {

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use tessera_events::{CascadeError, Charge, EventState, ItemStatus, Plan};
+use tessera_events::{CascadeError, EventState, ItemStatus, Plan};
 
 use super::hall_taken_by_index;
 use crate::{Conn, Dialect, Result, StoreError, args, sql};
@@ -280,7 +280,7 @@ pub(super) async fn write_plan(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use tessera_events::ChargeChange;
+    use tessera_events::{Charge, ChargeChange};
 
     pub(in crate::events) fn charge(
         id: i64,
