@@ -351,19 +351,22 @@ async fn simultaneous_checks_each_get_their_verdict_and_log_line() {
     for (got, expected) in futures::future::join_all(checks).await {
         assert_eq!(got, json!(expected));
     }
-    let (logged, allowed, first_visit): (i64, i64, Option<i64>) = {
+    let (logged, allowed, first_visit, first_allowed): (i64, i64, Option<i64>, Option<i64>) = {
         let mut r = w.server.store.reader().await.expect("reader");
         let sql = format!(
             "SELECT (SELECT COUNT(*) FROM access_checks), (SELECT COUNT(*) FROM access_checks WHERE allowed = 1), \
-             (SELECT first_visit_at FROM tickets WHERE number = {ticket})"
+             (SELECT first_visit_at FROM tickets WHERE number = {ticket}), \
+             (SELECT MIN(at) FROM access_checks WHERE allowed = 1)"
         );
         r.conn().opt(&sql, &[]).await.expect("count").expect("a row")
     };
     assert_eq!((logged, allowed), (40, 20), "every check is logged");
-    assert_eq!(
-        first_visit,
-        Some(moscow(1, 9).as_second()),
-        "the first visit is recorded"
+    // The clock runs on from 09:00, so a slow machine's checks land a
+    // second or two later: the first visit is the first allowed check's.
+    assert_eq!(first_visit, first_allowed, "the first visit is recorded");
+    assert!(
+        first_visit.is_some_and(|at| (0..60).contains(&(at - moscow(1, 9).as_second()))),
+        "the first visit is this morning's: {first_visit:?}"
     );
     // Resetting the validation refuses the old pass at once.
     w.manager

@@ -1,0 +1,208 @@
+//! The event's wire shapes: the event with its parts as answers give it,
+//! its summary in lists, its audit lines.
+
+use serde::{Deserialize, Serialize};
+use tessera_store::EventView;
+use utoipa::ToSchema;
+
+/// A charge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChargeOut {
+    /// Id.
+    pub id: i64,
+    /// Description.
+    pub description: String,
+    /// Service date.
+    pub service_date: String,
+    /// Decimal quantity.
+    pub quantity: String,
+    /// Decimal unit price.
+    pub unit_price: String,
+    /// Currency.
+    pub currency: String,
+    /// `active` or `cancelled`.
+    pub status: String,
+    /// The activity it was posted through, if any.
+    pub activity_id: Option<i64>,
+    /// `false`: a pinned quantity that PAX changes never rewrite.
+    pub follows_pax: bool,
+}
+
+/// A folio.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FolioOut {
+    /// Id.
+    pub id: i64,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Charges.
+    pub charges: Vec<ChargeOut>,
+}
+
+/// An activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityOut {
+    /// Id.
+    pub id: i64,
+    /// `hall`, `catering` or `other`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Date.
+    pub date: String,
+    /// PAX.
+    pub pax: i64,
+    /// The hall held.
+    pub premises_id: Option<i64>,
+    /// `active` or `cancelled`.
+    pub status: String,
+}
+
+/// A room block.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlockOut {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Rooms held.
+    pub rooms: i64,
+    /// First day (the event's).
+    pub start_date: String,
+    /// Last day (the event's).
+    pub end_date: String,
+}
+
+/// An event with everything on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// Id.
+    pub id: i64,
+    /// Venue.
+    pub venue_id: i64,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub start_date: String,
+    /// Last day.
+    pub end_date: String,
+    /// Default PAX.
+    pub pax: i64,
+    /// Version for `If-Match`.
+    pub version: i64,
+    /// Activities.
+    pub activities: Vec<ActivityOut>,
+    /// Blocks.
+    pub blocks: Vec<BlockOut>,
+    /// Folios with their charges.
+    pub folios: Vec<FolioOut>,
+}
+
+pub(super) fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
+    ChargeOut {
+        id: c.id,
+        description: c.description,
+        service_date: c.service_date,
+        quantity: c.quantity.to_string(),
+        unit_price: c.unit_price.to_string(),
+        currency: c.currency,
+        status: c.status.as_str().to_owned(),
+        activity_id: c.activity_id,
+        follows_pax: c.follows_pax != 0,
+    }
+}
+
+pub(super) fn event_out(v: EventView) -> EventOut {
+    let mut charges = v.charges;
+    EventOut {
+        id: v.id,
+        venue_id: v.venue_id,
+        name: v.name,
+        start_date: v.start_date,
+        end_date: v.end_date,
+        pax: v.pax,
+        version: v.version,
+        activities: v
+            .activities
+            .into_iter()
+            .map(|a| ActivityOut {
+                id: a.id,
+                kind: a.kind.as_str().to_owned(),
+                name: a.name,
+                date: a.date,
+                pax: a.pax,
+                premises_id: a.premises_id,
+                status: a.status.as_str().to_owned(),
+            })
+            .collect(),
+        blocks: v
+            .blocks
+            .into_iter()
+            .map(|b| BlockOut {
+                id: b.id,
+                name: b.name,
+                rooms: b.rooms,
+                start_date: b.start_date,
+                end_date: b.end_date,
+            })
+            .collect(),
+        folios: v
+            .folios
+            .into_iter()
+            .map(|f| {
+                let (mine, rest): (Vec<_>, Vec<_>) = charges.drain(..).partition(|c| c.folio_id == f.id);
+                charges = rest;
+                FolioOut {
+                    id: f.id,
+                    status: f.status.as_str().to_owned(),
+                    charges: mine.into_iter().map(charge_out).collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// An event in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventSummary {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub start_date: String,
+    /// Last day.
+    pub end_date: String,
+    /// Default PAX.
+    pub pax: i64,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditOut {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who.
+    pub actor_id: i64,
+    /// Which command (`create`, `add_activity`, `change_pax`, `change_dates`, …).
+    pub command: String,
+    /// What changed: the plan, or the item added.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// The version the change made.
+    pub version: i64,
+}
+
+/// An empty body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// A folio's id and status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FolioStatusOut {
+    /// Id.
+    pub id: i64,
+    /// `open` or `closed`.
+    pub status: String,
+}
