@@ -4,6 +4,7 @@
 //! backend where it matters.
 
 mod args;
+mod booking;
 mod catalogue;
 mod catalogue_cache;
 mod checkpointer;

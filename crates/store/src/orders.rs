@@ -10,8 +10,9 @@ use tessera_domain::booking::{Booking, VisitorLimits, check_period, may_order_mo
 use tessera_domain::pricing::{TariffUnit, item_total};
 use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
 
+use crate::booking::{Claim, book, lock_workplaces, taken};
 use crate::catalogue_cache::CatalogueCache;
-use crate::tickets::{TicketCore, catch_up, clashing_tickets, guard, lock_workplaces, record_status, unguard};
+use crate::tickets::{TicketCore, catch_up, record_status};
 use crate::users::user_by_id;
 use crate::{Conflict, Conn, Dialect, Result, Store, StoreError, User, args, sql};
 use tessera_domain::refusal::Refusal;
@@ -224,16 +225,9 @@ async fn insert_order(
     let mut tickets = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (start_date, end_date, start_time, end_time) = period_columns(&item.period);
-        // Two transactions inserting clashing tickets at once may each wait
-        // for the other inside PostgreSQL's exclusion check; it breaks the
-        // deadlock by failing one, which tries again and then sees the
-        // winner's ticket as a plain clash.
-        let mut attempts = 0;
-        let inserted = loop {
-            guard(c).await?;
-            let inserted = c
-                .one::<(i64,)>(
-                    match c.dialect() {
+        let ticket = book(
+            c,
+            match c.dialect() {
                         Dialect::Sqlite => "INSERT INTO tickets (number, order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
                                  tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
                                  start_at, end_at, status, created_at)
@@ -266,35 +260,14 @@ async fn insert_order(
                         now,
                         given_tickets.get(i).copied()
                     ],
-                )
-                .await;
-            match inserted {
-                Err(e) if e.is_deadlock() && attempts < 3 => {
-                    attempts += 1;
-                    unguard(c).await?;
-                }
-                other => break other,
-            }
-        };
-        let ticket = match inserted {
-            Ok((n,)) => n,
-            Err(e) if e.is_double_booking() => {
-                unguard(c).await?;
-                let holders = clashing_tickets(
-                    c,
-                    item.workplace_id,
-                    item.period.start().as_second(),
-                    item.period.end().as_second(),
-                    None,
-                )
-                .await?;
-                return Err(StoreError::conflict(Conflict::WorkplaceTaken {
-                    workplace_id: item.workplace_id,
-                    tickets: holders,
-                }));
-            }
-            Err(e) => return Err(e),
-        };
+            Claim {
+                workplace_id: item.workplace_id,
+                start: item.period.start().as_second(),
+                end: item.period.end().as_second(),
+                keeping: None,
+            },
+        )
+        .await?;
         for m in &item.modifier_ids {
             c.exec(
                 sql!(
@@ -431,14 +404,16 @@ async fn insert_single_sqlite(
         other => {
             c.exec("ROLLBACK TO single_order; RELEASE single_order", &[]).await?;
             match other {
-                Err(e) if e.is_double_booking() => {
-                    let (start, end) = (item.period.start().as_second(), item.period.end().as_second());
-                    let holders = clashing_tickets(c, item.workplace_id, start, end, None).await?;
-                    Err(StoreError::conflict(Conflict::WorkplaceTaken {
+                Err(e) if e.is_double_booking() => Err(taken(
+                    c,
+                    &Claim {
                         workplace_id: item.workplace_id,
-                        tickets: holders,
-                    }))
-                }
+                        start: item.period.start().as_second(),
+                        end: item.period.end().as_second(),
+                        keeping: None,
+                    },
+                )
+                .await),
                 Err(e) => Err(e),
                 Ok(_) => Err(StoreError::Database(sqlx::Error::Protocol(
                     "single order insert returned no numbers".into(),

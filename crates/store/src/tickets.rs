@@ -7,6 +7,7 @@ use tessera_domain::person::name_key;
 use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
 
+use crate::booking::{Claim, book, lock_workplaces};
 use crate::users::{insert_user, user_by_id};
 use crate::{Conflict, Conn, Dialect, HistoryEntry, Modifier, NewUser, Result, Store, StoreError, User, args, sql};
 use tessera_domain::refusal::Refusal;
@@ -163,70 +164,6 @@ pub(crate) async fn catch_up(c: &mut Conn<'_>, mut t: TicketCore, now: i64) -> R
         t.status = TicketStatus::Completed;
     }
     Ok(t)
-}
-
-/// Marks a point to return to if the next statement is refused as a double
-/// booking: PostgreSQL aborts the whole transaction on a constraint
-/// violation, while SQLite's trigger aborts only the statement.
-pub(crate) async fn guard(c: &mut Conn<'_>) -> Result<()> {
-    if c.dialect() == Dialect::Postgres {
-        c.exec("SAVEPOINT booking_guard", &[]).await?;
-    }
-    Ok(())
-}
-
-/// Serialises bookings of these workplaces until the transaction ends, on
-/// PostgreSQL. Without it, concurrent inserts of clashing tickets deadlock
-/// inside the exclusion check; each deadlock costs `deadlock_timeout` (1 s)
-/// before PostgreSQL breaks it, and under a burst on one workplace (seen
-/// with two instances and 60 clients) they chain past the pool's wait and
-/// end in 500s. Taken in id order, so two bookers never wait on each other
-/// in a cycle. SQLite has one writer and needs none.
-pub(crate) async fn lock_workplaces(c: &mut Conn<'_>, ids: &[i64]) -> Result<()> {
-    if c.dialect() == Dialect::Postgres {
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
-            // Key space: a constant class ("tess") and the id folded into int4.
-            c.exec(
-                "SELECT pg_advisory_xact_lock(1953719155, ($1 % 2147483647)::int)",
-                &args![id],
-            )
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Returns to the guard after a refused statement.
-pub(crate) async fn unguard(c: &mut Conn<'_>) -> Result<()> {
-    if c.dialect() == Dialect::Postgres {
-        c.exec("ROLLBACK TO SAVEPOINT booking_guard", &[]).await?;
-    }
-    Ok(())
-}
-
-/// Numbers of the live tickets holding a workplace during `[start, end)`.
-pub(crate) async fn clashing_tickets(
-    c: &mut Conn<'_>,
-    workplace_id: i64,
-    start: i64,
-    end: i64,
-    except: Option<i64>,
-) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = c
-        .all(
-            sql!(
-                c,
-                "SELECT number FROM tickets
-                     WHERE workplace_id = $1 AND end_at > $2 AND start_at < $3 AND status <> 'cancelled'
-                       AND number <> $4 ORDER BY number"
-            ),
-            &args![workplace_id, start, end, except.unwrap_or(0)],
-        )
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Rebuilds a period from its stored columns.
@@ -586,41 +523,22 @@ impl Store {
                     return Err(StoreError::unprocessable("workplace_id", Refusal::OtherVenue));
                 }
                 lock_workplaces(&mut c, &[workplace_id]).await?;
-                // A deadlock inside PostgreSQL's exclusion check (two moves
-                // into one workplace at once) fails one of them: try again,
-                // and it then sees the winner as a plain clash.
-                let mut attempts = 0;
-                let moved = loop {
-                    guard(&mut c).await?;
-                    let r = c
-                        .exec(
-                            sql!(
-                                c,
-                                "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1"
-                            ),
-                            &args![t.number, workplace_id, target.premises.id],
-                        )
-                        .await;
-                    match r {
-                        Err(e) if e.is_deadlock() && attempts < 3 => {
-                            attempts += 1;
-                            unguard(&mut c).await?;
-                        }
-                        other => break other,
-                    }
-                };
-                match moved {
-                    Err(e) if e.is_double_booking() => {
-                        unguard(&mut c).await?;
-                        let holders =
-                            clashing_tickets(&mut c, workplace_id, t.start_at, t.end_at, Some(t.number)).await?;
-                        return Err(StoreError::conflict(Conflict::WorkplaceTaken {
-                            workplace_id,
-                            tickets: holders,
-                        }));
-                    }
-                    other => other?,
-                };
+                let move_ticket = sql!(
+                    c,
+                    "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1 RETURNING number"
+                );
+                book(
+                    &mut c,
+                    move_ticket,
+                    &args![t.number, workplace_id, target.premises.id],
+                    Claim {
+                        workplace_id,
+                        start: t.start_at,
+                        end: t.end_at,
+                        keeping: Some(t.number),
+                    },
+                )
+                .await?;
                 let detail = serde_json::json!({"from": t.workplace_id, "to": workplace_id}).to_string();
                 record_event(
                     &mut c,
