@@ -9,6 +9,7 @@
 use jiff::{Timestamp, ToSpan};
 
 use crate::Period;
+use crate::refusal::Refusal;
 
 /// Who is booking, which decides the periods allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +122,16 @@ pub fn may_order_more(limits: &VisitorLimits, unpaid: u32) -> bool {
     unpaid < limits.unpaid_orders
 }
 
+/// Where a booked ticket may move: to a workplace of the venue it is booked
+/// in, whose tariffs, prices and opening hours it was booked under.
+pub fn check_workplace_move(current_venue: i64, target_venue: i64) -> Result<(), Refusal> {
+    if target_venue == current_venue {
+        Ok(())
+    } else {
+        Err(Refusal::OtherVenue)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -202,5 +213,11 @@ mod tests {
         assert!(may_order_more(&v, 2));
         assert!(!may_order_more(&v, 3));
         assert_eq!(VenueLimits::DEFAULT.payment_deadline(1000), 1000 + 24 * 3600);
+    }
+
+    #[test]
+    fn a_ticket_moves_only_within_its_venue() {
+        assert_eq!(check_workplace_move(1, 1), Ok(()));
+        assert_eq!(check_workplace_move(1, 2), Err(Refusal::OtherVenue));
     }
 }

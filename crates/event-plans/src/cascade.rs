@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{
     ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus,
-    Plan, in_event_years,
+    Plan, PremisesFacts, in_event_years,
 };
 
 /// Largest PAX we accept (a typo guard, not a venue's capacity).
@@ -439,11 +439,98 @@ pub fn validate_new_activity(s: &EventState, date: Date, pax: i64) -> Result<u32
     pax_of(pax)
 }
 
+/// Checks a new activity's hall: premises that exist, are a hall and
+/// belong to the event's venue (`premises` is `None` when there are none by
+/// that id), and that no active activity, of this event or another, holds
+/// on that day (`held_by`).
+pub fn check_new_activity_hall(
+    event_venue: Id,
+    premises_id: Id,
+    date: Date,
+    premises: Option<PremisesFacts>,
+    held_by: Option<&HallHolding>,
+) -> Result<(), CascadeError> {
+    if !premises.is_some_and(|p| p.is_hall && p.venue_id == event_venue) {
+        return Err(CascadeError::NotAHall);
+    }
+    match held_by {
+        Some(h) => Err(CascadeError::HallTaken {
+            activity_id: 0,
+            premises_id,
+            date,
+            other_activity_id: h.activity_id,
+            other_event_id: h.event_id,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks a new charge's quantity.
 pub fn validate_new_charge(quantity: Decimal) -> Result<(), CascadeError> {
     if quantity.is_sign_negative() && !quantity.is_zero() {
         Err(CascadeError::NegativeQuantity)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Date {
+        jiff::civil::date(2024, 2, 12)
+    }
+
+    const HALL_OF_VENUE_1: PremisesFacts = PremisesFacts {
+        is_hall: true,
+        venue_id: 1,
+    };
+
+    #[test]
+    fn a_free_hall_of_the_events_venue_takes_the_activity() {
+        assert_eq!(
+            check_new_activity_hall(1, 5, day(), Some(HALL_OF_VENUE_1), None),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn premises_that_are_missing_not_a_hall_or_another_venues_are_refused() {
+        let coworking = PremisesFacts {
+            is_hall: false,
+            venue_id: 1,
+        };
+        let elsewhere = PremisesFacts {
+            is_hall: true,
+            venue_id: 2,
+        };
+        for premises in [None, Some(coworking), Some(elsewhere)] {
+            assert_eq!(
+                check_new_activity_hall(1, 5, day(), premises, None),
+                Err(CascadeError::NotAHall),
+                "{premises:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_hall_held_that_day_names_its_holder() {
+        let holder = HallHolding {
+            event_id: 9,
+            activity_id: 40,
+            premises_id: 5,
+            date: day(),
+        };
+        assert_eq!(
+            check_new_activity_hall(1, 5, day(), Some(HALL_OF_VENUE_1), Some(&holder)),
+            Err(CascadeError::HallTaken {
+                activity_id: 0,
+                premises_id: 5,
+                date: day(),
+                other_activity_id: 40,
+                other_event_id: 9,
+            })
+        );
     }
 }

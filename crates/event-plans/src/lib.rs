@@ -8,11 +8,11 @@ mod command;
 mod model;
 
 pub use cascade::{
-    ChangeActivity, ChangePax, DateChange, MAX_PAX, plan_activity_change, plan_date_change, plan_pax_change,
-    validate_new_activity, validate_new_charge,
+    ChangeActivity, ChangePax, DateChange, MAX_PAX, check_new_activity_hall, plan_activity_change, plan_date_change,
+    plan_pax_change, validate_new_activity, validate_new_charge,
 };
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
     Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
-    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, in_event_years,
+    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, PremisesFacts, in_event_years,
 };

@@ -184,6 +184,15 @@ pub struct HallHolding {
     pub date: Date,
 }
 
+/// Premises as the venue keeps them, for placing an activity there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PremisesFacts {
+    /// Whether it is a hall (not a coworking, say).
+    pub is_hall: bool,
+    /// Whose it is.
+    pub venue_id: Id,
+}
+
 /// One activity's change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityChange {
@@ -330,6 +339,9 @@ pub enum CascadeError {
     /// The change would touch charges of closed folios.
     #[error("charges in closed folios would change: {0:?}")]
     ClosedFolio(Vec<Id>),
+    /// The premises named for an activity is not a hall of the event's venue.
+    #[error("the premises is not a hall of the event's venue")]
+    NotAHall,
     /// A hall would be held twice on one day.
     #[error("hall {premises_id} is held on {date} by activity {other_activity_id} of event {other_event_id}")]
     HallTaken {

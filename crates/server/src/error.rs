@@ -570,6 +570,7 @@ fn cascade_field(e: &CascadeError) -> &'static str {
         CascadeError::UnknownActivities(_) => "activities",
         CascadeError::OutsidePeriod => "date",
         CascadeError::NegativeQuantity => "quantity",
+        CascadeError::NotAHall => "premises_id",
         _ => "",
     }
 }

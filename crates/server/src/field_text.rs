@@ -392,6 +392,7 @@ pub fn cascade(e: &CascadeError, l: Locale) -> String {
             "PAX must be at least 1",
         ),
         CascadeError::InvertedPeriod => period(&PeriodError::EndBeforeStart, l),
+        CascadeError::NotAHall => refusal(&Refusal::NotAHall, l),
         CascadeError::ExtendShrinks => p(
             "продление сохраняет все дни периода и добавляет хотя бы один",
             "удължаването запазва всички дни и добавя поне един",
@@ -745,7 +746,7 @@ mod tests {
 
     fn every_cascade_error() -> Vec<CascadeError> {
         let date = jiff::civil::date(2026, 3, 2);
-        vec![
+        let all = vec![
             CascadeError::InvalidPax,
             CascadeError::InvertedPeriod,
             CascadeError::ExtendShrinks,
@@ -756,6 +757,7 @@ mod tests {
             CascadeError::ActivityCancelled,
             CascadeError::OutsidePeriod,
             CascadeError::NegativeQuantity,
+            CascadeError::NotAHall,
             CascadeError::ClosedFolio(vec![9]),
             CascadeError::HallTaken {
                 activity_id: 1,
@@ -764,7 +766,26 @@ mod tests {
                 other_activity_id: 3,
                 other_event_id: 4,
             },
-        ]
+        ];
+        // A new kind of refusal stops the build here until it is listed above.
+        for e in &all {
+            match e {
+                CascadeError::InvalidPax
+                | CascadeError::InvertedPeriod
+                | CascadeError::ExtendShrinks
+                | CascadeError::ShortenNotInside
+                | CascadeError::OutOfRange
+                | CascadeError::YearOutOfRange
+                | CascadeError::UnknownActivities(_)
+                | CascadeError::ActivityCancelled
+                | CascadeError::OutsidePeriod
+                | CascadeError::NegativeQuantity
+                | CascadeError::NotAHall
+                | CascadeError::ClosedFolio(_)
+                | CascadeError::HallTaken { .. } => {}
+            }
+        }
+        all
     }
 
     fn every_malformed() -> Vec<Malformed> {

@@ -101,7 +101,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
                     let Ok(Some(order)) = state.store.order(number, state.clock.now()).await else {
                         return problem_response(&Problem::KeyInProgress, locale, None);
                     };
-                    let body = crate::routes::orders::order_out(order, locale);
+                    let body = crate::wire::order_out(order, locale);
                     let text = serde_json::to_string(&body).unwrap_or_default();
                     if let Err(e) = state.store.answer_idempotency_key(user, key, 201, text.clone()).await {
                         tracing::warn!(error = %e, "cannot keep the recovered answer of an idempotent request");

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::error::{FieldFault, Problem};
 use crate::field_text::Malformed;
+use crate::i18n;
 
 /// A user.
 #[derive(Debug, Serialize, ToSchema)]
@@ -343,5 +344,53 @@ pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
             min: 1,
             max: crate::rules::PAGE_MAX,
         })),
+    }
+}
+
+/// A ticket of an order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderTicket {
+    /// Ticket number.
+    pub number: i64,
+    /// Ticket status.
+    pub status: String,
+}
+
+/// An order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderOut {
+    /// Number.
+    pub number: i64,
+    /// Status (one of the ten).
+    pub status: String,
+    /// The status in words.
+    pub status_text: String,
+    /// The customer.
+    pub customer: UserOut,
+    /// Decimal total.
+    pub total: String,
+    /// Currency.
+    pub currency: String,
+    /// Tickets.
+    pub tickets: Vec<OrderTicket>,
+}
+
+/// An order as every answer gives it (also the idempotent replay's).
+pub fn order_out(o: tessera_store::OrderView, l: tessera_domain::Locale) -> OrderOut {
+    OrderOut {
+        number: o.number,
+        status: o.status.as_str().into(),
+        status_text: i18n::order_status(o.status, l).into(),
+        customer: o.customer.into(),
+        total: o.total,
+        currency: o.currency,
+        tickets: o
+            .tickets
+            .into_iter()
+            .map(|(number, s)| OrderTicket {
+                number,
+                status: s.as_str().into(),
+            })
+            .collect(),
     }
 }

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
+use tessera_domain::booking::check_workplace_move;
 use tessera_domain::person::name_key;
 use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
@@ -519,9 +520,8 @@ impl Store {
                 let current = crate::catalogue::workplace_in_venue(&mut c, t.workplace_id)
                     .await?
                     .ok_or(StoreError::NotFound(Thing::Workplace))?;
-                if target.venue.id != current.venue.id {
-                    return Err(StoreError::unprocessable("workplace_id", Refusal::OtherVenue));
-                }
+                check_workplace_move(current.venue.id, target.venue.id)
+                    .map_err(|r| StoreError::unprocessable("workplace_id", r))?;
                 lock_workplaces(&mut c, &[workplace_id]).await?;
                 let move_ticket = sql!(
                     c,

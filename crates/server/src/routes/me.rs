@@ -271,13 +271,13 @@ pub async fn pass(
 /// `cancelled_refund_in_progress` when it was paid (confirmed).
 #[utoipa::path(post, path = "/api/v1/me/orders/{number}/cancel", tag = "visitor", security(("bearer" = [])),
     params(("number" = i64, Path, description = "Order number")),
-    responses((status = 200, body = crate::routes::orders::OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+    responses((status = 200, body = crate::wire::OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 pub async fn cancel_order(
     State(state): State<AppState>,
     Person(caller): Person,
     Lang(l): Lang,
     Number(n): Number,
-) -> Result<axum::Json<crate::routes::orders::OrderOut>, Problem> {
+) -> Result<axum::Json<crate::wire::OrderOut>, Problem> {
     let now = state.clock.now();
     let order = state
         .store
@@ -295,7 +295,7 @@ pub async fn cancel_order(
         })
     })?;
     let changed = state.store.change_order_status(n, to, caller.user.id, now).await?;
-    Ok(axum::Json(crate::routes::orders::order_out(changed, l)))
+    Ok(axum::Json(crate::wire::order_out(changed, l)))
 }
 
 /// Workplaces of coworking premises free for a whole period.

@@ -8,15 +8,14 @@ use tessera_domain::booking::VisitorLimits;
 use tessera_domain::refusal::Refusal;
 use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Role};
-use tessera_store::{Booking, Conflict, NewOrder, NewOrderItem, OrderView, StoreError};
+use tessera_store::{Booking, Conflict, NewOrder, NewOrderItem, StoreError};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Booker, Caller, CoworkingManager};
 use crate::error::{Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number};
-use crate::i18n;
-use crate::wire::{PeriodIn, UserOut};
+use crate::wire::{OrderOut, PeriodIn, order_out};
 
 /// One workplace to book.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,53 +52,6 @@ pub struct OrderIn {
     /// At least one item.
     #[schema(min_items = 1, max_items = 50)]
     pub items: Vec<OrderItemIn>,
-}
-
-/// A ticket of an order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrderTicket {
-    /// Ticket number.
-    pub number: i64,
-    /// Ticket status.
-    pub status: String,
-}
-
-/// An order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrderOut {
-    /// Number.
-    pub number: i64,
-    /// Status (one of the ten).
-    pub status: String,
-    /// The status in words.
-    pub status_text: String,
-    /// The customer.
-    pub customer: UserOut,
-    /// Decimal total.
-    pub total: String,
-    /// Currency.
-    pub currency: String,
-    /// Tickets.
-    pub tickets: Vec<OrderTicket>,
-}
-
-pub fn order_out(o: OrderView, l: tessera_domain::Locale) -> OrderOut {
-    OrderOut {
-        number: o.number,
-        status: o.status.as_str().into(),
-        status_text: i18n::order_status(o.status, l).into(),
-        customer: o.customer.into(),
-        total: o.total,
-        currency: o.currency,
-        tickets: o
-            .tickets
-            .into_iter()
-            .map(|(number, s)| OrderTicket {
-                number,
-                status: s.as_str().into(),
-            })
-            .collect(),
-    }
 }
 
 /// Creates an order; 409 names the tickets holding a taken workplace.

@@ -2,7 +2,7 @@
 //! charges, and closing a folio. Each runs in the change frame.
 
 use tessera_domain::refusal::{Refusal, Thing};
-use tessera_events::{CascadeError, Change, EventState, FolioStatus, ItemStatus};
+use tessera_events::{CascadeError, Change, EventState, FolioStatus, HallHolding, ItemStatus, PremisesFacts};
 
 use super::frame::{begin_change, finish_change};
 use super::read::{event_view, folio_row};
@@ -59,27 +59,30 @@ impl Store {
                 };
                 tessera_events::validate_new_activity(&period, a.date, a.pax).map_err(StoreError::Cascade)?;
                 if let Some(p) = a.premises_id {
-                    let kind = c
+                    let premises = c
                         .opt::<(String, i64)>(sql!(c, "SELECT kind, venue_id FROM premises WHERE id = $1"), &args![p])
-                        .await?;
-                    if !matches!(kind, Some((k, v)) if k == "hall" && v == view.venue_id) {
-                        return Err(StoreError::unprocessable("premises_id", Refusal::NotAHall));
-                    }
-                    let holder = c
+                        .await?
+                        .map(|(kind, venue_id)| PremisesFacts {
+                            is_hall: kind == "hall",
+                            venue_id,
+                        });
+                    let held_by = c
                         .opt::<(i64, i64)>(
                             sql!(c, "SELECT id, event_id FROM activities WHERE premises_id = $1 AND date = $2 AND status = 'active'"),
                             &args![p, a.date.to_string()],
                         )
-                        .await?;
-                    if let Some((other, event)) = holder {
-                        return Err(StoreError::Cascade(CascadeError::HallTaken {
-                            activity_id: 0,
+                        .await?
+                        .map(|(activity_id, event_id)| HallHolding {
+                            event_id,
+                            activity_id,
                             premises_id: p,
                             date: a.date,
-                            other_activity_id: other,
-                            other_event_id: event,
-                        }));
-                    }
+                        });
+                    tessera_events::check_new_activity_hall(view.venue_id, p, a.date, premises, held_by.as_ref())
+                        .map_err(|e| match e {
+                            CascadeError::NotAHall => StoreError::unprocessable("premises_id", Refusal::NotAHall),
+                            e => StoreError::Cascade(e),
+                        })?;
                 }
                 let (aid,): (i64,) = c
                     .one(
