@@ -26,6 +26,8 @@ pub const WORKPLACE_NAME_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 500;
 /// Longest first-visit directions.
 pub const DIRECTIONS_MAX: usize = 2000;
+/// A comment on an order's change of status.
+pub const COMMENT_MAX: usize = 1000;
 /// Longest user search and visitor filter.
 pub const SEARCH_MAX: usize = 100;
 /// Longest pass token.
@@ -102,6 +104,11 @@ fn trimmed_up_to(max: usize) -> Object {
 /// Directions: any text, trimmed; blank means none.
 pub fn directions() -> Object {
     trimmed_up_to(DIRECTIONS_MAX)
+}
+
+/// A comment on a change of status: any text, trimmed; blank means none.
+pub fn comment() -> Object {
+    trimmed_up_to(COMMENT_MAX)
 }
 
 /// An e-mail as `person::parse_email` takes it: trimmed, a local part, `@`,
@@ -583,6 +590,8 @@ components! {
     PersonName = person_name();
     /// First-visit directions (at most 2000 characters once trimmed; blank means none).
     Directions = directions();
+    /// A comment on a change of status (at most 1000 characters once trimmed; blank means none).
+    Comment = comment();
     /// An e-mail address.
     Email = email();
     /// A phone number (blank means none).

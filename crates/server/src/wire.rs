@@ -303,6 +303,19 @@ pub fn text_field(field: &str, value: &str, max: usize, errors: &mut Vec<FieldFa
     v.to_owned()
 }
 
+/// Optional free text (directions, a comment): trimmed, blank is none, at
+/// most `max` characters; line breaks allowed.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldFault>) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if v.chars().count() > max {
+        errors.push(FieldFault {
+            field: field.into(),
+            refusal: Refusal::TooLong(max),
+        });
+    }
+    Some(v.to_owned())
+}
+
 /// Cursors are opaque to clients; inside they carry the last number seen.
 pub fn encode_cursor(before: i64) -> String {
     use base64::Engine;

@@ -424,6 +424,13 @@ async fn the_sweep_cancels_a_visitors_unpaid_order_at_the_payment_deadline() {
     let o = status(own_number).await;
     assert_eq!(o["status"], "cancelled");
     assert_eq!(o["tickets"][0]["status"], "cancelled");
+    // The history shows the system, not a person, as the one who cancelled.
+    let last = &o["history"][1];
+    assert_eq!(
+        (&last["from_status"], &last["status"]),
+        (&json!("new"), &json!("cancelled"))
+    );
+    assert_eq!(last["by"], json!(null));
     assert_eq!(status(in_progress_number).await["status"], "cancelled_payment_failed");
     assert_eq!(
         status(manager_number).await["status"],

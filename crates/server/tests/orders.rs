@@ -204,3 +204,107 @@ async fn an_order_must_stay_in_one_venue_with_its_own_catalogue() {
         .await;
     assert_eq!(p.problem(422)["errors"][0]["field"], "items[0].modifier_ids");
 }
+
+/// The order page's history: each step with who made it and the comment
+/// given, oldest first; and the statuses the caller may choose next.
+#[tokio::test]
+async fn an_orders_history_shows_each_step_with_its_comment_and_what_may_come_next() {
+    let w = World::new().await;
+    let v = w.server.user("visitor", "Анна", "Кац").await;
+    let (order, _) = w.ticket(v.user_id, w.workplaces[0], days(5, 6)).await;
+    let path = format!("/api/v1/orders/{order}");
+    let fresh = w.manager.get(&path).await;
+    let fresh = fresh.ok(200);
+    assert_eq!(fresh["history"].as_array().map(Vec::len), Some(1));
+    assert_eq!(fresh["history"][0]["from_status"], json!(null));
+    assert_eq!(fresh["history"][0]["status"], "new");
+    assert_eq!(fresh["history"][0]["by"]["id"], json!(w.manager.user_id));
+    assert_eq!(
+        fresh["next_statuses"],
+        json!([
+            "new_payment_in_progress",
+            "new_awaiting_invoice",
+            "cashless_invoice_issued",
+            "confirmed",
+            "cancelled"
+        ])
+    );
+    // The visitor may only cancel their own order.
+    assert_eq!(v.get(&path).await.ok(200)["next_statuses"], json!(["cancelled"]));
+
+    let steps = [
+        ("new_payment_in_progress", "  Оплата картой  "),
+        ("confirmed", ""),
+        ("cancelled_refund_in_progress", "Клиент\nотказался"),
+        ("cancelled_refunded", "Возврат 1500.00"),
+    ];
+    for (status, comment) in steps {
+        w.manager
+            .post(&format!("{path}/status"), json!({"status": status, "comment": comment}))
+            .await
+            .ok(200);
+    }
+    let done = w.manager.get(&path).await;
+    let h = done.ok(200)["history"].as_array().expect("history").clone();
+    let seen: Vec<(&str, &str)> = h
+        .iter()
+        .map(|l| {
+            (
+                l["from_status"].as_str().unwrap_or("-"),
+                l["status"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("-", "new"),
+            ("new", "new_payment_in_progress"),
+            ("new_payment_in_progress", "confirmed"),
+            ("confirmed", "cancelled_refund_in_progress"),
+            ("cancelled_refund_in_progress", "cancelled_refunded"),
+        ]
+    );
+    // Comments are trimmed; a blank one is none; line breaks stay.
+    assert_eq!(h[1]["comment"], "Оплата картой");
+    assert_eq!(h[2]["comment"], json!(null));
+    assert_eq!(h[3]["comment"], "Клиент\nотказался");
+    assert!(h.iter().skip(1).all(|l| l["by"]["id"] == json!(w.manager.user_id)));
+    assert_eq!(h[4]["status_text"], "Отменен. Выполнен возврат");
+    assert!(
+        h[1]["at"].as_str().is_some_and(|at| at.ends_with("+03:00")),
+        "an instant in the venue's zone: {}",
+        h[1]["at"]
+    );
+    assert_eq!(done.body["next_statuses"], json!([]));
+}
+
+#[tokio::test]
+async fn an_over_long_comment_is_refused_and_changes_nothing() {
+    let w = World::new().await;
+    let v = w.server.user("visitor", "Анна", "Кац").await;
+    let (order, _) = w.ticket(v.user_id, w.workplaces[0], days(5, 6)).await;
+    let path = format!("/api/v1/orders/{order}");
+    let long = "я".repeat(1001);
+    let r = w
+        .manager
+        .post(
+            &format!("{path}/status"),
+            json!({"status": "confirmed", "comment": long}),
+        )
+        .await;
+    assert_eq!(r.problem(422)["errors"][0]["field"], "comment");
+    let after = w.manager.get(&path).await;
+    assert_eq!(after.ok(200)["status"], "new");
+    assert_eq!(after.body["history"].as_array().map(Vec::len), Some(1));
+    // At the limit it is kept whole.
+    let limit = "я".repeat(1000);
+    w.manager
+        .post(
+            &format!("{path}/status"),
+            json!({"status": "confirmed", "comment": limit}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(w.manager.get(&path).await.body["history"][1]["comment"], json!(limit));
+}

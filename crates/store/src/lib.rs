@@ -33,7 +33,7 @@ pub use conn::{Conn, Dialect};
 pub use error::{Conflict, StoreError};
 pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 pub use idempotency::KeyState;
-pub use orders::{NewOrder, NewOrderItem, OrderView};
+pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
 pub use rows::*;
 pub use sign_in::SignInAttempt;
 pub use store::{DEFAULT_POSTGRES_POOL, Store};

@@ -68,8 +68,36 @@ pub struct OrderView {
     pub currency: String,
     /// Created at (UNIX seconds).
     pub created_at: i64,
+    /// Its venue's time zone (IANA name), for instants in answers.
+    pub time_zone: String,
     /// Its tickets: number and status as they read now.
     pub tickets: Vec<(i64, TicketStatus)>,
+}
+
+/// One line of an order's history.
+#[derive(Debug, Clone)]
+pub struct OrderHistoryEntry {
+    /// When (UNIX seconds).
+    pub at: i64,
+    /// The status before; `None` for the order's creation.
+    pub from_status: Option<OrderStatus>,
+    /// The status after.
+    pub to_status: OrderStatus,
+    /// Who; `None` for the system (a period that ended, a payment deadline).
+    pub actor_id: Option<i64>,
+    /// Their first name.
+    pub actor_first_name: Option<String>,
+    /// Their last name.
+    pub actor_last_name: Option<String>,
+    /// The manager's comment.
+    pub comment: Option<String>,
+}
+
+/// The venue an order is in, as pricing found it.
+struct OrderVenue {
+    id: i64,
+    currency: String,
+    time_zone: String,
 }
 
 /// A checked item, ready to insert.
@@ -93,11 +121,11 @@ async fn price_items(
     c: &mut Conn<'_>,
     order: &NewOrder,
     now: Timestamp,
-) -> Result<(i64, String, Vec<PricedItem>)> {
+) -> Result<(OrderVenue, Vec<PricedItem>)> {
     if order.items.is_empty() {
         return Err(StoreError::unprocessable("items", Refusal::OrderBooksNothing));
     }
-    let mut venue: Option<(i64, String)> = None;
+    let mut venue: Option<OrderVenue> = None;
     let mut priced: Vec<PricedItem> = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {
         let wp = cache
@@ -105,8 +133,14 @@ async fn price_items(
             .await?
             .ok_or_else(|| StoreError::unprocessable(field(i, "workplace_id"), Refusal::NoSuchWorkplace))?;
         match &venue {
-            None => venue = Some((wp.venue.id, wp.venue.currency.clone())),
-            Some((id, _)) if *id != wp.venue.id => {
+            None => {
+                venue = Some(OrderVenue {
+                    id: wp.venue.id,
+                    currency: wp.venue.currency.clone(),
+                    time_zone: wp.venue.time_zone.clone(),
+                })
+            }
+            Some(v) if v.id != wp.venue.id => {
                 return Err(StoreError::unprocessable(
                     field(i, "workplace_id"),
                     Refusal::OrderInOneVenue,
@@ -164,8 +198,8 @@ async fn price_items(
             price,
         });
     }
-    let (venue_id, currency) = venue.ok_or_else(|| StoreError::unprocessable("items", Refusal::OrderBooksNothing))?;
-    Ok((venue_id, currency, priced))
+    let venue = venue.ok_or_else(|| StoreError::unprocessable("items", Refusal::OrderBooksNothing))?;
+    Ok((venue, priced))
 }
 
 /// A decimal stored by us; a bad one means the database was edited by hand.
@@ -428,7 +462,7 @@ impl Store {
     pub async fn create_order(&self, order: NewOrder, now: Timestamp) -> Result<OrderView> {
         // The catalogue is only ever added to, so it is checked on a reader
         // and the single writer spends its time on the inserts alone.
-        let (customer, venue_id, currency, items) = {
+        let (customer, venue_id, currency, time_zone, items) = {
             let mut r = self.reader().await?;
             let mut c = r.conn();
             let customer = self
@@ -436,8 +470,8 @@ impl Store {
                 .user(&mut c, order.customer_id)
                 .await?
                 .ok_or_else(|| StoreError::unprocessable("customer_id", Refusal::NoSuchUser))?;
-            let (venue_id, currency, items) = price_items(&self.catalogue, &mut c, &order, now).await?;
-            (customer, venue_id, currency, items)
+            let (venue, items) = price_items(&self.catalogue, &mut c, &order, now).await?;
+            (customer, venue.id, venue.currency, venue.time_zone, items)
         };
         let at = now.as_second();
         let (view_customer, view_currency) = (customer.clone(), currency.clone());
@@ -467,6 +501,7 @@ impl Store {
             total: total.to_wire(),
             currency: view_currency,
             created_at: at,
+            time_zone,
             tickets: tickets.into_iter().map(|t| (t, TicketStatus::New)).collect(),
         })
     }
@@ -477,7 +512,8 @@ impl Store {
     pub async fn quote_order(&self, order: &NewOrder, now: Timestamp) -> Result<(String, String, Vec<String>)> {
         let mut r = self.reader().await?;
         let mut c = r.conn();
-        let (_, currency, items) = price_items(&self.catalogue, &mut c, order, now).await?;
+        let (venue, items) = price_items(&self.catalogue, &mut c, order, now).await?;
+        let currency = venue.currency;
         let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
         Ok((
             total.to_wire(),
@@ -492,11 +528,52 @@ impl Store {
         order_view(&mut r.conn(), number, now.as_second()).await
     }
 
+    /// An order's history, oldest first: each change of status, by whom
+    /// (`None`: the system), with the manager's comment.
+    pub async fn order_history(&self, number: i64) -> Result<Vec<OrderHistoryEntry>> {
+        type Row = (
+            i64,
+            Option<String>,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        let rows: Vec<Row> = c
+            .all(
+                sql!(
+                    c,
+                    "SELECT h.at, h.from_status, h.to_status, h.actor_id, u.first_name, u.last_name, h.comment
+                     FROM order_history h LEFT JOIN users u ON u.id = h.actor_id
+                     WHERE h.order_number = $1 ORDER BY h.at, h.id"
+                ),
+                &args![number],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(at, from, to, actor_id, first, last, comment)| {
+                Ok(OrderHistoryEntry {
+                    at,
+                    from_status: from.map(OrderStatus::try_from).transpose()?,
+                    to_status: OrderStatus::try_from(to)?,
+                    actor_id,
+                    actor_first_name: first,
+                    actor_last_name: last,
+                    comment,
+                })
+            })
+            .collect()
+    }
+
     /// Moves an order to another status (as a person asks); its tickets follow.
     pub async fn change_order_status(
         &self,
         number: i64,
         to: OrderStatus,
+        comment: Option<String>,
         actor: i64,
         now: Timestamp,
     ) -> Result<OrderView> {
@@ -512,13 +589,44 @@ impl Store {
                         })
                     })
                 };
-                move_order(&mut c, number, decide, Some(actor), "order_status", at).await?;
+                move_order(
+                    &mut c,
+                    number,
+                    decide,
+                    Mover {
+                        actor: Some(actor),
+                        cause: "order_status",
+                        comment: comment.as_deref(),
+                    },
+                    at,
+                )
+                .await?;
                 order_view(&mut c, number, at)
                     .await?
                     .ok_or(StoreError::NotFound(Thing::Order))
             })
         })
         .await
+    }
+}
+
+/// Who moves an order, why (the history's cause), and what they said.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mover<'a> {
+    /// The person; `None` for the system.
+    pub actor: Option<i64>,
+    pub cause: &'a str,
+    pub comment: Option<&'a str>,
+}
+
+impl Mover<'_> {
+    /// The system, for a reason of its own (a period ended, a deadline).
+    pub(crate) const fn system(cause: &'static str) -> Mover<'static> {
+        Mover {
+            actor: None,
+            cause,
+            comment: None,
+        }
     }
 }
 
@@ -529,8 +637,7 @@ pub(crate) async fn move_order(
     c: &mut Conn<'_>,
     number: i64,
     decide: impl FnOnce(OrderStatus) -> Result<Option<OrderStatus>>,
-    actor: Option<i64>,
-    cause: &str,
+    by: Mover<'_>,
     at: i64,
 ) -> Result<Option<OrderStatus>> {
     let row: Option<(String,)> = c
@@ -553,12 +660,12 @@ pub(crate) async fn move_order(
     let last_end = tickets_now.iter().map(|t| t.end_at).max();
     let current = stored.as_of(last_end, at);
     if current != stored {
-        set_order_status(c, number, stored, current, None, "period_ended", at).await?;
+        set_order_status(c, number, stored, current, Mover::system("period_ended"), at).await?;
     }
     let Some(to) = decide(current)? else {
         return Ok(None);
     };
-    set_order_status(c, number, current, to, actor, cause, at).await?;
+    set_order_status(c, number, current, to, by, at).await?;
     let now = Timestamp::from_second(at).unwrap_or(Timestamp::UNIX_EPOCH);
     for t in tickets_now {
         let next = TicketStatus::derive(to, t.start(), t.end(), now);
@@ -569,7 +676,7 @@ pub(crate) async fn move_order(
                 &args![t.number, next.as_str()],
             )
             .await?;
-            record_status(c, t.number, at, Some(t.status), next, actor, cause).await?;
+            record_status(c, t.number, at, Some(t.status), next, by.actor, by.cause).await?;
         }
     }
     Ok(Some(to))
@@ -580,8 +687,7 @@ pub(crate) async fn set_order_status(
     number: i64,
     from: OrderStatus,
     to: OrderStatus,
-    actor: Option<i64>,
-    cause: &str,
+    by: Mover<'_>,
     at: i64,
 ) -> Result<()> {
     c.exec(
@@ -590,8 +696,8 @@ pub(crate) async fn set_order_status(
     )
     .await?;
     c.exec(
-        sql!(c, "INSERT INTO order_history (order_number, at, from_status, to_status, actor_id, cause) VALUES ($1, $2, $3, $4, $5, $6)"),
-        &args![number, at, from.as_str(), to.as_str(), actor, cause],
+        sql!(c, "INSERT INTO order_history (order_number, at, from_status, to_status, actor_id, cause, comment) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+        &args![number, at, from.as_str(), to.as_str(), by.actor, by.cause, by.comment],
     )
     .await?;
     Ok(())
@@ -607,12 +713,14 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
         total: String,
         currency: String,
         created_at: i64,
+        time_zone: String,
     }
     let Some(row) = c
         .opt::<Row>(
             sql!(
                 c,
-                "SELECT number, status, customer_id, total, currency, created_at FROM orders WHERE number = $1"
+                "SELECT o.number, o.status, o.customer_id, o.total, o.currency, o.created_at, v.time_zone
+                 FROM orders o JOIN venues v ON v.id = o.venue_id WHERE o.number = $1"
             ),
             &args![number],
         )
@@ -633,6 +741,7 @@ pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resul
         total: row.total,
         currency: row.currency,
         created_at: row.created_at,
+        time_zone: row.time_zone,
         tickets: tickets.iter().map(|t| (t.number, t.status_at(now))).collect(),
     }))
 }

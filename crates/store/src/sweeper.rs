@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use tessera_domain::OrderStatus;
 
-use crate::orders::{move_order, set_order_status};
+use crate::orders::{Mover, move_order, set_order_status};
 use crate::tickets::{TicketCore, catch_up};
 use crate::{Conn, Dialect, Result, Store, args, sql};
 
@@ -74,8 +74,7 @@ async fn complete_orders(c: &mut Conn<'_>, orders: &[i64], now: i64) -> Result<(
                 order,
                 OrderStatus::Confirmed,
                 OrderStatus::Completed,
-                None,
-                "period_ended",
+                Mover::system("period_ended"),
                 last_end,
             )
             .await?;
@@ -126,7 +125,7 @@ impl Store {
                     // Read again under the lock: a payment that came in
                     // meanwhile wins, and the status decides where it goes.
                     let decide = |current: OrderStatus| Ok(current.at_payment_deadline());
-                    if move_order(&mut c, order, decide, None, "payment_deadline", now)
+                    if move_order(&mut c, order, decide, Mover::system("payment_deadline"), now)
                         .await?
                         .is_some()
                     {

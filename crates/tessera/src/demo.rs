@@ -417,7 +417,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
         if let Some(status) = row.status {
             let when = row.created.checked_add(10.minutes())?.min(now);
             store
-                .change_order_status(row.order, status, marina, when)
+                .change_order_status(row.order, status, None, marina, when)
                 .await
                 .map_err(err)?;
         }

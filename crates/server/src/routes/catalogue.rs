@@ -17,7 +17,7 @@ use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
 use crate::routes::me::PageQuery;
 use crate::rules::{DIRECTIONS_MAX, NAME_MAX, TIME_ZONE_MAX, WORKPLACE_NAME_MAX};
-use crate::wire::{DecimalIn, Page, check, text_field};
+use crate::wire::{DecimalIn, Page, check, optional_text, text_field};
 
 type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
 type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
@@ -301,20 +301,7 @@ pub async fn create_premises(
             refusal: Refusal::OneOf(&["coworking", "hall"]),
         });
     }
-    let directions = b
-        .directions
-        .as_deref()
-        .map(|d| d.trim().to_owned())
-        .filter(|d| !d.is_empty());
-    if directions
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > DIRECTIONS_MAX)
-    {
-        errors.push(FieldFault {
-            field: "directions".into(),
-            refusal: Refusal::TooLong(DIRECTIONS_MAX),
-        });
-    }
+    let directions = optional_text("directions", b.directions.as_deref(), DIRECTIONS_MAX, &mut errors);
     check(errors)?;
     let p = state
         .store

@@ -294,7 +294,10 @@ pub async fn cancel_order(
             reason,
         })
     })?;
-    let changed = state.store.change_order_status(n, to, caller.user.id, now).await?;
+    let changed = state
+        .store
+        .change_order_status(n, to, None, caller.user.id, now)
+        .await?;
     Ok(axum::Json(crate::wire::order_out(changed, l)))
 }
 

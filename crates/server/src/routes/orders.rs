@@ -13,9 +13,11 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Booker, Caller, CoworkingManager};
-use crate::error::{Problem, ProblemBody};
+use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number};
-use crate::wire::{OrderOut, PeriodIn, order_out};
+use crate::i18n;
+use crate::rules::COMMENT_MAX;
+use crate::wire::{OrderOut, PeriodIn, PersonRef, check, instant_s, optional_text, order_out, zone};
 
 /// One workplace to book.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -174,13 +176,13 @@ pub async fn quote(
 /// An order; a visitor sees only their own (404 otherwise).
 #[utoipa::path(get, path = "/api/v1/orders/{number}", tag = "orders", security(("bearer" = [])),
     params(("number" = i64, Path, description = "Order number")),
-    responses((status = 200, body = OrderOut), (status = 404, body = ProblemBody)))]
+    responses((status = 200, body = OrderDetailOut), (status = 404, body = ProblemBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Lang(l): Lang,
     Number(n): Number,
-) -> Result<axum::Json<OrderOut>, Problem> {
+) -> Result<axum::Json<OrderDetailOut>, Problem> {
     if !caller.role.manages_coworking() && caller.role != Role::Visitor {
         return Err(Problem::Forbidden);
     }
@@ -198,7 +200,36 @@ pub async fn get_one(
             Problem::Forbidden
         });
     }
-    Ok(axum::Json(order_out(order, l)))
+    let history = state.store.order_history(n).await?;
+    let tz = zone(&order.time_zone);
+    // Managers move an order along its state machine; a visitor may only
+    // cancel their own (`POST /api/v1/me/orders/{number}/cancel`).
+    let next: Vec<OrderStatus> = if caller.role.manages_coworking() {
+        order.status.next().to_vec()
+    } else {
+        order.status.cancelled_by_visitor().into_iter().collect()
+    };
+    let next_statuses = next.iter().map(|s| s.as_str().to_owned()).collect();
+    let history = history
+        .into_iter()
+        .map(|h| OrderHistoryOut {
+            at: instant_s(h.at, &tz),
+            from_status: h.from_status.map(|s| s.as_str().to_owned()),
+            status: h.to_status.as_str().to_owned(),
+            status_text: i18n::order_status(h.to_status, l).to_owned(),
+            by: h.actor_id.map(|id| PersonRef {
+                id,
+                first_name: h.actor_first_name.unwrap_or_default(),
+                last_name: h.actor_last_name.unwrap_or_default(),
+            }),
+            comment: h.comment,
+        })
+        .collect();
+    Ok(axum::Json(OrderDetailOut {
+        order: order_out(order, l),
+        history,
+        next_statuses,
+    }))
 }
 
 /// A status to move an order to.
@@ -208,6 +239,39 @@ pub struct StatusIn {
     /// One of the ten order statuses.
     #[schema(value_type = crate::rules::OrderStatus)]
     pub status: String,
+    /// Why, for the order's history.
+    #[schema(value_type = Option<crate::rules::Comment>)]
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// One line of an order's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderHistoryOut {
+    /// When.
+    pub at: String,
+    /// The status before; null for the order's creation.
+    pub from_status: Option<String>,
+    /// The status after.
+    pub status: String,
+    /// The status after, in words.
+    pub status_text: String,
+    /// Who; null for the system (a period that ended, a payment deadline).
+    pub by: Option<PersonRef>,
+    /// The manager's comment.
+    pub comment: Option<String>,
+}
+
+/// An order with its history and the statuses the caller may move it to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderDetailOut {
+    /// The order.
+    #[serde(flatten)]
+    pub order: OrderOut,
+    /// Every change of status, oldest first.
+    pub history: Vec<OrderHistoryOut>,
+    /// The statuses the caller may move the order to now.
+    pub next_statuses: Vec<String>,
 }
 
 /// Moves an order to another status; 409 when that move is not allowed.
@@ -221,11 +285,22 @@ pub async fn change_status(
     Number(n): Number,
     Json(b): Json<StatusIn>,
 ) -> Result<axum::Json<OrderOut>, Problem> {
-    let to =
-        OrderStatus::parse(&b.status).ok_or_else(|| Problem::field("status", Refusal::OneOf(OrderStatus::NAMES)))?;
+    let mut errors = Vec::new();
+    let to = OrderStatus::parse(&b.status);
+    if to.is_none() {
+        errors.push(FieldFault {
+            field: "status".into(),
+            refusal: Refusal::OneOf(OrderStatus::NAMES),
+        });
+    }
+    let comment = optional_text("comment", b.comment.as_deref(), COMMENT_MAX, &mut errors);
+    check(errors)?;
+    let Some(to) = to else {
+        return Err(Problem::field("status", Refusal::OneOf(OrderStatus::NAMES)));
+    };
     let order = state
         .store
-        .change_order_status(n, to, caller.user.id, state.clock.now())
+        .change_order_status(n, to, comment, caller.user.id, state.clock.now())
         .await?;
     tracing::info!(
         actor = caller.user.id,
