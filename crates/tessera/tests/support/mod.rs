@@ -71,6 +71,9 @@ pub struct Instance {
     pub addr: String,
     /// Everything it wrote to standard error so far.
     pub log: Arc<Mutex<String>>,
+    /// The thread copying standard error into `log`; joined once the
+    /// process has exited, so the log then holds its last lines too.
+    log_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Instance {
@@ -84,7 +87,7 @@ impl Instance {
         let spawned: Vec<_> = (0..n).map(|_| Instance::spawn(url, extra)).collect();
         spawned
             .into_iter()
-            .map(|(mut child, log, rx)| {
+            .map(|(mut child, log, log_reader, rx)| {
                 let addr = match rx.recv_timeout(Duration::from_secs(60)) {
                     Ok(a) => a,
                     Err(_) => {
@@ -98,12 +101,25 @@ impl Instance {
                     base: format!("http://{addr}"),
                     addr,
                     log,
+                    log_reader: Some(log_reader),
                 }
             })
             .collect()
     }
 
-    fn spawn(url: &str, extra: &[&str]) -> (Child, Arc<Mutex<String>>, std::sync::mpsc::Receiver<String>) {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the parts of a spawned server, taken apart at once"
+    )]
+    fn spawn(
+        url: &str,
+        extra: &[&str],
+    ) -> (
+        Child,
+        Arc<Mutex<String>>,
+        std::thread::JoinHandle<()>,
+        std::sync::mpsc::Receiver<String>,
+    ) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
@@ -117,7 +133,7 @@ impl Instance {
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().expect("stderr");
         let sink = log.clone();
-        std::thread::spawn(move || {
+        let log_reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Ok(mut l) = sink.lock() {
                     l.push_str(&line);
@@ -137,7 +153,7 @@ impl Instance {
                 }
             }
         });
-        (child, log, rx)
+        (child, log, log_reader, rx)
     }
 
     pub fn pid(&self) -> u32 {
@@ -163,6 +179,10 @@ impl Instance {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(s) = self.child.try_wait().expect("try_wait") {
+                // Its standard error is closed: read it to the end.
+                if let Some(reader) = self.log_reader.take() {
+                    let _ = reader.join();
+                }
                 return s;
             }
             if Instant::now() > deadline {
