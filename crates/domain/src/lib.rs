@@ -14,6 +14,7 @@ pub mod password;
 pub mod period;
 pub mod period_text;
 pub mod person;
+pub mod premises;
 pub mod pricing;
 pub mod refusal;
 pub mod role;

@@ -33,6 +33,7 @@ from_stored_name!(
     crate::OrderStatus => "order status",
     crate::Role => "role",
     crate::pricing::TariffUnit => "tariff unit",
+    crate::premises::PremisesKind => "premises kind",
 );
 
 #[cfg(test)]

@@ -20,6 +20,11 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
+    /// Every kind.
+    pub const ALL: [ActivityKind; 3] = [ActivityKind::Hall, ActivityKind::Catering, ActivityKind::Other];
+    /// Their wire names, in the same order (for refusals and the API document).
+    pub const NAMES: &'static [&'static str] = &["hall", "catering", "other"];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,9 +36,7 @@ impl ActivityKind {
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Option<Self> {
-        [ActivityKind::Hall, ActivityKind::Catering, ActivityKind::Other]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -356,4 +359,17 @@ pub enum CascadeError {
         /// Of which event.
         other_event_id: Id,
     },
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::ActivityKind;
+
+    #[test]
+    fn activity_kind_names_are_the_wire_names_in_order() {
+        assert_eq!(ActivityKind::ALL.map(ActivityKind::as_str), ActivityKind::NAMES);
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(k));
+        }
+    }
 }

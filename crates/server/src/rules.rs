@@ -224,17 +224,12 @@ pub fn one_of(words: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
 
 /// An activity kind.
 pub fn activity_kind() -> Object {
-    one_of(
-        ["hall", "catering", "other"]
-            .into_iter()
-            .filter(|k| tessera_events::ActivityKind::parse(k).is_some()),
-    )
-    .build()
+    one_of(tessera_events::ActivityKind::NAMES.iter().copied()).build()
 }
 
 /// A premises kind.
 pub fn premises_kind() -> Object {
-    one_of(["coworking", "hall"]).build()
+    one_of(tessera_domain::premises::PremisesKind::NAMES.iter().copied()).build()
 }
 
 /// A tariff unit.

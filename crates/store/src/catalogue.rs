@@ -2,6 +2,7 @@
 //! and modifiers. Values arrive parsed; this only stores and reads them.
 
 use crate::{Conn, Modifier, Premises, Result, ServiceVariant, Store, StoreError, Tariff, Venue, Workplace, args, sql};
+use tessera_domain::premises::PremisesKind;
 use tessera_domain::refusal::Refusal;
 use tessera_domain::refusal::Thing;
 
@@ -27,8 +28,8 @@ pub struct NewPremises {
     pub venue_id: i64,
     /// Name.
     pub name: String,
-    /// `coworking` or `hall`.
-    pub kind: String,
+    /// A coworking or a hall.
+    pub kind: PremisesKind,
     /// How to find it.
     pub directions: Option<String>,
 }
@@ -203,7 +204,7 @@ impl Store {
                         "INSERT INTO premises (venue_id, name, kind, directions) VALUES ($1, $2, $3, $4)
                              RETURNING id, venue_id, name, kind, directions"
                     ),
-                    &args![p.venue_id, p.name, p.kind, p.directions],
+                    &args![p.venue_id, p.name, p.kind.as_str(), p.directions],
                 )
                 .await
             })
@@ -244,7 +245,7 @@ impl Store {
                     .opt::<(String,)>(sql!(c, "SELECT kind FROM premises WHERE id = $1"), &args![premises_id])
                     .await?
                     .ok_or(StoreError::NotFound(Thing::Premises))?;
-                if kind.0 != "coworking" {
+                if PremisesKind::try_from(kind.0)? != PremisesKind::Coworking {
                     return Err(StoreError::unprocessable("premises_id", Refusal::NotCoworking));
                 }
                 let r = c

@@ -1,6 +1,7 @@
 //! Rows as stored, decoded alike from both backends.
 
 use sqlx::FromRow;
+use tessera_domain::premises::PremisesKind;
 
 /// A user account.
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -61,8 +62,9 @@ pub struct Premises {
     pub venue_id: i64,
     /// Name ("Коворкинг на 2 этаже").
     pub name: String,
-    /// `coworking` or `hall`.
-    pub kind: String,
+    /// A coworking or a hall.
+    #[sqlx(try_from = "String")]
+    pub kind: PremisesKind,
     /// How to find it, shown on a first visit.
     pub directions: Option<String>,
 }

@@ -5,6 +5,7 @@ use anyhow::Context;
 use jiff::civil::{Date, DateTime, Time, date, time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use tessera_domain::premises::PremisesKind;
 use tessera_domain::{OrderStatus, PeriodInput};
 use tessera_store::{Booking, NewModifier, NewOrder, NewOrderItem, NewPremises, NewTariff, NewUser, NewVenue, Store};
 
@@ -162,7 +163,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
     let premises = |name: &str| NewPremises {
         venue_id: venue.id,
         name: name.into(),
-        kind: "coworking".into(),
+        kind: PremisesKind::Coworking,
         directions: directions.clone(),
     };
     let main = store.create_premises(premises("Коворкинг №1")).await.map_err(err)?;
@@ -178,7 +179,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
         .create_premises(NewPremises {
             venue_id: venue.id,
             name: "Зала за мероприятия".into(),
-            kind: "hall".into(),
+            kind: PremisesKind::Hall,
             directions: None,
         })
         .await

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tessera_domain::Money;
 use tessera_domain::booking::VenueLimits;
+use tessera_domain::premises::PremisesKind;
 use tessera_domain::pricing::TariffUnit;
 use tessera_domain::refusal::Refusal;
 use tessera_domain::refusal::Thing;
@@ -280,7 +281,7 @@ fn premises_out(p: tessera_store::Premises) -> PremisesOut {
         id: p.id,
         venue_id: p.venue_id,
         name: p.name,
-        kind: p.kind,
+        kind: p.kind.as_str().to_owned(),
         directions: p.directions,
     }
 }
@@ -295,20 +296,24 @@ pub async fn create_premises(
 ) -> Created<PremisesOut> {
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, NAME_MAX, &mut errors);
-    if b.kind != "coworking" && b.kind != "hall" {
+    let kind = PremisesKind::parse(&b.kind);
+    if kind.is_none() {
         errors.push(FieldFault {
             field: "kind".into(),
-            refusal: Refusal::OneOf(&["coworking", "hall"]),
+            refusal: Refusal::OneOf(PremisesKind::NAMES),
         });
     }
     let directions = optional_text("directions", b.directions.as_deref(), DIRECTIONS_MAX, &mut errors);
     check(errors)?;
+    let Some(kind) = kind else {
+        return Err(Problem::field("kind", Refusal::OneOf(PremisesKind::NAMES)));
+    };
     let p = state
         .store
         .create_premises(NewPremises {
             venue_id: b.venue_id,
             name,
-            kind: b.kind,
+            kind,
             directions,
         })
         .await?;

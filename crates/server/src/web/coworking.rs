@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use tessera_domain::period_text::period_text;
+use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
 use super::format::{instant, url_encode};
@@ -340,7 +341,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .premises_list(None)
         .await?
         .into_iter()
-        .filter(|p| p.kind == "coworking")
+        .filter(|p| p.kind == PremisesKind::Coworking)
         .map(|p| Choice {
             id: p.id,
             name: p.name,

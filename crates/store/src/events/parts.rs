@@ -1,6 +1,7 @@
 //! Adding to an event: the event itself, activities, blocks, folios and
 //! charges, and closing a folio. Each runs in the change frame.
 
+use tessera_domain::premises::PremisesKind;
 use tessera_domain::refusal::{Refusal, Thing};
 use tessera_events::{CascadeError, Change, EventState, FolioStatus, HallHolding, ItemStatus, PremisesFacts};
 
@@ -62,10 +63,13 @@ impl Store {
                     let premises = c
                         .opt::<(String, i64)>(sql!(c, "SELECT kind, venue_id FROM premises WHERE id = $1"), &args![p])
                         .await?
-                        .map(|(kind, venue_id)| PremisesFacts {
-                            is_hall: kind == "hall",
-                            venue_id,
-                        });
+                        .map(|(kind, venue_id)| {
+                            Ok::<_, StoreError>(PremisesFacts {
+                                is_hall: PremisesKind::try_from(kind)? == PremisesKind::Hall,
+                                venue_id,
+                            })
+                        })
+                        .transpose()?;
                     let held_by = c
                         .opt::<(i64, i64)>(
                             sql!(c, "SELECT id, event_id FROM activities WHERE premises_id = $1 AND date = $2 AND status = 'active'"),

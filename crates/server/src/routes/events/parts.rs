@@ -56,7 +56,7 @@ pub async fn add_activity(
     if kind.is_none() {
         errors.push(FieldFault {
             field: "kind".into(),
-            refusal: Refusal::OneOf(&["hall", "catering", "other"]),
+            refusal: Refusal::OneOf(ActivityKind::NAMES),
         });
     }
     let date = req_date("date", &b.date, &mut errors);
