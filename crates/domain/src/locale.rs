@@ -18,6 +18,8 @@ pub enum Locale {
 impl Locale {
     /// All supported locales.
     pub const ALL: [Locale; 3] = [Locale::Ru, Locale::Bg, Locale::En];
+    /// Their tags, in the same order (for refusals and the API document).
+    pub const NAMES: &'static [&'static str] = &["ru", "bg", "en"];
 
     /// The BCP 47 tag.
     pub fn tag(self) -> &'static str {
@@ -69,6 +71,11 @@ impl std::fmt::Display for Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_tags_in_order() {
+        assert_eq!(Locale::ALL.map(Locale::tag), Locale::NAMES);
+    }
 
     #[test]
     fn negotiates_by_weight_and_skips_unknown_languages() {

@@ -19,6 +19,11 @@ pub enum TariffUnit {
 }
 
 impl TariffUnit {
+    /// Every unit.
+    pub const ALL: [TariffUnit; 3] = [TariffUnit::Hour, TariffUnit::Day, TariffUnit::Month];
+    /// Their wire names, in the same order (for refusals and the API document).
+    pub const NAMES: &'static [&'static str] = &["hour", "day", "month"];
+
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,9 +35,7 @@ impl TariffUnit {
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Option<TariffUnit> {
-        [TariffUnit::Hour, TariffUnit::Day, TariffUnit::Month]
-            .into_iter()
-            .find(|u| u.as_str() == s)
+        TariffUnit::ALL.into_iter().find(|u| u.as_str() == s)
     }
 
     /// How many units a period takes.
@@ -69,6 +72,11 @@ mod tests {
     use super::*;
     use crate::PeriodInput;
     use jiff::civil::{date, time};
+
+    #[test]
+    fn unit_names_are_the_wire_names_in_order() {
+        assert_eq!(TariffUnit::ALL.map(TariffUnit::as_str), TariffUnit::NAMES);
+    }
     use jiff::tz::TimeZone;
 
     fn days(a: jiff::civil::Date, b: jiff::civil::Date) -> Period {

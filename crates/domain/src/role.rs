@@ -27,6 +27,8 @@ impl Role {
         Role::Visitor,
         Role::Gate,
     ];
+    /// Their wire names, in the same order (for refusals and the API document).
+    pub const NAMES: &'static [&'static str] = &["admin", "rental_manager", "event_manager", "visitor", "gate"];
 
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
@@ -58,5 +60,15 @@ impl Role {
     /// a turnstile or a member of staff.
     pub fn holds_tickets(self) -> bool {
         self == Role::Visitor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_wire_names_in_order() {
+        assert_eq!(Role::ALL.map(Role::as_str), Role::NAMES);
     }
 }

@@ -235,12 +235,12 @@ pub fn premises_kind() -> Object {
 /// A tariff unit.
 pub fn tariff_unit() -> Object {
     use tessera_domain::pricing::TariffUnit;
-    one_of([TariffUnit::Hour, TariffUnit::Day, TariffUnit::Month].map(TariffUnit::as_str)).build()
+    one_of(TariffUnit::NAMES.iter().copied()).build()
 }
 
 /// A role.
 pub fn role() -> Object {
-    one_of(tessera_domain::Role::ALL.map(tessera_domain::Role::as_str)).build()
+    one_of(tessera_domain::Role::NAMES.iter().copied()).build()
 }
 
 /// A role for a visitor's own registration or one created on a ticket.
@@ -250,7 +250,7 @@ pub fn visitor_role() -> Object {
 
 /// An order status.
 pub fn order_status() -> Object {
-    one_of(tessera_domain::OrderStatus::ALL.map(tessera_domain::OrderStatus::as_str)).build()
+    one_of(tessera_domain::OrderStatus::NAMES.iter().copied()).build()
 }
 
 /// Comma-separated ticket statuses (`style: form, explode: false`): each
@@ -269,7 +269,7 @@ pub fn ticket_statuses() -> Schema {
 
 /// A language.
 pub fn locale() -> Object {
-    one_of(tessera_domain::Locale::ALL.map(tessera_domain::Locale::tag)).build()
+    one_of(tessera_domain::Locale::NAMES.iter().copied()).build()
 }
 
 /// An IANA time zone of the server's database.

@@ -303,6 +303,25 @@ pub fn text_field(field: &str, value: &str, max: usize, errors: &mut Vec<FieldFa
     v.to_owned()
 }
 
+/// A word from a fixed list (a kind, a unit, a role, a status) as its
+/// type; anything else is refused at the field, naming the list.
+pub fn one_of<T>(
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    names: &'static [&'static str],
+    errors: &mut Vec<FieldFault>,
+) -> Option<T> {
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.push(FieldFault {
+            field: field.into(),
+            refusal: Refusal::OneOf(names),
+        });
+    }
+    parsed
+}
+
 /// Optional free text (directions, a comment): trimmed, blank is none, at
 /// most `max` characters; line breaks allowed.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldFault>) -> Option<String> {

@@ -528,44 +528,23 @@ impl Store {
         order_view(&mut r.conn(), number, now.as_second()).await
     }
 
-    /// An order's history, oldest first: each change of status, by whom
-    /// (`None`: the system), with the manager's comment.
-    pub async fn order_history(&self, number: i64) -> Result<Vec<OrderHistoryEntry>> {
-        type Row = (
-            i64,
-            Option<String>,
-            String,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let mut r = self.reader().await?;
-        let mut c = r.conn();
-        let rows: Vec<Row> = c
-            .all(
-                sql!(
-                    c,
-                    "SELECT h.at, h.from_status, h.to_status, h.actor_id, u.first_name, u.last_name, h.comment
-                     FROM order_history h LEFT JOIN users u ON u.id = h.actor_id
-                     WHERE h.order_number = $1 ORDER BY h.at, h.id"
-                ),
-                &args![number],
-            )
-            .await?;
-        rows.into_iter()
-            .map(|(at, from, to, actor_id, first, last, comment)| {
-                Ok(OrderHistoryEntry {
-                    at,
-                    from_status: from.map(OrderStatus::try_from).transpose()?,
-                    to_status: OrderStatus::try_from(to)?,
-                    actor_id,
-                    actor_first_name: first,
-                    actor_last_name: last,
-                    comment,
-                })
+    /// An order with its history, oldest first (each change of status, by
+    /// whom, with the manager's comment), read in one snapshot so that the
+    /// two agree.
+    pub async fn order_with_history(
+        &self,
+        number: i64,
+        now: Timestamp,
+    ) -> Result<Option<(OrderView, Vec<OrderHistoryEntry>)>> {
+        self.read_snapshot(move |mut c| {
+            Box::pin(async move {
+                let Some(order) = order_view(&mut c, number, now.as_second()).await? else {
+                    return Ok(None);
+                };
+                Ok(Some((order, order_history(&mut c, number).await?)))
             })
-            .collect()
+        })
+        .await
     }
 
     /// Moves an order to another status (as a person asks); its tickets follow.
@@ -701,6 +680,43 @@ pub(crate) async fn set_order_status(
     )
     .await?;
     Ok(())
+}
+
+/// An order's history, oldest first; `None` as the actor is the system.
+async fn order_history(c: &mut Conn<'_>, number: i64) -> Result<Vec<OrderHistoryEntry>> {
+    type Row = (
+        i64,
+        Option<String>,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = c
+        .all(
+            sql!(
+                c,
+                "SELECT h.at, h.from_status, h.to_status, h.actor_id, u.first_name, u.last_name, h.comment
+                 FROM order_history h LEFT JOIN users u ON u.id = h.actor_id
+                 WHERE h.order_number = $1 ORDER BY h.at, h.id"
+            ),
+            &args![number],
+        )
+        .await?;
+    rows.into_iter()
+        .map(|(at, from, to, actor_id, first, last, comment)| {
+            Ok(OrderHistoryEntry {
+                at,
+                from_status: from.map(OrderStatus::try_from).transpose()?,
+                to_status: OrderStatus::try_from(to)?,
+                actor_id,
+                actor_first_name: first,
+                actor_last_name: last,
+                comment,
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn order_view(c: &mut Conn<'_>, number: i64, now: i64) -> Result<Option<OrderView>> {

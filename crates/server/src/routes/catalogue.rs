@@ -3,12 +3,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use tessera_domain::Money;
 use tessera_domain::booking::VenueLimits;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::pricing::TariffUnit;
 use tessera_domain::refusal::Refusal;
 use tessera_domain::refusal::Thing;
+use tessera_domain::{Locale, Money};
 use tessera_store::{NewModifier, NewPremises, NewTariff, NewVenue};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,7 +18,7 @@ use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
 use crate::routes::me::PageQuery;
 use crate::rules::{DIRECTIONS_MAX, NAME_MAX, TIME_ZONE_MAX, WORKPLACE_NAME_MAX};
-use crate::wire::{DecimalIn, Page, check, optional_text, text_field};
+use crate::wire::{DecimalIn, Page, check, one_of, optional_text, text_field};
 
 type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
 type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
@@ -186,13 +186,13 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
             refusal: Refusal::NotCurrency,
         });
     }
-    let locale = tessera_domain::Locale::parse(&b.locale);
-    if locale.is_none() || b.locale.len() > 16 {
-        errors.push(FieldFault {
-            field: "locale".into(),
-            refusal: Refusal::OneOf(&["ru", "bg", "en"]),
-        });
-    }
+    let locale = one_of(
+        "locale",
+        &b.locale,
+        |s| Locale::parse(s).filter(|_| s.len() <= 16),
+        Locale::NAMES,
+        &mut errors,
+    );
     let d = VenueLimits::DEFAULT;
     let limits = VenueLimits {
         horizon_days: limit_field(
@@ -296,13 +296,7 @@ pub async fn create_premises(
 ) -> Created<PremisesOut> {
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, NAME_MAX, &mut errors);
-    let kind = PremisesKind::parse(&b.kind);
-    if kind.is_none() {
-        errors.push(FieldFault {
-            field: "kind".into(),
-            refusal: Refusal::OneOf(PremisesKind::NAMES),
-        });
-    }
+    let kind = one_of("kind", &b.kind, PremisesKind::parse, PremisesKind::NAMES, &mut errors);
     let directions = optional_text("directions", b.directions.as_deref(), DIRECTIONS_MAX, &mut errors);
     check(errors)?;
     let Some(kind) = kind else {
@@ -453,12 +447,7 @@ fn tariff_out(t: tessera_store::Tariff) -> TariffOut {
 pub async fn create_tariff(State(state): State<AppState>, _a: Admin, Json(b): Json<TariffIn>) -> Created<TariffOut> {
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, NAME_MAX, &mut errors);
-    if TariffUnit::parse(&b.unit).is_none() {
-        errors.push(FieldFault {
-            field: "unit".into(),
-            refusal: Refusal::OneOf(&["hour", "day", "month"]),
-        });
-    }
+    one_of("unit", &b.unit, TariffUnit::parse, TariffUnit::NAMES, &mut errors);
     let price = price("price", &b.price, &mut errors);
     check(errors)?;
     let t = state

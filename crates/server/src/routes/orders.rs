@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Booker, Caller, CoworkingManager};
-use crate::error::{FieldFault, Problem, ProblemBody};
+use crate::error::{Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number};
 use crate::i18n;
 use crate::rules::COMMENT_MAX;
-use crate::wire::{OrderOut, PeriodIn, PersonRef, check, instant_s, optional_text, order_out, zone};
+use crate::wire::{OrderOut, PeriodIn, PersonRef, check, instant_s, one_of, optional_text, order_out, zone};
 
 /// One workplace to book.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -186,9 +186,9 @@ pub async fn get_one(
     if !caller.role.manages_coworking() && caller.role != Role::Visitor {
         return Err(Problem::Forbidden);
     }
-    let order = state
+    let (order, history) = state
         .store
-        .order(n, state.clock.now())
+        .order_with_history(n, state.clock.now())
         .await?
         .ok_or(Problem::NotFound(Thing::Order))?;
     let visible =
@@ -200,7 +200,6 @@ pub async fn get_one(
             Problem::Forbidden
         });
     }
-    let history = state.store.order_history(n).await?;
     let tz = zone(&order.time_zone);
     // Managers move an order along its state machine; a visitor may only
     // cancel their own (`POST /api/v1/me/orders/{number}/cancel`).
@@ -286,13 +285,7 @@ pub async fn change_status(
     Json(b): Json<StatusIn>,
 ) -> Result<axum::Json<OrderOut>, Problem> {
     let mut errors = Vec::new();
-    let to = OrderStatus::parse(&b.status);
-    if to.is_none() {
-        errors.push(FieldFault {
-            field: "status".into(),
-            refusal: Refusal::OneOf(OrderStatus::NAMES),
-        });
-    }
+    let to = one_of("status", &b.status, OrderStatus::parse, OrderStatus::NAMES, &mut errors);
     let comment = optional_text("comment", b.comment.as_deref(), COMMENT_MAX, &mut errors);
     check(errors)?;
     let Some(to) = to else {

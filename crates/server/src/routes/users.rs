@@ -7,7 +7,6 @@ use serde::Deserialize;
 use tessera_domain::Role;
 use tessera_domain::password::check_password;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
-use tessera_domain::refusal::Refusal;
 use tessera_store::NewUser;
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,7 +15,7 @@ use crate::auth::{CoworkingManager, hash_password};
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Query};
 use crate::field_text::Malformed;
-use crate::wire::{Page, UserOut, check, limit};
+use crate::wire::{Page, UserOut, check, limit, one_of};
 
 /// A user to create.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -67,13 +66,7 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
         .map(|p| take(f("phone"), parse_phone(p)));
     let role = match body.role.as_deref() {
         None => Role::Visitor,
-        Some(r) => Role::parse(r).unwrap_or_else(|| {
-            errors.push(FieldFault {
-                field: f("role"),
-                refusal: Refusal::OneOf(&["admin", "rental_manager", "event_manager", "visitor", "gate"]),
-            });
-            Role::Visitor
-        }),
+        Some(r) => one_of(&f("role"), r, Role::parse, Role::NAMES, &mut errors).unwrap_or(Role::Visitor),
     };
     if let Some(p) = &body.password
         && let Err(e) = check_password(p, &[&body.email, &body.first_name, &body.last_name])

@@ -16,21 +16,18 @@ pub use parts::*;
 pub use pax::*;
 pub use shapes::*;
 
-use std::str::FromStr;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use tessera_domain::refusal::Refusal;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{FieldFault, Problem};
 use crate::field_text::Malformed;
-use crate::wire::{DecimalIn, parse_date};
+use crate::wire::parse_date;
 
 /// An admin or an event manager.
 pub struct EventManager(pub Caller);
@@ -89,18 +86,4 @@ pub(super) fn req_date(field: &str, v: &str, errors: &mut Vec<FieldFault>) -> Op
         return None;
     }
     Some(d)
-}
-
-pub(super) fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> Decimal {
-    let text = d.text();
-    match Decimal::from_str(text.trim()) {
-        Ok(v) if !text.contains(['e', 'E']) && v.scale() <= 6 => v,
-        _ => {
-            errors.push(FieldFault {
-                field: field.into(),
-                refusal: Refusal::NotDecimal,
-            });
-            Decimal::ZERO
-        }
-    }
 }

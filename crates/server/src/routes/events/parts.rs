@@ -1,8 +1,11 @@
 //! Adding to an event: activities, room blocks, folios, charges; closing a
 //! folio.
 
+use std::str::FromStr;
+
 use axum::extract::State;
 use axum::http::StatusCode;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use tessera_domain::refusal::Refusal;
 use tessera_events::ActivityKind;
@@ -10,11 +13,11 @@ use tessera_store::{NewActivity, NewCharge};
 use utoipa::ToSchema;
 
 use super::shapes::*;
-use super::{EventManager, IfMatch, decimal, req_date};
+use super::{EventManager, IfMatch, req_date};
 use crate::AppState;
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number};
-use crate::wire::{DecimalIn, check, text_field};
+use crate::wire::{DecimalIn, check, one_of, text_field};
 
 /// An activity to add.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,13 +55,7 @@ pub async fn add_activity(
 ) -> Result<(StatusCode, axum::Json<ActivityOut>), Problem> {
     let mut errors = Vec::new();
     let name = text_field("name", &b.name, crate::rules::NAME_MAX, &mut errors);
-    let kind = ActivityKind::parse(&b.kind);
-    if kind.is_none() {
-        errors.push(FieldFault {
-            field: "kind".into(),
-            refusal: Refusal::OneOf(ActivityKind::NAMES),
-        });
-    }
+    let kind = one_of("kind", &b.kind, ActivityKind::parse, ActivityKind::NAMES, &mut errors);
     let date = req_date("date", &b.date, &mut errors);
     check(errors)?;
     let (Some(kind), Some(date)) = (kind, date) else {
@@ -240,4 +237,19 @@ pub async fn close_folio(
         id: f.id,
         status: f.status.as_str().to_owned(),
     }))
+}
+
+/// A quantity or unit price: a plain decimal of at most six places.
+fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> Decimal {
+    let text = d.text();
+    match Decimal::from_str(text.trim()) {
+        Ok(v) if !text.contains(['e', 'E']) && v.scale() <= 6 => v,
+        _ => {
+            errors.push(FieldFault {
+                field: field.into(),
+                refusal: Refusal::NotDecimal,
+            });
+            Decimal::ZERO
+        }
+    }
 }
