@@ -620,3 +620,55 @@ async fn event_dates_stay_within_the_years_1900_to_2199() {
         (Some("2199-12-20"), Some("2199-12-30"))
     );
 }
+
+/// An activity's premises must be a hall of the event's own venue: a
+/// coworking, or another venue's hall, is refused at the field and adds
+/// nothing.
+#[tokio::test]
+async fn an_activity_is_held_only_in_a_hall_of_the_events_venue() {
+    let (w, em, venue, _hall) = event_world().await;
+    let other_venue = w
+        .admin
+        .post(
+            "/api/v1/venues",
+            json!({"name": "Хотел", "time_zone": "Europe/Sofia", "currency": "BGN", "locale": "bg"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("venue");
+    let far_hall = w
+        .admin
+        .post(
+            "/api/v1/premises",
+            json!({"venue_id": other_venue, "name": "Зала Витоша", "kind": "hall"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("hall");
+    let event = em
+        .post(
+            "/api/v1/events",
+            json!({"venue_id": venue, "name": "Форум", "start_date": "2031-05-01", "end_date": "2031-05-02", "pax": 10}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("event");
+    for premises in [w.premises, far_hall] {
+        let r = em
+            .post(
+                &format!("/api/v1/events/{event}/activities"),
+                json!({"kind": "hall", "name": "Пленарная", "date": "2031-05-01", "pax": 10, "premises_id": premises}),
+            )
+            .await;
+        assert_eq!(
+            r.problem(422)["errors"][0]["field"],
+            "premises_id",
+            "premises {premises}"
+        );
+    }
+    let e = em.get(&format!("/api/v1/events/{event}")).await;
+    assert_eq!(e.ok(200)["activities"], json!([]));
+}

@@ -426,3 +426,48 @@ async fn refusals_by_status_are_worded_whole_in_the_callers_language() {
         assert!(detail.starts_with(action) && !english_word(&detail), "{lang}: {detail}");
     }
 }
+
+/// A ticket moves only within the venue it was booked in (its tariff and
+/// price are that venue's): another venue's workplace is refused at the
+/// field and the ticket keeps its place.
+#[tokio::test]
+async fn a_ticket_does_not_move_to_another_venues_workplace() {
+    let w = World::new().await;
+    let other_venue = w
+        .admin
+        .post(
+            "/api/v1/venues",
+            json!({"name": "БЦ Юг", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("venue");
+    let premises = w
+        .admin
+        .post(
+            "/api/v1/premises",
+            json!({"venue_id": other_venue, "name": "Коворкинг Юг", "kind": "coworking"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("premises");
+    let elsewhere = w
+        .admin
+        .post(
+            &format!("/api/v1/premises/{premises}/workplaces"),
+            json!({"name": "Юг №1"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("workplace");
+    let v = w.server.user("visitor", "Мария", "Семенова").await;
+    let (_, ticket) = w.ticket(v.user_id, w.workplaces[0], days(3, 5)).await;
+    let path = format!("/api/v1/coworking/tickets/{ticket}/workplace");
+    let refused = w.manager.put(&path, json!({"workplace_id": elsewhere})).await;
+    assert_eq!(refused.problem(422)["errors"][0]["field"], "workplace_id");
+    let t = w.manager.get(&format!("/api/v1/coworking/tickets/{ticket}")).await;
+    assert_eq!(t.ok(200)["workplace"]["name"], "PM №1");
+}
