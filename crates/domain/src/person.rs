@@ -44,12 +44,14 @@ pub fn parse_name(s: &str) -> Result<String, PersonError> {
 
 /// An e-mail address, lower-cased so that one person has one account.
 pub fn parse_email(s: &str) -> Result<String, PersonError> {
+    // The bound counts the value as sent, spaces around it too: that is the
+    // `maxLength` the API document states, so the two never disagree.
+    if s.chars().count() > MAX_EMAIL {
+        return Err(PersonError::TooLong(MAX_EMAIL));
+    }
     let s = s.trim();
     if s.is_empty() {
         return Err(PersonError::Empty);
-    }
-    if s.chars().count() > MAX_EMAIL {
-        return Err(PersonError::TooLong(MAX_EMAIL));
     }
     let (local, domain) = s.rsplit_once('@').ok_or(PersonError::NotEmail)?;
     let ok = !local.is_empty()
@@ -70,10 +72,11 @@ pub fn parse_email(s: &str) -> Result<String, PersonError> {
 
 /// A phone number as people type it: digits with `+ ( ) - .` and spaces.
 pub fn parse_phone(s: &str) -> Result<String, PersonError> {
-    let s = s.trim();
+    // Counted as sent, as the API document's `maxLength` states.
     if s.chars().count() > MAX_PHONE {
         return Err(PersonError::TooLong(MAX_PHONE));
     }
+    let s = s.trim();
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let allowed = s.chars().all(|c| c.is_ascii_digit() || " +()-.".contains(c));
     if !allowed || digits < 5 {
@@ -99,6 +102,19 @@ pub fn prefix_upper_bound(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_email_or_phone_is_bounded_as_sent_spaces_included() {
+        let at_limit = format!("{}@b.cd", "a".repeat(MAX_EMAIL - 5));
+        assert!(parse_email(&at_limit).is_ok());
+        assert_eq!(
+            parse_email(&format!(" {at_limit}")),
+            Err(PersonError::TooLong(MAX_EMAIL))
+        );
+        let phone = "1".repeat(MAX_PHONE);
+        assert!(parse_phone(&phone).is_ok());
+        assert_eq!(parse_phone(&format!("{phone} ")), Err(PersonError::TooLong(MAX_PHONE)));
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
