@@ -14,8 +14,7 @@ use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{
-    AdditionalProperties, ArrayBuilder, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
-    SchemaType, Type,
+    AdditionalProperties, ArrayBuilder, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
 };
 
 /// Longest name of a venue, premises, tariff, service variant, modifier, event, activity or block.
@@ -54,10 +53,6 @@ const CC: &str = r"\u0000-\u001F\u007F-\u009F";
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
-}
-
-fn nullable(b: ObjectBuilder) -> ObjectBuilder {
-    b.schema_type(SchemaType::from_iter([Type::String, Type::Null]))
 }
 
 /// A trimmed text of 1 to `max` characters without control characters
@@ -244,8 +239,9 @@ pub fn role() -> Object {
 }
 
 /// A role for a visitor's own registration or one created on a ticket.
-pub fn visitor_role() -> Object {
-    nullable(one_of([tessera_domain::Role::Visitor.as_str()])).build()
+pub fn visitor_role() -> RefOr<Schema> {
+    // `null` is a choice of its own: in one schema, `enum` would refuse it.
+    or_null(one_of([tessera_domain::Role::Visitor.as_str()]).build())
 }
 
 /// An order status.
@@ -484,7 +480,7 @@ pub fn new_visitor() -> Object {
             ("last_name", person_name().into()),
             ("email", email().into()),
             ("phone", or_null(phone())),
-            ("role", visitor_role().into()),
+            ("role", visitor_role()),
         ],
         &["first_name", "last_name", "email"],
     )
@@ -499,7 +495,7 @@ pub fn register_in() -> Object {
             ("last_name", person_name().into()),
             ("email", email().into()),
             ("phone", or_null(phone())),
-            ("role", visitor_role().into()),
+            ("role", visitor_role()),
             ("password", password().into()),
         ],
         &["first_name", "last_name", "email", "password"],
