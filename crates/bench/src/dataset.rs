@@ -245,11 +245,15 @@ async fn insert(
     } else {
         ("cancelled", "cancelled")
     };
-    sqlx::query("INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by) VALUES (?1, ?2, 1, ?3, '1500.00', 'RUB', ?4, ?2)")
+    sqlx::query("INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by, first_day, last_day, last_end_at)
+         VALUES (?1, ?2, 1, ?3, '1500.00', 'RUB', ?4, ?2, ?5, ?6, ?7)")
         .bind(number)
         .bind(visitor)
         .bind(order_status)
         .bind(start - 86_400)
+        .bind(day_number(first))
+        .bind(day_number(last))
+        .bind(end)
         .execute(&mut *c)
         .await
         .context("order")?;
@@ -280,4 +284,24 @@ async fn insert(
     .await
     .context("ticket")?;
     Ok(())
+}
+
+/// The data set of `tickets` tickets in `dir`, generated once (the cached
+/// file is reused; its statuses are as time made them when it was made).
+pub async fn ensure(dir: &std::path::Path, tickets: i64) -> anyhow::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("tickets-{tickets}.db"));
+    if !path.exists() {
+        eprintln!("generating {tickets} tickets into {} …", path.display());
+        let started = std::time::Instant::now();
+        let tmp = dir.join(format!("tickets-{tickets}.db.partial"));
+        let _ = std::fs::remove_file(&tmp);
+        generate(tmp.to_str().context("path")?, tickets, Timestamp::now()).await?;
+        std::fs::rename(&tmp, &path)?;
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+        eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
+    }
+    Ok(path)
 }

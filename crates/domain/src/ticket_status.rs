@@ -31,6 +31,9 @@ impl TicketStatus {
         TicketStatus::Completed,
     ];
 
+    /// The wire names of [`TicketStatus::ALL`], in its order.
+    pub const NAMES: &'static [&'static str] = &["new", "confirmed", "active", "cancelled", "completed"];
+
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -127,6 +130,11 @@ mod validation_tests {
 mod tests {
     use super::TicketStatus::*;
     use super::*;
+
+    #[test]
+    fn the_names_are_the_statuses_wire_names() {
+        assert_eq!(TicketStatus::ALL.map(TicketStatus::as_str), TicketStatus::NAMES);
+    }
 
     fn ts(s: i64) -> Timestamp {
         Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)

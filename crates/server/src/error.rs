@@ -360,6 +360,14 @@ impl Problem {
                         message: crate::field_text::refusal(&f.refusal, l),
                     })
                     .collect(),
+                // A bad query value is a 400, yet still names its parameter.
+                Problem::Malformed(crate::field_text::Malformed::Values(values)) => values
+                    .iter()
+                    .map(|(field, refusal)| FieldError {
+                        field: field.clone(),
+                        message: crate::field_text::refusal(refusal, l),
+                    })
+                    .collect(),
                 Problem::Cascade(e) if !cascade_conflict(e) => {
                     vec![FieldError {
                         field: cascade_field(e).into(),

@@ -13,6 +13,7 @@ mod i18n;
 mod idempotency;
 mod openapi;
 mod passes;
+mod query_params;
 mod routes;
 mod rules;
 mod sessions;

@@ -106,12 +106,23 @@ struct QueryRules;
 impl Modify for QueryRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterIn, ParameterStyle};
-        for op in operations(openapi) {
-            for p in op.parameters.iter_mut().flatten() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for p in ops
+                .into_iter()
+                .flatten()
+                .flat_map(|op| op.parameters.iter_mut().flatten())
+            {
                 if !matches!(p.parameter_in, ParameterIn::Query) {
                     continue;
                 }
-                if let Some((schema, list)) = crate::rules::query_parameter(&p.name) {
+                if let Some((schema, list)) = crate::rules::query_parameter(path, &p.name) {
                     p.schema = Some(schema.into());
                     if list {
                         p.style = Some(ParameterStyle::Form);
@@ -160,7 +171,7 @@ impl Modify for ProblemResponses {
         routes::catalogue::create_tariff, routes::catalogue::list_tariffs,
         routes::catalogue::create_service_variant, routes::catalogue::list_service_variants,
         routes::catalogue::create_modifier, routes::catalogue::list_modifiers,
-        routes::orders::create, routes::orders::quote, routes::orders::get_one, routes::orders::change_status,
+        routes::order_list::list, routes::orders::create, routes::orders::quote, routes::orders::get_one, routes::orders::change_status,
         routes::tickets::list, routes::tickets::get_one, routes::tickets::validate, routes::tickets::reset_validation,
         routes::tickets::change_visitor, routes::tickets::change_workplace,
         routes::me::register, routes::me::my_tickets, routes::me::send, routes::me::pass, routes::me::cancel_order,

@@ -252,11 +252,19 @@ pub fn order_status() -> Object {
 /// Comma-separated ticket statuses (`style: form, explode: false`): each
 /// one of the words, spaces around it and empty pieces ignored.
 pub fn ticket_statuses() -> Schema {
-    let words = tessera_domain::TicketStatus::ALL.map(tessera_domain::TicketStatus::as_str);
+    statuses(tessera_domain::TicketStatus::NAMES)
+}
+
+/// A comma-separated list of order statuses (the orders list's filter).
+pub fn order_statuses() -> Schema {
+    statuses(tessera_domain::OrderStatus::NAMES)
+}
+
+fn statuses(words: &'static [&'static str]) -> Schema {
     let loose = string().pattern(Some(format!("^[{WS}]*(?:{})?[{WS}]*$", words.join("|"))));
     let item = Schema::AnyOf(
         utoipa::openapi::schema::AnyOfBuilder::new()
-            .item(one_of(words))
+            .item(one_of(words.iter().copied()))
             .item(loose)
             .build(),
     );
@@ -628,9 +636,10 @@ components! {
 }
 
 /// The schema of a query parameter by its name (the same name means the
-/// same rule in every operation), and whether it is a comma-separated list
-/// (`style: form, explode: false`).
-pub fn query_parameter(name: &str) -> Option<(Schema, bool)> {
+/// same rule in every operation, but for `status`, whose words are the
+/// listed thing's), and whether it is a comma-separated list (`style: form,
+/// explode: false`).
+pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
     let one = |o: Object| Some((Schema::Object(o), false));
     match name {
         "limit" => one(limit()),
@@ -641,7 +650,9 @@ pub fn query_parameter(name: &str) -> Option<(Schema, bool)> {
         "number" => one(number_filter()),
         "from" | "to" => Some((query_date(), false)),
         "visitor" => one(visitor_filter()),
+        "status" if path == "/api/v1/orders" => Some((order_statuses(), true)),
         "status" => Some((ticket_statuses(), true)),
+        "customer_id" => one(number_filter()),
         "start_date" | "end_date" | "date" => one(date()),
         "start_time" | "end_time" => one(time()),
         _ => None,

@@ -403,6 +403,8 @@ pub struct OrderOut {
     pub total: String,
     /// Currency.
     pub currency: String,
+    /// When it was made (RFC 3339, the venue's offset).
+    pub created_at: String,
     /// Tickets.
     pub tickets: Vec<OrderTicket>,
 }
@@ -416,13 +418,18 @@ pub fn order_out(o: tessera_store::OrderView, l: tessera_domain::Locale) -> Orde
         customer: o.customer.into(),
         total: o.total,
         currency: o.currency,
-        tickets: o
-            .tickets
-            .into_iter()
-            .map(|(number, s)| OrderTicket {
-                number,
-                status: s.as_str().into(),
-            })
-            .collect(),
+        created_at: instant_s(o.created_at, &zone(&o.time_zone)),
+        tickets: order_tickets(o.tickets),
     }
+}
+
+/// An order's tickets as answers give them.
+pub fn order_tickets(tickets: Vec<(i64, tessera_domain::TicketStatus)>) -> Vec<OrderTicket> {
+    tickets
+        .into_iter()
+        .map(|(number, s)| OrderTicket {
+            number,
+            status: s.as_str().into(),
+        })
+        .collect()
 }

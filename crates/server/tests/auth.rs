@@ -306,7 +306,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405_as_problems() {
             (Method::PUT, "/api/v1/auth/login", "POST"),
             (Method::GET, "/api/v1/auth/logout", "POST"),
             (Method::PATCH, "/api/v1/coworking/tickets/1", "GET"),
-            (Method::GET, "/api/v1/orders", "POST"),
+            (Method::DELETE, "/api/v1/orders", "POST"),
         ] {
             let a = client.raw(method.clone(), path, None, None).await;
             assert_eq!(

@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/modifiers"),
     ("get", "/api/v1/modifiers"),
     ("post", "/api/v1/orders"),
+    ("get", "/api/v1/orders"),
     ("get", "/api/v1/orders/{number}"),
     ("post", "/api/v1/orders/{number}/status"),
     ("get", "/api/v1/coworking/tickets"),
@@ -110,9 +111,10 @@ async fn every_role_meets_exactly_its_doors() {
         let people: &'static [&'static str] = &["admin", "rental_manager", "event_manager", "visitor"];
         match (method, path) {
             (_, p) if p.starts_with("/api/v1/coworking") => &["admin", "rental_manager"],
-            ("post", "/api/v1/orders/{number}/status") | ("get", "/api/v1/users") | ("post", "/api/v1/users") => {
-                &["admin", "rental_manager"]
-            }
+            ("post", "/api/v1/orders/{number}/status")
+            | ("get", "/api/v1/orders")
+            | ("get", "/api/v1/users")
+            | ("post", "/api/v1/users") => &["admin", "rental_manager"],
             ("post", "/api/v1/orders") | ("post", "/api/v1/orders/quote") | ("get", "/api/v1/orders/{number}") => {
                 &["admin", "rental_manager", "visitor"]
             }

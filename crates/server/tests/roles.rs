@@ -283,6 +283,12 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             [201, 201, 403, 201, 403, 401],
         ),
         row(
+            M::GET,
+            "/api/v1/orders?status=new",
+            None,
+            [200, 200, 403, 403, 403, 401],
+        ),
+        row(
             M::POST,
             "/api/v1/orders/quote",
             Some(json!({"customer_id": fx.visitor_id, "items": [{

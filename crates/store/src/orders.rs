@@ -223,6 +223,29 @@ pub(crate) fn period_columns(p: &Period) -> (String, String, Option<String>, Opt
     }
 }
 
+/// The days an order's tickets cover and when the last one ends, written
+/// with the order for the orders list.
+struct Span {
+    first_day: i64,
+    last_day: i64,
+    last_end_at: i64,
+}
+
+impl Span {
+    fn of(items: &[PricedItem]) -> Span {
+        use tessera_domain::period::day_number;
+        Span {
+            first_day: items
+                .iter()
+                .map(|i| day_number(i.period.first_day()))
+                .min()
+                .unwrap_or(0),
+            last_day: items.iter().map(|i| day_number(i.period.last_day())).max().unwrap_or(0),
+            last_end_at: items.iter().map(|i| i.period.end().as_second()).max().unwrap_or(0),
+        }
+    }
+}
+
 async fn insert_order(
     c: &mut Conn<'_>,
     order: &NewOrder,
@@ -238,6 +261,7 @@ async fn insert_order(
     let workplaces: Vec<i64> = items.iter().map(|i| i.workplace_id).collect();
     lock_workplaces(c, &workplaces).await?;
     let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
+    let span = Span::of(items);
     let (given_order, given_tickets) = match &order.numbers {
         Some((o, t)) => (Some(*o), t.clone()),
         None => (None, vec![]),
@@ -246,12 +270,26 @@ async fn insert_order(
         .one(
             match c.dialect() {
                 // NULL asks SQLite for the next rowid.
-                Dialect::Sqlite => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by)
-                     VALUES (?7, ?1, ?2, 'new', ?3, ?4, ?5, ?6) RETURNING number",
-                Dialect::Postgres => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by)
-                     VALUES (COALESCE($7, nextval(pg_get_serial_sequence('orders', 'number'))), $1, $2, 'new', $3, $4, $5, $6) RETURNING number",
+                Dialect::Sqlite => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by,
+                         first_day, last_day, last_end_at)
+                     VALUES (?7, ?1, ?2, 'new', ?3, ?4, ?5, ?6, ?8, ?9, ?10) RETURNING number",
+                Dialect::Postgres => "INSERT INTO orders (number, customer_id, venue_id, status, total, currency, created_at, created_by,
+                         first_day, last_day, last_end_at)
+                     VALUES (COALESCE($7, nextval(pg_get_serial_sequence('orders', 'number'))), $1, $2, 'new', $3, $4, $5, $6, $8, $9, $10)
+                     RETURNING number",
             },
-            &args![order.customer_id, venue_id, total.to_wire(), currency, now, order.created_by, given_order],
+            &args![
+                order.customer_id,
+                venue_id,
+                total.to_wire(),
+                currency,
+                now,
+                order.created_by,
+                given_order,
+                span.first_day,
+                span.last_day,
+                span.last_end_at
+            ],
         )
         .await?;
     let first_key = tessera_domain::person::name_key(&customer.first_name);
@@ -377,8 +415,8 @@ async fn check_unpaid_cap(c: &mut Conn<'_>, customer: i64, limits: VisitorLimits
 /// statements; a trigger files the modifier list). Each round trip is a thread hand-off, the dominant cost of a
 /// booking; the general path takes five.
 const INSERT_SINGLE_SQLITE: &str = "SAVEPOINT single_order;
-    INSERT INTO orders (customer_id, venue_id, status, total, currency, created_at, created_by)
-        VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6) RETURNING number;
+    INSERT INTO orders (customer_id, venue_id, status, total, currency, created_at, created_by, first_day, last_day, last_end_at)
+        VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?18, ?19, ?21) RETURNING number;
     INSERT INTO tickets (order_number, workplace_id, premises_id, visitor_id, visitor_first_key, visitor_last_key,
             tariff_id, service_variant_id, price, start_date, end_date, start_time, end_time, start_day, end_day,
             start_at, end_at, status, created_at, modifier_list)

@@ -1,14 +1,9 @@
 //! The ticket list: every filter of the seed, number descending, by cursor,
 //! fast at millions of tickets.
 //!
-//! A single query plan cannot be fast for every filter: walking numbers
-//! downward is ideal when many tickets match, hopeless when few do. So each
-//! filter that has an index offers a *plan*: one or more index ranges
-//! ("parts") whose union holds every match. The list counts, up to a bound,
-//! what each plan would visit and takes the smallest; when every plan is
-//! large, matches are common and the walk down the numbers finds a page
-//! quickly. Each part is its own query sorted by number; the parts' pages
-//! are merged. Rows are fetched first from `tickets` alone and only the page
+//! Each filter that has an index offers a plan ([`crate::list_query`]);
+//! each part of the chosen plan is its own query sorted by number, and the
+//! parts' pages are merged. Rows are fetched first from `tickets` alone and only the page
 //! is joined to names, so the join never steers the plan.
 //!
 //! A status is read through the clock (a confirmed ticket whose period began
@@ -20,8 +15,9 @@ use jiff::Timestamp;
 use tessera_domain::person::{name_key, prefix_upper_bound};
 use tessera_domain::{Period, TicketStatus};
 
+use crate::list_query::{Cond, Part, Query, any_of, arg, cheapest, cond};
 use crate::tickets::stored_period;
-use crate::{Arg, Dialect, Result, Store};
+use crate::{Dialect, Result, Store};
 
 /// The list's filters, combined with AND.
 #[derive(Debug, Clone, Default)]
@@ -76,10 +72,6 @@ pub struct TicketPage {
     pub next_before: Option<i64>,
 }
 
-/// How many index entries a plan may visit before walking the numbers is
-/// the better plan.
-const DRIVE_BOUND: i64 = 4000;
-
 #[derive(sqlx::FromRow)]
 struct Row {
     number: i64,
@@ -102,73 +94,6 @@ struct Row {
     premises_name: String,
     directions: Option<String>,
     time_zone: String,
-}
-
-/// Builds SQL with numbered placeholders in the right dialect; every value
-/// is bound, never spliced.
-struct Query {
-    dialect: Dialect,
-    sql: String,
-    args: Vec<Arg>,
-}
-
-impl Query {
-    fn new(dialect: Dialect) -> Self {
-        Query {
-            dialect,
-            sql: String::new(),
-            args: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, s: &str) -> &mut Self {
-        self.sql.push_str(s);
-        self
-    }
-
-    fn bind(&mut self, a: impl Into<Arg>) -> &mut Self {
-        self.args.push(a.into());
-        let mark = match self.dialect {
-            Dialect::Sqlite => '?',
-            Dialect::Postgres => '$',
-        };
-        self.sql.push(mark);
-        self.sql.push_str(&self.args.len().to_string());
-        self
-    }
-}
-
-/// One index range of a plan.
-#[derive(Debug, Clone)]
-struct Part {
-    /// SQLite index to read (`None`: walk the numbers).
-    index: Option<&'static str>,
-    /// Extra condition that selects this part's range.
-    condition: Vec<Cond>,
-}
-
-/// A condition fragment with its bound values.
-#[derive(Debug, Clone)]
-enum Cond {
-    Sql(&'static str),
-    Arg(Arg),
-}
-
-fn cond(parts: &[Cond], q: &mut Query) {
-    for c in parts {
-        match c {
-            Cond::Sql(s) => {
-                q.push(s);
-            }
-            Cond::Arg(a) => {
-                q.bind(a.clone());
-            }
-        }
-    }
-}
-
-fn arg(v: impl Into<Arg>) -> Cond {
-    Cond::Arg(v.into())
 }
 
 /// The parts of "reads as one of `statuses` at `now`", each over an index.
@@ -220,14 +145,7 @@ fn status_parts(statuses: &[TicketStatus], now: i64) -> Vec<Part> {
 
 /// The condition "reads as one of `statuses`", for plans driven by another index.
 fn any_status(statuses: &[TicketStatus], now: i64) -> Vec<Cond> {
-    let mut out = vec![Cond::Sql(" AND (1 = 0")];
-    for part in status_parts(statuses, now) {
-        out.push(Cond::Sql(" OR (1 = 1"));
-        out.extend(part.condition);
-        out.push(Cond::Sql(")"));
-    }
-    out.push(Cond::Sql(")"));
-    out
+    any_of(status_parts(statuses, now))
 }
 
 /// The plans the filter allows, besides walking the numbers.
@@ -338,17 +256,7 @@ fn part_query(
     limit: i64,
 ) -> Query {
     let mut q = Query::new(dialect);
-    q.push("SELECT * FROM tickets t");
-    if dialect == Dialect::Sqlite {
-        match part.index {
-            Some(index) => {
-                q.push(" INDEXED BY ").push(index);
-            }
-            None => {
-                q.push(" NOT INDEXED");
-            }
-        }
-    }
+    q.push("SELECT *").from("tickets", "t", part);
     common_conditions(&mut q, f);
     cond(&part.condition, &mut q);
     if !plan_is_visitor {
@@ -375,10 +283,6 @@ impl Store {
         let limit = f.limit.clamp(1, 500);
         let mut r = self.reader().await?;
         let mut c = r.conn();
-        let walk = vec![Part {
-            index: None,
-            condition: vec![],
-        }];
         let candidates = if f.number.is_some() || f.visitor_id.is_some() || dialect == Dialect::Postgres {
             // A number or a visitor's own list is tiny already; PostgreSQL's
             // planner picks among its indexes by itself.
@@ -386,34 +290,16 @@ impl Store {
         } else {
             plans(f, now)
         };
-        let (mut plan, mut is_visitor, mut is_status) = (walk, false, false);
-        let mut best = DRIVE_BOUND;
-        for (i, candidate) in candidates.iter().enumerate() {
-            let mut visited = 0;
-            for part in candidate {
-                let mut q = Query::new(dialect);
-                q.push("SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
-                if let Some(index) = part.index {
-                    q.push(" INDEXED BY ").push(index);
-                }
-                // The index range alone, not the cursor: a probe must visit at
-                // most DRIVE_BOUND entries, and a residual condition would make
-                // it scan on for matches.
-                q.push(" WHERE 1 = 1");
-                cond(&part.condition, &mut q);
-                q.push(" LIMIT ").bind(DRIVE_BOUND).push(") x");
-                visited += c.scalar(&q.sql, &q.args).await?;
-                if visited >= best {
-                    break;
-                }
-            }
-            if visited < best {
-                best = visited;
-                let names = f.visitor.is_some() && i == 0;
-                let status = filters_status(f) && i == candidates.len() - 1;
-                (plan, is_visitor, is_status) = (candidate.clone(), names, status);
-            }
-        }
+        let (plan, is_visitor, is_status) = match cheapest(&mut c, "tickets", "t", &candidates).await? {
+            Some(i) => (
+                candidates[i].clone(),
+                f.visitor.is_some() && i == 0,
+                filters_status(f) && i == candidates.len() - 1,
+            ),
+            // A visitor's own tickets are read from their index, newest first.
+            None if f.visitor_id.is_some() && f.number.is_none() => (vec![Part::by("tickets_visitor")], false, false),
+            None => (vec![Part::walk()], false, false),
+        };
         let mut rows: Vec<Row> = Vec::new();
         for part in &plan {
             let inner = part_query(dialect, f, now, part, is_visitor, is_status, limit + 1);

@@ -2,6 +2,7 @@
 //!
 //! - `list`: the ticket list in-process on a data set of N tickets, every
 //!   filter combination of the seed, first page and a deep cursor page.
+//! - `order-list`: the orders list in-process on the same data set.
 //! - `orders`: starts the real `tessera` binary on a fresh database and has
 //!   C clients create one-ticket orders over HTTP, then checks the database
 //!   for double bookings.
@@ -41,6 +42,19 @@ enum Cmd {
         /// Tickets in the data set.
         #[arg(long, default_value_t = 1_000_000)]
         tickets: i64,
+        /// Where to keep the generated data set (reused when present).
+        #[arg(long, default_value = "target/bench-data")]
+        dir: PathBuf,
+        /// Runs per case.
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+    },
+    /// Orders-list latency in-process, on the ticket list's data set (one
+    /// order per ticket).
+    OrderList {
+        /// Orders in the data set.
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: i64,
         /// Where to keep the generated data set (reused when present).
         #[arg(long, default_value = "target/bench-data")]
         dir: PathBuf,
@@ -136,6 +150,14 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let (name, table) = match cli.command {
         Cmd::List { tickets, dir, runs } => ("list", list(tickets, &dir, runs).await?),
+        Cmd::OrderList { orders, dir, runs } => {
+            let path = dataset::ensure(&dir, orders).await?;
+            let store = Store::open(&format!("sqlite://{}", path.display())).await?;
+            (
+                "order-list",
+                tessera_bench::order_list_bench::run(&store, orders, runs).await?,
+            )
+        }
         Cmd::Access {
             server,
             clients,
@@ -210,21 +232,8 @@ fn write_section(file: &Path, name: &str, table: &str) -> anyhow::Result<()> {
 }
 
 async fn list(tickets: i64, dir: &Path, runs: usize) -> anyhow::Result<String> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("tickets-{tickets}.db"));
+    let path = dataset::ensure(dir, tickets).await?;
     let now = Timestamp::now();
-    if !path.exists() {
-        eprintln!("generating {tickets} tickets into {} …", path.display());
-        let started = Instant::now();
-        let tmp = dir.join(format!("tickets-{tickets}.db.partial"));
-        let _ = std::fs::remove_file(&tmp);
-        dataset::generate(tmp.to_str().context("path")?, tickets, now).await?;
-        std::fs::rename(&tmp, &path)?;
-        for ext in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
-        }
-        eprintln!("generated in {:.0} s", started.elapsed().as_secs_f64());
-    }
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let today = tessera_domain::period::day_number(now.to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?).date());
     let deep = Some(tickets / 50);
@@ -967,18 +976,7 @@ async fn calendar(
             server.display()
         );
     }
-    std::fs::create_dir_all(dir)?;
-    let data = dir.join(format!("tickets-{tickets}.db"));
-    if !data.exists() {
-        eprintln!("generating {tickets} tickets into {} …", data.display());
-        let tmp = dir.join(format!("tickets-{tickets}.db.partial"));
-        let _ = std::fs::remove_file(&tmp);
-        dataset::generate(tmp.to_str().context("path")?, tickets, Timestamp::now()).await?;
-        std::fs::rename(&tmp, &data)?;
-        for ext in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
-        }
-    }
+    let data = dataset::ensure(dir, tickets).await?;
     // A fresh copy per run: the load writes into it.
     let work = std::env::temp_dir().join(format!("tessera-calendar-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;

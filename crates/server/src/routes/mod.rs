@@ -6,6 +6,7 @@ pub(crate) mod catalogue;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod order_list;
 pub(crate) mod orders;
 pub(crate) mod tickets;
 pub(crate) mod users;
@@ -73,7 +74,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/modifiers",
             post(catalogue::create_modifier).get(catalogue::list_modifiers),
         )
-        .route("/api/v1/orders", post(orders::create))
+        .route("/api/v1/orders", get(order_list::list).post(orders::create))
         .route("/api/v1/orders/quote", post(orders::quote))
         .route("/api/v1/orders/{number}", get(orders::get_one))
         .route("/api/v1/orders/{number}/status", post(orders::change_status))

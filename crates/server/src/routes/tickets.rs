@@ -13,13 +13,11 @@ use crate::AppState;
 use crate::auth::CoworkingManager;
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Lang, Number, Query};
-use crate::field_text::Malformed;
 use crate::i18n;
+use crate::query_params::{positive_query_number, query_days, query_statuses, refuse_query};
 use crate::routes::catalogue::{ModifierOut, modifier_out};
 use crate::routes::users::{UserIn, parse_user};
-use crate::wire::{
-    Named, Page, PeriodOut, PersonRef, decode_cursor, encode_cursor, instant_s, limit, parse_date, zone,
-};
+use crate::wire::{Named, Page, PeriodOut, PersonRef, decode_cursor, encode_cursor, instant_s, limit, zone};
 
 /// A row of the ticket list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,36 +81,8 @@ pub struct ListQuery {
 /// Parses the list's query into a filter.
 pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
     let mut errors: Vec<FieldFault> = Vec::new();
-    let number = match q.number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => match n.parse::<i64>() {
-            Ok(v) if v > 0 => Some(v),
-            _ => {
-                errors.push(FieldFault {
-                    field: "number".into(),
-                    refusal: Refusal::NotPositiveNumber,
-                });
-                None
-            }
-        },
-        None => None,
-    };
-    let from = q
-        .from
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|s| parse_date("from", s, &mut errors));
-    let to =
-        q.to.as_deref()
-            .filter(|s| !s.is_empty())
-            .and_then(|s| parse_date("to", s, &mut errors));
-    if let (Some(f), Some(t)) = (from, to)
-        && t < f
-    {
-        errors.push(FieldFault {
-            field: "to".into(),
-            refusal: Refusal::BeforeStart,
-        });
-    }
+    let number = positive_query_number("number", q.number.as_deref(), &mut errors);
+    let (from, to) = query_days(q.from.as_deref(), q.to.as_deref(), &mut errors);
     let visitor = q
         .visitor
         .as_deref()
@@ -128,31 +98,15 @@ pub fn parse_filter(q: &ListQuery) -> Result<TicketFilter, Problem> {
             refusal: Refusal::TooLong(crate::rules::SEARCH_MAX),
         });
     }
-    let mut statuses = Vec::new();
-    for s in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match TicketStatus::parse(s) {
-            Some(st) if !statuses.contains(&st) => statuses.push(st),
-            Some(_) => {}
-            None => errors.push(FieldFault {
-                field: "status".into(),
-                refusal: Refusal::Expected(TicketStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect()),
-            }),
-        }
-    }
+    let statuses = query_statuses(
+        q.status.as_deref(),
+        TicketStatus::parse,
+        TicketStatus::NAMES,
+        &mut errors,
+    );
     let before = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let limit = limit(q.limit)?;
-    if !errors.is_empty() {
-        // A query string is not a body of values: the contract calls a bad one a 400.
-        let values = errors.into_iter().map(|e| (e.field, e.refusal)).collect();
-        return Err(Problem::Malformed(Malformed::Values(values)));
-    }
+    refuse_query(errors)?;
     Ok(TicketFilter {
         number,
         from_day: from.map(day_number),
