@@ -1,13 +1,11 @@
 //! The orders list in-process on the generated data set (one order per
 //! ticket): every filter and their combinations, first and deep cursor page.
 
-use std::time::Instant;
-
 use jiff::Timestamp;
 use tessera_domain::OrderStatus;
 use tessera_store::{OrderFilter, Store};
 
-use crate::stats::{ms, percentiles};
+use crate::stats::latency_row;
 
 /// Runs every case `runs` times; the Markdown table of percentiles.
 pub async fn run(store: &Store, orders: i64, runs: usize) -> anyhow::Result<String> {
@@ -105,24 +103,11 @@ pub async fn run(store: &Store, orders: i64, runs: usize) -> anyhow::Result<Stri
         "Orders list in-process, SQLite, {orders} orders, 50 per page, {runs} runs per case (ms)\n\n| filter | rows | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n"
     );
     for (name, filter) in cases {
-        let mut rows = 0;
-        for _ in 0..5 {
-            rows = store.list_orders(&filter, now).await?.items.len();
-        }
-        let mut samples = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            let page = store.list_orders(&filter, now).await?;
-            samples.push(t.elapsed());
-            std::hint::black_box(page);
-        }
-        let p = percentiles(&mut samples);
-        out.push_str(&format!(
-            "| {name} | {rows} | {} | {} | {} |\n",
-            ms(p.p50),
-            ms(p.p99),
-            ms(p.max)
-        ));
+        let row = latency_row(name, runs, async || {
+            Ok(store.list_orders(&filter, now).await?.items.len())
+        })
+        .await?;
+        out.push_str(&row);
     }
     Ok(out)
 }

@@ -37,3 +37,30 @@ pub fn percentiles(samples: &mut [Duration]) -> Percentiles {
 pub fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
+
+/// One latency table row (`| name | rows | p50 | p99 | max |`): `page`
+/// (which answers how many rows it read) warms up five times, then is
+/// timed `runs` times.
+pub async fn latency_row(
+    name: &str,
+    runs: usize,
+    mut page: impl AsyncFnMut() -> anyhow::Result<usize>,
+) -> anyhow::Result<String> {
+    let mut rows = 0;
+    for _ in 0..5 {
+        rows = page().await?;
+    }
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = std::time::Instant::now();
+        std::hint::black_box(page().await?);
+        samples.push(t.elapsed());
+    }
+    let p = percentiles(&mut samples);
+    Ok(format!(
+        "| {name} | {rows} | {} | {} | {} |\n",
+        ms(p.p50),
+        ms(p.p99),
+        ms(p.max)
+    ))
+}

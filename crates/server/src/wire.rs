@@ -419,17 +419,13 @@ pub fn order_out(o: tessera_store::OrderView, l: tessera_domain::Locale) -> Orde
         total: o.total,
         currency: o.currency,
         created_at: instant_s(o.created_at, &zone(&o.time_zone)),
-        tickets: order_tickets(o.tickets),
+        tickets: o
+            .tickets
+            .into_iter()
+            .map(|(number, s)| OrderTicket {
+                number,
+                status: s.as_str().into(),
+            })
+            .collect(),
     }
-}
-
-/// An order's tickets as answers give them.
-pub fn order_tickets(tickets: Vec<(i64, tessera_domain::TicketStatus)>) -> Vec<OrderTicket> {
-    tickets
-        .into_iter()
-        .map(|(number, s)| OrderTicket {
-            number,
-            status: s.as_str().into(),
-        })
-        .collect()
 }

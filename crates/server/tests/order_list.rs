@@ -3,15 +3,8 @@
 
 mod common;
 
-use common::{World, day, days};
-use serde_json::{Value, json};
-
-fn numbers(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .map(|items| items.iter().filter_map(|o| o["number"].as_i64()).collect())
-        .unwrap_or_default()
-}
+use common::{World, day, days, numbers};
+use serde_json::json;
 
 #[tokio::test]
 async fn orders_come_newest_first_page_by_page_with_customer_total_and_tickets() {

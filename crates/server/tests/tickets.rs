@@ -2,15 +2,8 @@
 
 mod common;
 
-use common::{World, days, slot};
+use common::{World, days, numbers, slot};
 use serde_json::{Value, json};
-
-fn numbers(list: &Value) -> Vec<i64> {
-    list["items"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|t| t["number"].as_i64()).collect())
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn the_list_shows_number_period_visitor_status_workplace_newest_first() {

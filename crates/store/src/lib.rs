@@ -35,7 +35,7 @@ pub use conn::{Conn, Dialect};
 pub use error::{Conflict, StoreError};
 pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 pub use idempotency::KeyState;
-pub use order_list::{OrderFilter, OrderListItem, OrderPage};
+pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
 pub use rows::*;
 pub use sign_in::SignInAttempt;

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use tessera_domain::{OrderStatus, TicketStatus};
 
 use crate::list_query::{Cond, Part, Query, any_of, arg, cheapest, cond};
-use crate::{Dialect, Result, Store, User};
+use crate::{Dialect, OrderView, Result, Store, User};
 
 /// The list's filters, combined with AND.
 #[derive(Debug, Clone, Default)]
@@ -36,32 +36,11 @@ pub struct OrderFilter {
     pub limit: i64,
 }
 
-/// One row of the list.
-#[derive(Debug, Clone)]
-pub struct OrderListItem {
-    /// Number.
-    pub number: i64,
-    /// Status as it reads now.
-    pub status: OrderStatus,
-    /// The customer.
-    pub customer: User,
-    /// Decimal total.
-    pub total: String,
-    /// Currency.
-    pub currency: String,
-    /// Created at (UNIX seconds).
-    pub created_at: i64,
-    /// Its venue's time zone (IANA name).
-    pub time_zone: String,
-    /// Its tickets, number ascending: number and status as they read now.
-    pub tickets: Vec<(i64, TicketStatus)>,
-}
-
 /// One page.
 #[derive(Debug, Clone)]
 pub struct OrderPage {
     /// Rows, number descending.
-    pub items: Vec<OrderListItem>,
+    pub items: Vec<OrderView>,
     /// The number to continue below, if there may be more.
     pub next_before: Option<i64>,
 }
@@ -242,12 +221,12 @@ impl Store {
         }
         let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
         let instant = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-        let items: Vec<OrderListItem> = rows
+        let items: Vec<OrderView> = rows
             .into_iter()
             .map(|row| {
                 let from = tickets.partition_point(|t| t.order_number < row.number);
                 let to = tickets.partition_point(|t| t.order_number <= row.number);
-                OrderListItem {
+                OrderView {
                     number: row.number,
                     status: row.status.as_of(Some(row.last_end_at), now),
                     customer: User {

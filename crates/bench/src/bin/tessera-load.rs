@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use tessera_bench::dataset;
-use tessera_bench::stats::{ms, percentiles};
+use tessera_bench::stats::{latency_row, ms, percentiles};
 use tessera_domain::TicketStatus;
 use tessera_store::{Store, TicketFilter};
 
@@ -368,24 +368,11 @@ async fn list(tickets: i64, dir: &Path, runs: usize) -> anyhow::Result<String> {
         "Ticket list in-process, SQLite, {tickets} tickets, 50 per page, {runs} runs per case (ms)\n\n| filter | rows | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n"
     );
     for (name, filter) in cases {
-        let mut rows = 0;
-        for _ in 0..5 {
-            rows = store.list_tickets(&filter, now).await?.items.len();
-        }
-        let mut samples = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            let page = store.list_tickets(&filter, now).await?;
-            samples.push(t.elapsed());
-            std::hint::black_box(page);
-        }
-        let p = percentiles(&mut samples);
-        out.push_str(&format!(
-            "| {name} | {rows} | {} | {} | {} |\n",
-            ms(p.p50),
-            ms(p.p99),
-            ms(p.max)
-        ));
+        let row = latency_row(name, runs, async || {
+            Ok(store.list_tickets(&filter, now).await?.items.len())
+        })
+        .await?;
+        out.push_str(&row);
     }
     Ok(out)
 }

@@ -4,16 +4,15 @@ use axum::extract::State;
 use serde::Deserialize;
 use tessera_domain::OrderStatus;
 use tessera_domain::period::day_number;
-use tessera_store::{OrderFilter, OrderListItem};
+use tessera_store::OrderFilter;
 use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::CoworkingManager;
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Lang, Query};
-use crate::i18n;
 use crate::query_params::{positive_query_number, query_days, query_statuses, refuse_query};
-use crate::wire::{OrderOut, Page, decode_cursor, encode_cursor, instant_s, limit, order_tickets, zone};
+use crate::wire::{OrderOut, Page, decode_cursor, encode_cursor, limit, order_out};
 
 /// The list's filters, combined with AND.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,20 +58,6 @@ pub fn parse_order_filter(q: &OrderListQuery) -> Result<OrderFilter, Problem> {
     })
 }
 
-/// A row of the list, shaped as the order itself.
-pub fn order_list_out(o: OrderListItem, l: tessera_domain::Locale) -> OrderOut {
-    OrderOut {
-        number: o.number,
-        status: o.status.as_str().into(),
-        status_text: i18n::order_status(o.status, l).into(),
-        customer: o.customer.into(),
-        total: o.total,
-        currency: o.currency,
-        created_at: instant_s(o.created_at, &zone(&o.time_zone)),
-        tickets: order_tickets(o.tickets),
-    }
-}
-
 /// The orders list, number descending, by cursor.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(OrderListQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<OrderOut>), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody)))]
@@ -85,7 +70,7 @@ pub async fn list(
     let filter = parse_order_filter(&q)?;
     let page = state.store.list_orders(&filter, state.clock.now()).await?;
     Ok(axum::Json(Page {
-        items: page.items.into_iter().map(|o| order_list_out(o, l)).collect(),
+        items: page.items.into_iter().map(|o| order_out(o, l)).collect(),
         next_cursor: page.next_before.map(encode_cursor),
     }))
 }

@@ -422,3 +422,11 @@ pub fn day(d: i64) -> String {
         .date();
     today.checked_add(jiff::Span::new().days(d)).expect("date").to_string()
 }
+
+/// The `number`s of a list page's items, in order.
+pub fn numbers(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|o| o["number"].as_i64()).collect())
+        .unwrap_or_default()
+}
