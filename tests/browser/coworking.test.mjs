@@ -161,6 +161,12 @@ test('an order is added with the price shown before saving', async () => {
   assert.match(quote, /₽$/, quote);
   await screenshot(page, 'order-new-ru');
   await page.getByRole('button', { name: 'Создать заказ' }).click();
+  // The seed's "Добавить заказ" lands on the new order's page.
+  await page.waitForURL(/\/coworking\/orders\/\d+$/);
+  assert.match(await page.locator('#customer-name').textContent(), /Мария Семенова/);
+  assert.equal((await page.locator('#order-status').textContent()).trim(), 'Новый');
+  assert.equal((await page.locator('#order-total').textContent()).trim(), quote);
+  await page.locator('.order-tickets tbody a').first().click();
   await page.waitForURL('**/coworking/tickets/*');
   assert.match(await page.locator('#visitor-name').textContent(), /Мария Семенова/);
   assert.match(await page.locator('.kv').first().textContent(), /02\.03\.2031 - 04\.03\.2031/);

@@ -61,9 +61,13 @@ export async function startBrowser() {
   });
 }
 
+/** Viewports: a desktop, and a 390 px phone (touch, as phones have). */
+export const desktop = { viewport: { width: 1280, height: 900 } };
+export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
 /** A fresh page in a language, signed in as somebody. */
-export async function signIn(browser, base, email, password, locale = 'ru-RU') {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+export async function signIn(browser, base, email, password, locale = 'ru-RU', device = desktop) {
+  const context = await browser.newContext({ locale, ...device });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   await page.goto(base + '/login');

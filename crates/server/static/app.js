@@ -408,12 +408,15 @@
         if (el.tagName === 'INPUT') el.value = '';
         $$('input[type=checkbox]', el).forEach((c) => { c.checked = false; });
       });
+      // A chip (the customer an orders list is narrowed to) goes with its value.
+      if (b.dataset.drop) { const chip = document.getElementById(b.dataset.drop); if (chip) chip.remove(); }
       refresh();
     }));
     const resetAll = $('#reset-filter');
     if (resetAll) resetAll.addEventListener('click', (e) => {
       e.preventDefault();
       $$('input', filters).forEach((i) => { if (i.type === 'checkbox') i.checked = false; else i.value = ''; });
+      $$('[data-drop]', filters).forEach((b) => { const chip = document.getElementById(b.dataset.drop); if (chip) chip.remove(); });
       resetAll.closest('details').open = false;
       refresh();
     });

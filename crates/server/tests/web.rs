@@ -558,3 +558,54 @@ async fn a_failing_database_gives_an_error_page_in_the_readers_language() {
         assert!(html.contains(&format!("<title>{title}")), "{lang}: {html}");
     }
 }
+
+#[tokio::test]
+async fn the_order_pages_offer_exactly_the_next_statuses_and_only_to_coworking_managers() {
+    let w = World::new().await;
+    let maria = w.server.user("visitor", "Мария", "Семенова").await;
+    let (order, ticket) = w.ticket(maria.user_id, w.workplaces[0], days(3, 4)).await;
+    let http = no_redirects();
+    let rm = cookie(w.manager.token.as_deref().expect("t"));
+    let base = &w.server.base;
+
+    let (status, _, list) = page(&http, &format!("{base}/admin/coworking/orders"), &rm, "ru").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains(&format!("/admin/coworking/orders/{order}\"")));
+    assert!(list.contains("Мария Семенова") && list.contains("Новый"));
+
+    let (status, _, html) = page(&http, &format!("{base}/admin/coworking/orders/{order}"), &rm, "ru").await;
+    assert_eq!(status, StatusCode::OK);
+    for action in [
+        "Принять оплату",
+        "Ожидает выставления счета",
+        "Счет выставлен",
+        "Подтвердить заказ",
+        "Отменить заказ",
+    ] {
+        assert!(html.contains(action), "{action}");
+    }
+    assert!(
+        !html.contains("Начать возврат"),
+        "a refund is not offered for a new order"
+    );
+    assert!(html.contains(&format!("data-api=\"POST /api/v1/orders/{order}/status\"")));
+
+    // The ticket page offers the confirmation while the order is new, and links the order.
+    let (_, _, t) = page(&http, &format!("{base}/admin/coworking/tickets/{ticket}"), &rm, "ru").await;
+    assert!(t.contains("id=\"confirm-order\"") && t.contains(&format!("/admin/coworking/orders/{order}\"")));
+    w.set_order_status(order, "confirmed").await.ok(200);
+    let (_, _, t) = page(&http, &format!("{base}/admin/coworking/tickets/{ticket}"), &rm, "ru").await;
+    assert!(!t.contains("id=\"confirm-order\""), "not once confirmed");
+    let (_, _, html) = page(&http, &format!("{base}/admin/coworking/orders/{order}"), &rm, "en").await;
+    assert!(html.contains("Start the refund") && html.contains("Cancel the order") && !html.contains("Take payment"));
+
+    let (status, _, _) = page(&http, &format!("{base}/admin/coworking/orders/999999"), &rm, "ru").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = page(&http, &format!("{base}/admin/coworking/orders/abc"), &rm, "ru").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let visitor = cookie(maria.token.as_deref().expect("t"));
+    for path in ["/admin/coworking/orders", &format!("/admin/coworking/orders/{order}")] {
+        let (status, _, _) = page(&http, &format!("{base}{path}"), &visitor, "ru").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+}

@@ -8,6 +8,7 @@ use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
 use super::format::{instant, url_encode};
+use super::orders::{StatusAction, offers_confirmation};
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 use crate::i18n;
@@ -175,6 +176,8 @@ struct TicketPage {
     premises: String,
     order_number: i64,
     order_status: &'static str,
+    /// "Confirm the order", while the order may still be confirmed.
+    confirm_order: Option<StatusAction>,
     status: &'static str,
     status_key: &'static str,
     visitor_name: String,
@@ -265,6 +268,8 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
         premises: t.premises.1.clone(),
         order_number: t.order_number,
         order_status: i18n::order_status(t.order_status, l),
+        confirm_order: offers_confirmation(t.status, t.order_status)
+            .then(|| StatusAction::to(tessera_domain::OrderStatus::Confirmed, l)),
         status: i18n::ticket_status(t.status, l),
         status_key: t.status.as_str(),
         visitor_name: format!("{} {}", t.visitor.first_name, t.visitor.last_name),

@@ -10,6 +10,7 @@ mod assets;
 mod coworking;
 mod events;
 mod format;
+mod orders;
 mod redirect;
 mod session;
 pub(crate) mod text;
@@ -35,7 +36,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/static/{file}", get(assets::file))
         .route("/admin/coworking", get(coworking::list))
         .route("/admin/coworking/tickets/{number}", get(coworking::ticket))
+        .route("/admin/coworking/orders", get(orders::list))
         .route("/admin/coworking/orders/new", get(coworking::new_order))
+        .route("/admin/coworking/orders/{number}", get(orders::order))
         .route("/admin/events", get(events::list))
         .route("/admin/events/{id}", get(events::event))
         .layer(axum::middleware::from_fn_with_state(state, localize_error_pages))

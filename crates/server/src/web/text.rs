@@ -3,7 +3,7 @@
 
 // Generated once from a table; edit freely.
 
-use tessera_domain::Locale;
+use tessera_domain::{Locale, OrderStatus};
 
 /// Every label of the web UI in one language.
 #[derive(Debug)]
@@ -144,6 +144,19 @@ pub struct Ui {
     pub stale: &'static str,
     pub demo_logins: &'static str,
     pub skip_to_content: &'static str,
+    pub orders: &'static str,
+    pub col_created: &'static str,
+    pub col_total: &'static str,
+    pub col_tickets: &'static str,
+    pub no_orders: &'static str,
+    pub comment: &'static str,
+    pub comment_hint: &'static str,
+    pub status_becomes: &'static str,
+    pub system: &'static str,
+    pub no_next_statuses: &'static str,
+    pub order_of_customer: &'static str,
+    pub order_actions: &'static str,
+    pub confirm_order_hint: &'static str,
 }
 
 const RU: Ui = Ui {
@@ -282,6 +295,19 @@ const RU: Ui = Ui {
     stale: "Данные изменились, страница обновлена. Проверьте и повторите.",
     demo_logins: "Демо-входы",
     skip_to_content: "К содержимому",
+    orders: "Заказы",
+    col_created: "Дата создания",
+    col_total: "Сумма",
+    col_tickets: "Билеты",
+    no_orders: "Заказов не найдено",
+    comment: "Комментарий",
+    comment_hint: "Попадёт в историю заказа",
+    status_becomes: "Статус заказа станет",
+    system: "Система",
+    no_next_statuses: "Статус этого заказа больше не меняется.",
+    order_of_customer: "Заказы клиента",
+    order_actions: "Действия с заказом",
+    confirm_order_hint: "Заказ ещё не подтверждён: билет можно валидировать только после подтверждения.",
 };
 
 const BG: Ui = Ui {
@@ -420,6 +446,19 @@ const BG: Ui = Ui {
     stale: "Данните са променени, страницата е обновена. Проверете и опитайте отново.",
     demo_logins: "Демо входове",
     skip_to_content: "Към съдържанието",
+    orders: "Поръчки",
+    col_created: "Създадена на",
+    col_total: "Сума",
+    col_tickets: "Билети",
+    no_orders: "Няма намерени поръчки",
+    comment: "Коментар",
+    comment_hint: "Ще бъде записан в историята на поръчката",
+    status_becomes: "Статусът на поръчката ще стане",
+    system: "Системата",
+    no_next_statuses: "Статусът на тази поръчка вече не се променя.",
+    order_of_customer: "Поръчки на клиента",
+    order_actions: "Действия с поръчката",
+    confirm_order_hint: "Поръчката още не е потвърдена: билетът може да се валидира едва след потвърждение.",
 };
 
 const EN: Ui = Ui {
@@ -558,6 +597,19 @@ const EN: Ui = Ui {
     stale: "The data changed meanwhile; the page has been reloaded. Check and try again.",
     demo_logins: "Demo sign-ins",
     skip_to_content: "Skip to content",
+    orders: "Orders",
+    col_created: "Created",
+    col_total: "Total",
+    col_tickets: "Tickets",
+    no_orders: "No orders found",
+    comment: "Comment",
+    comment_hint: "Goes into the order's history",
+    status_becomes: "The order's status becomes",
+    system: "System",
+    no_next_statuses: "This order's status can no longer change.",
+    order_of_customer: "Orders of",
+    order_actions: "Order actions",
+    confirm_order_hint: "The order is not confirmed yet: the ticket can be validated only once it is.",
 };
 
 /// The words for a language.
@@ -566,5 +618,43 @@ pub fn ui(l: Locale) -> &'static Ui {
         Locale::Ru => &RU,
         Locale::Bg => &BG,
         Locale::En => &EN,
+    }
+}
+
+/// The button that moves an order to `to`, in words (a verb where the
+/// status is reached by doing something).
+pub fn order_action(to: OrderStatus, l: Locale) -> &'static str {
+    use OrderStatus::*;
+    match (l, to) {
+        (Locale::Ru, New) => "Вернуть в «Новый»",
+        (Locale::Ru, NewPaymentInProgress) => "Принять оплату",
+        (Locale::Ru, NewAwaitingInvoice) => "Ожидает выставления счета",
+        (Locale::Ru, CashlessInvoiceIssued) => "Счет выставлен",
+        (Locale::Ru, Confirmed) => "Подтвердить заказ",
+        (Locale::Ru, Completed) => "Выполнен",
+        (Locale::Ru, Cancelled) => "Отменить заказ",
+        (Locale::Ru, CancelledPaymentFailed) => "Оплата не прошла",
+        (Locale::Ru, CancelledRefundInProgress) => "Начать возврат",
+        (Locale::Ru, CancelledRefunded) => "Возврат выполнен",
+        (Locale::Bg, New) => "Върни към „Нова“",
+        (Locale::Bg, NewPaymentInProgress) => "Приеми плащане",
+        (Locale::Bg, NewAwaitingInvoice) => "Очаква фактура",
+        (Locale::Bg, CashlessInvoiceIssued) => "Фактурата е издадена",
+        (Locale::Bg, Confirmed) => "Потвърди поръчката",
+        (Locale::Bg, Completed) => "Изпълнена",
+        (Locale::Bg, Cancelled) => "Отмени поръчката",
+        (Locale::Bg, CancelledPaymentFailed) => "Плащането е неуспешно",
+        (Locale::Bg, CancelledRefundInProgress) => "Започни възстановяване",
+        (Locale::Bg, CancelledRefunded) => "Сумата е възстановена",
+        (Locale::En, New) => "Back to new",
+        (Locale::En, NewPaymentInProgress) => "Take payment",
+        (Locale::En, NewAwaitingInvoice) => "Awaiting invoice",
+        (Locale::En, CashlessInvoiceIssued) => "Invoice issued",
+        (Locale::En, Confirmed) => "Confirm the order",
+        (Locale::En, Completed) => "Completed",
+        (Locale::En, Cancelled) => "Cancel the order",
+        (Locale::En, CancelledPaymentFailed) => "Payment failed",
+        (Locale::En, CancelledRefundInProgress) => "Start the refund",
+        (Locale::En, CancelledRefunded) => "Refunded",
     }
 }
