@@ -75,7 +75,7 @@ test('an order goes through payment to confirmed, then cancelled, refund in prog
   const number = await addOrder(page, 'Стол', 'Иван Столповский', '2032-02-02', '2032-02-03');
   const buttons = async () => (await page.locator('.actions-bar button').allTextContents()).map((s) => s.trim());
   assert.deepEqual(await buttons(), ['Принять оплату', 'Ожидает выставления счета', 'Счет выставлен', 'Подтвердить заказ', 'Отменить заказ']);
-  await screenshot(page, 'order-new-ru');
+  await screenshot(page, 'order-ru');
 
   await move(page, 'Принять оплату', 'Оплата картой на стойке');
   assert.equal((await page.locator('#order-status').textContent()).trim(), 'Новый. В процессе оплаты');

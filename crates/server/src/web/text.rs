@@ -607,7 +607,7 @@ const EN: Ui = Ui {
     status_becomes: "The order's status becomes",
     system: "System",
     no_next_statuses: "This order's status can no longer change.",
-    order_of_customer: "Orders of",
+    order_of_customer: "This customer's orders",
     order_actions: "Order actions",
     confirm_order_hint: "The order is not confirmed yet: the ticket can be validated only once it is.",
 };
