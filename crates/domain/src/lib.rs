@@ -11,6 +11,7 @@ pub mod money;
 pub mod money_text;
 pub mod order_status;
 pub mod password;
+pub mod people;
 pub mod period;
 pub mod period_text;
 pub mod person;

@@ -168,6 +168,12 @@ pub enum Refusal {
     /// A backup asked of PostgreSQL.
     #[error("back up PostgreSQL with pg_dump")]
     BackUpWithPgDump,
+    /// The current password given is not the account's.
+    #[error("this is not your current password")]
+    WrongPassword,
+    /// A password-reset link used, expired or never issued.
+    #[error("this link is used, expired or unknown; ask for a new one")]
+    ResetLinkInvalid,
 }
 
 impl From<PeriodError> for Refusal {
@@ -223,6 +229,8 @@ pub enum Thing {
     Customer,
     /// A visitor.
     Visitor,
+    /// A user account.
+    User,
     /// An API path.
     Route,
     /// Anything an id in the path names.
@@ -231,7 +239,7 @@ pub enum Thing {
 
 impl Thing {
     /// Every thing, for catalogues and tests.
-    pub const ALL: [Thing; 12] = [
+    pub const ALL: [Thing; 13] = [
         Thing::Event,
         Thing::Activity,
         Thing::Folio,
@@ -242,6 +250,7 @@ impl Thing {
         Thing::Workplace,
         Thing::Customer,
         Thing::Visitor,
+        Thing::User,
         Thing::Route,
         Thing::Resource,
     ];
@@ -260,6 +269,7 @@ impl std::fmt::Display for Thing {
             Thing::Workplace => "workplace",
             Thing::Customer => "customer",
             Thing::Visitor => "visitor",
+            Thing::User => "user",
             Thing::Route => "route",
             Thing::Resource => "resource",
         })

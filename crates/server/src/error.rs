@@ -155,6 +155,7 @@ impl Problem {
             Problem::Conflict(Conflict::AlreadyValidated) => "already-validated",
             Problem::Conflict(Conflict::EmailTaken) => "email-taken",
             Problem::Conflict(Conflict::UnpaidOrders { .. }) => "too-many-unpaid-orders",
+            Problem::Conflict(Conflict::LastAdmin) => "last-admin",
             Problem::TooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
@@ -489,6 +490,21 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                 }
             },
         ),
+        Conflict::LastAdmin => (
+            pick(
+                l,
+                "Последний администратор",
+                "Последен администратор",
+                "The last admin",
+            ),
+            pick(
+                l,
+                "Нельзя отключить последнего активного администратора или сменить его роль: сначала назначьте другого.",
+                "Последният активен администратор не може да бъде деактивиран или да смени ролята си: първо назначете друг.",
+                "The last active admin cannot be deactivated or lose the role: make another admin first.",
+            )
+            .into(),
+        ),
     }
 }
 
@@ -658,6 +674,7 @@ impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => Problem::NotFound(what),
+            StoreError::Forbidden => Problem::Forbidden,
             StoreError::Conflict(c) => Problem::Conflict(c),
             StoreError::Unprocessable { field, refusal } => Problem::field(field, refusal),
             StoreError::Cascade(e) => Problem::Cascade(e),

@@ -216,6 +216,16 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             "резервно копие на PostgreSQL се прави с pg_dump",
             "back up PostgreSQL with pg_dump",
         ),
+        Refusal::WrongPassword => p(
+            "это не ваш текущий пароль",
+            "това не е текущата ви парола",
+            "this is not your current password",
+        ),
+        Refusal::ResetLinkInvalid => p(
+            "ссылка уже использована, устарела или неизвестна; запросите новую",
+            "връзката вече е използвана, изтекла или непозната; поискайте нова",
+            "this link is used, expired or unknown; ask for a new one",
+        ),
     }
 }
 
@@ -604,6 +614,12 @@ pub fn not_found(t: Thing, l: Locale) -> &'static str {
             "Посетителят не е намерен.",
             "No such visitor.",
         ),
+        Thing::User => pick(
+            l,
+            "Пользователь не найден.",
+            "Потребителят не е намерен.",
+            "No such user.",
+        ),
         Thing::Route => pick(
             l,
             "Такого адреса в API нет.",
@@ -688,6 +704,8 @@ mod tests {
             Refusal::TicketYoursAlready,
             Refusal::OnlyVisitorsHoldTickets,
             Refusal::BackUpWithPgDump,
+            Refusal::WrongPassword,
+            Refusal::ResetLinkInvalid,
         ];
         for r in &all {
             match r {
@@ -738,6 +756,8 @@ mod tests {
                 | Refusal::VisitorOrdersForThemselves
                 | Refusal::TicketYoursAlready
                 | Refusal::OnlyVisitorsHoldTickets
+                | Refusal::WrongPassword
+                | Refusal::ResetLinkInvalid
                 | Refusal::BackUpWithPgDump => {}
             }
         }

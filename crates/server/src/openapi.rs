@@ -165,6 +165,8 @@ impl Modify for ProblemResponses {
         routes::health::healthz,
         routes::auth::login, routes::auth::logout, routes::auth::me,
         routes::users::create, routes::users::search,
+        routes::people::get_one, routes::people::update, routes::people::set_password, routes::people::update_me,
+        routes::people::change_mine, routes::people::request_reset, routes::people::confirm_reset,
         routes::catalogue::create_venue, routes::catalogue::list_venues,
         routes::catalogue::create_premises, routes::catalogue::list_premises,
         routes::catalogue::create_workplace, routes::catalogue::list_workplaces,

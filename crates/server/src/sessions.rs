@@ -36,6 +36,13 @@ impl SessionCache {
         }
     }
 
+    /// Forgets every session of a user (deactivated, new password, new role).
+    pub fn forget_user(&self, user_id: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (user, _)| user.id != user_id);
+        }
+    }
+
     /// Forgets a session (signed out).
     pub fn forget(&self, token_hash: &str) {
         if let Ok(mut entries) = self.entries.lock() {

@@ -30,17 +30,23 @@ pub struct UserOut {
     pub phone: Option<String>,
     /// Role.
     pub role: String,
+    /// Whether the account may sign in.
+    pub active: bool,
+    /// The language of mail to them: `ru`, `bg` or `en`.
+    pub locale: String,
 }
 
 impl From<tessera_store::User> for UserOut {
     fn from(u: tessera_store::User) -> Self {
         UserOut {
+            active: u.is_active(),
             id: u.id,
             first_name: u.first_name,
             last_name: u.last_name,
             email: u.email,
             phone: u.phone,
             role: u.role,
+            locale: u.locale,
         }
     }
 }

@@ -48,7 +48,7 @@ async fn login_answers_a_token_and_the_user_and_the_token_works() {
     assert_eq!(body["user"], created, "the user is the one created");
     assert_eq!(
         body["user"],
-        json!({"id": created["id"], "first_name": "Ольга", "last_name": "Иванова", "email": "olga@example.test", "phone": "+359 88 123 4567", "role": "rental_manager"})
+        json!({"id": created["id"], "first_name": "Ольга", "last_name": "Иванова", "email": "olga@example.test", "phone": "+359 88 123 4567", "role": "rental_manager", "active": true, "locale": "ru"})
     );
     let olga = w.server.with_token(token, created["id"].as_i64().expect("id"));
     assert_eq!(olga.get("/api/v1/me").await.ok(200), &created);

@@ -15,6 +15,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/auth/register"),
     ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
+    ("put", "/api/v1/me/password"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
+    ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/users/{id}"),
+    ("put", "/api/v1/users/{id}/password"),
     ("get", "/api/v1/me/tickets"),
     ("post", "/api/v1/me/tickets/{number}/send"),
     ("get", "/api/v1/me/tickets/{number}/pass"),
@@ -111,6 +118,10 @@ async fn every_role_meets_exactly_its_doors() {
         let people: &'static [&'static str] = &["admin", "rental_manager", "event_manager", "visitor"];
         match (method, path) {
             (_, p) if p.starts_with("/api/v1/coworking") => &["admin", "rental_manager"],
+            // User 1 is the admin: a rental manager edits visitors only.
+            ("patch", "/api/v1/users/{id}") | ("put", "/api/v1/users/{id}/password") => &["admin"],
+            ("get", "/api/v1/users/{id}") => &["admin", "rental_manager"],
+            ("patch", "/api/v1/me") | ("put", "/api/v1/me/password") => all,
             ("post", "/api/v1/orders/{number}/status")
             | ("get", "/api/v1/orders")
             | ("get", "/api/v1/users")
@@ -145,6 +156,8 @@ async fn every_role_meets_exactly_its_doors() {
             "/api/v1/auth/login",
             "/api/v1/auth/register",
             "/api/v1/auth/logout",
+            "/api/v1/auth/password-reset",
+            "/api/v1/auth/password-reset/confirm",
         ]
         .contains(path)
         {

@@ -230,6 +230,45 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             [201, 403, 403, 403, 403, 401],
         ),
         row(M::GET, "/api/v1/users?search=%D0%BC%D0%B0%D1%80", None, COWORKING),
+        // People: a rental manager edits a visitor's contact data; passwords are the admin's.
+        row(M::GET, format!("/api/v1/users/{}", fx.other_visitor.0), None, COWORKING),
+        row(
+            M::PATCH,
+            format!("/api/v1/users/{}", fx.other_visitor.0),
+            Some(json!({"phone": "+7 (900) 000-00-01"})),
+            COWORKING,
+        ),
+        row(
+            M::PUT,
+            format!("/api/v1/users/{}/password", fx.other_visitor.0),
+            Some(json!({"password": "set by the admin, long"})),
+            [204, 403, 403, 403, 403, 401],
+        ),
+        row(
+            M::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "ru"})),
+            [200, 200, 200, 200, 200, 401],
+        ),
+        // Nobody here has a password: the current one is wrong for everyone signed in.
+        row(
+            M::PUT,
+            "/api/v1/me/password",
+            Some(json!({"current_password": "not it", "new_password": "a long new password"})),
+            [422, 422, 422, 422, 422, 401],
+        ),
+        row(
+            M::POST,
+            "/api/v1/auth/password-reset",
+            Some(json!({"email": "nobody@example.test"})),
+            [202; 6],
+        ),
+        row(
+            M::POST,
+            "/api/v1/auth/password-reset/confirm",
+            Some(json!({"token": "never-issued", "new_password": "a long new password"})),
+            [422; 6],
+        ),
         // The catalogue: admins write, people read.
         row(
             M::POST,

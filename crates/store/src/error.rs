@@ -35,6 +35,10 @@ pub enum StoreError {
         /// The current version.
         current: i64,
     },
+    /// The caller's role may not make this change (decided by the domain
+    /// inside the change's transaction, against the row as it is then).
+    #[error("not allowed")]
+    Forbidden,
     /// The single writer is gone (shutting down).
     #[error("the database writer has stopped")]
     WriterGone,
@@ -75,6 +79,8 @@ pub enum Conflict {
         /// The cap.
         limit: u32,
     },
+    /// The edit would leave no active admin.
+    LastAdmin,
 }
 
 /// A stored name this version does not know is a damaged row: refused as

@@ -18,6 +18,7 @@ mod list_query;
 mod migrate;
 mod order_list;
 mod orders;
+mod people;
 mod rows;
 mod sessions;
 mod sign_in;
@@ -37,6 +38,7 @@ pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioR
 pub use idempotency::KeyState;
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
+pub use people::UserPatch;
 pub use rows::*;
 pub use sign_in::SignInAttempt;
 pub use store::{DEFAULT_POSTGRES_POOL, Store};

@@ -61,6 +61,8 @@ struct Row {
     last_name: String,
     phone: Option<String>,
     role: String,
+    locale: String,
+    deactivated_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -160,7 +162,7 @@ fn common_conditions(q: &mut Query, f: &OrderFilter) {
 }
 
 const PAGE_COLUMNS: &str = "SELECT o.number, o.status, o.total, o.currency, o.created_at, o.last_end_at, v.time_zone,
-        o.customer_id, u.email, u.first_name, u.last_name, u.phone, u.role FROM (";
+        o.customer_id, u.email, u.first_name, u.last_name, u.phone, u.role, u.locale, u.deactivated_at FROM (";
 const PAGE_JOINS: &str =
     ") o JOIN users u ON u.id = o.customer_id JOIN venues v ON v.id = o.venue_id ORDER BY o.number DESC";
 
@@ -236,6 +238,8 @@ impl Store {
                         last_name: row.last_name,
                         phone: row.phone,
                         role: row.role,
+                        locale: row.locale,
+                        deactivated_at: row.deactivated_at,
                     },
                     total: row.total,
                     currency: row.currency,

@@ -18,6 +18,17 @@ pub struct User {
     pub phone: Option<String>,
     /// Role name.
     pub role: String,
+    /// The language of mail to them (`ru`, `bg`, `en`).
+    pub locale: String,
+    /// When the account was deactivated; `None` while it may sign in.
+    pub deactivated_at: Option<i64>,
+}
+
+impl User {
+    /// Whether the account may sign in.
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
 }
 
 /// A venue.

@@ -29,9 +29,9 @@ impl Store {
         c.opt(
             sql!(
                 c,
-                "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.role
+                "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.locale, u.deactivated_at
                  FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2"
+                 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.deactivated_at IS NULL"
             ),
             &args![token_hash, now],
         )

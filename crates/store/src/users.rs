@@ -38,7 +38,7 @@ pub(crate) async fn insert_user(c: &mut Conn<'_>, u: &NewUser, now: i64) -> Resu
                 c,
                 "INSERT INTO users (email, first_name, last_name, first_key, last_key, phone, role, password_hash, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 RETURNING id, email, first_name, last_name, phone, role"
+                 RETURNING id, email, first_name, last_name, phone, role, locale, deactivated_at"
             ),
             &args![
                 u.email.as_str(),
@@ -63,7 +63,7 @@ pub(crate) async fn user_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<User>
     c.opt(
         sql!(
             c,
-            "SELECT id, email, first_name, last_name, phone, role FROM users WHERE id = $1"
+            "SELECT id, email, first_name, last_name, phone, role, locale, deactivated_at FROM users WHERE id = $1"
         ),
         &args![id],
     )
@@ -97,7 +97,7 @@ impl Store {
             .opt(
                 sql!(
                     c,
-                    "SELECT id, email, first_name, last_name, phone, role, password_hash FROM users WHERE email = $1"
+                    "SELECT id, email, first_name, last_name, phone, role, locale, deactivated_at, password_hash FROM users WHERE email = $1"
                 ),
                 &args![email],
             )
@@ -116,6 +116,7 @@ impl Store {
         &self,
         search: Option<&str>,
         role: Option<&str>,
+        active: Option<bool>,
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<User>> {
@@ -127,14 +128,23 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, email, first_name, last_name, phone, role FROM users
+                "SELECT id, email, first_name, last_name, phone, role, locale, deactivated_at FROM users
                  WHERE id > $1
                    AND ($2 IS NULL OR first_key LIKE $2 ESCAPE '\\' OR last_key LIKE $2 ESCAPE '\\'
                         OR (email >= $3 AND email < $4))
                    AND ($5 IS NULL OR role = $5)
+                   AND ($7 IS NULL OR ($7 = 1 AND deactivated_at IS NULL) OR ($7 = 0 AND deactivated_at IS NOT NULL))
                  ORDER BY id LIMIT $6"
             ),
-            &args![after_id, pattern, email_prefix, email_upper, role, limit],
+            &args![
+                after_id,
+                pattern,
+                email_prefix,
+                email_upper,
+                role,
+                limit,
+                active.map(i64::from)
+            ],
         )
         .await
     }

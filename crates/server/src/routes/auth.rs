@@ -70,7 +70,8 @@ pub async fn login(
             return Err(busy);
         }
     };
-    let Some(user) = user.filter(|_| ok) else {
+    // A deactivated account answers exactly as a wrong password does.
+    let Some(user) = user.filter(|u| ok && u.is_active()) else {
         state.store.sign_in_failed(attempt.id).await?;
         return Err(Problem::BadCredentials);
     };

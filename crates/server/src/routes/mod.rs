@@ -8,6 +8,7 @@ pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod order_list;
 pub(crate) mod orders;
+pub(crate) mod people;
 pub(crate) mod tickets;
 pub(crate) mod users;
 
@@ -23,7 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(crate::openapi::document))
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me", get(auth::me).patch(people::update_me))
+        .route("/api/v1/me/password", axum::routing::put(people::change_mine))
+        .route("/api/v1/auth/password-reset", post(people::request_reset))
+        .route("/api/v1/auth/password-reset/confirm", post(people::confirm_reset))
         .route("/api/v1/auth/register", post(me::register))
         .route("/api/v1/me/tickets", get(me::my_tickets))
         .route("/api/v1/me/tickets/{number}/send", post(me::send))
@@ -50,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/folios/{id}/charges", post(events::add_charge))
         .route("/api/v1/folios/{id}/close", post(events::close_folio))
         .route("/api/v1/users", post(users::create).get(users::search))
+        .route("/api/v1/users/{id}", get(people::get_one).patch(people::update))
+        .route("/api/v1/users/{id}/password", axum::routing::put(people::set_password))
         .route(
             "/api/v1/venues",
             post(catalogue::create_venue).get(catalogue::list_venues),

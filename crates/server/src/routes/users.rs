@@ -117,6 +117,8 @@ pub struct SearchQuery {
     pub search: Option<String>,
     /// Only users of this role.
     pub role: Option<String>,
+    /// `true`: only those who may sign in; `false`: only deactivated ones.
+    pub active: Option<String>,
     /// Page size (default 50, at most 500).
     #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
@@ -149,10 +151,21 @@ pub async fn search(
     {
         return Err(Problem::Malformed(Malformed::Role));
     }
+    let active = match q.active.as_deref() {
+        None | Some("") => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            return Err(Problem::Malformed(Malformed::Values(vec![(
+                "active".into(),
+                tessera_domain::refusal::Refusal::OneOf(&["true", "false"]),
+            )])));
+        }
+    };
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let users = state
         .store
-        .search_users(search, q.role.as_deref(), after, limit + 1)
+        .search_users(search, q.role.as_deref(), active, after, limit + 1)
         .await?;
     let (users, next_cursor) = crate::wire::page_of(users, limit, |u| u.id);
     Ok(axum::Json(Page {

@@ -161,6 +161,10 @@ impl Client {
         self.raw(Method::PUT, path, Some(body.to_string()), None).await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> Answer {
+        self.raw(Method::PATCH, path, Some(body.to_string()), None).await
+    }
+
     pub async fn delete(&self, path: &str) -> Answer {
         self.raw(Method::DELETE, path, None, None).await
     }
