@@ -105,6 +105,8 @@
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
       if (el.type === 'search') return;
       let value = el.value;
+      // A cleared optional field (a phone) is sent as null: it removes the value.
+      if (value === '' && el.dataset.nullable !== undefined) { setPath(out, el.name, null, false); return; }
       if (value === '') return;
       if (el.dataset.type === 'int') {
         const n = Number(value);
@@ -208,7 +210,13 @@
       if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(form, general, res.data);
       const then = form.dataset.then;
-      if (then) {
+      if (form.dataset.done) {
+        // Stays on the page: says so, and forgets the passwords typed.
+        let done = $('.form-done', form);
+        if (!done) { done = document.createElement('p'); done.className = 'form-done'; done.setAttribute('role', 'status'); form.prepend(done); }
+        done.textContent = form.dataset.done;
+        $$('input[type=password]', form).forEach((i) => { i.value = ''; });
+      } else if (then) {
         location.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
       } else {
         location.reload();
@@ -225,7 +233,7 @@
       if (slot) { slot.hidden = true; slot.textContent = ''; }
       button.disabled = true;
       const opts = button.dataset.ifMatch !== undefined ? { ifMatch: eventVersion() } : {};
-      const res = await api(method, url, undefined, opts);
+      const res = await api(method, url, button.dataset.body ? JSON.parse(button.dataset.body) : undefined, opts);
       button.disabled = false;
       if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(null, slot, res.data);

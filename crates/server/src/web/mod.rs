@@ -11,6 +11,7 @@ mod coworking;
 mod events;
 mod format;
 mod orders;
+mod people;
 mod redirect;
 mod session;
 pub(crate) mod text;
@@ -39,6 +40,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/coworking/orders", get(orders::list))
         .route("/admin/coworking/orders/new", get(coworking::new_order))
         .route("/admin/coworking/orders/{number}", get(orders::order))
+        .route("/admin/people", get(people::list))
+        .route("/admin/people/{id}", get(people::person))
+        .route("/admin/profile", get(people::profile))
         .route("/admin/events", get(events::list))
         .route("/admin/events/{id}", get(events::event))
         .layer(axum::middleware::from_fn_with_state(state, localize_error_pages))
