@@ -168,6 +168,9 @@ pub enum Refusal {
     /// A backup asked of PostgreSQL.
     #[error("back up PostgreSQL with pg_dump")]
     BackUpWithPgDump,
+    /// An archived catalogue item, not offered for new orders.
+    #[error("is archived: not offered for new orders")]
+    Archived,
     /// The current password given is not the account's.
     #[error("this is not your current password")]
     WrongPassword,
@@ -231,6 +234,12 @@ pub enum Thing {
     Visitor,
     /// A user account.
     User,
+    /// A tariff.
+    Tariff,
+    /// A service variant.
+    ServiceVariant,
+    /// A modifier.
+    Modifier,
     /// An API path.
     Route,
     /// Anything an id in the path names.
@@ -239,7 +248,7 @@ pub enum Thing {
 
 impl Thing {
     /// Every thing, for catalogues and tests.
-    pub const ALL: [Thing; 13] = [
+    pub const ALL: [Thing; 16] = [
         Thing::Event,
         Thing::Activity,
         Thing::Folio,
@@ -251,6 +260,9 @@ impl Thing {
         Thing::Customer,
         Thing::Visitor,
         Thing::User,
+        Thing::Tariff,
+        Thing::ServiceVariant,
+        Thing::Modifier,
         Thing::Route,
         Thing::Resource,
     ];
@@ -270,6 +282,9 @@ impl std::fmt::Display for Thing {
             Thing::Customer => "customer",
             Thing::Visitor => "visitor",
             Thing::User => "user",
+            Thing::Tariff => "tariff",
+            Thing::ServiceVariant => "service variant",
+            Thing::Modifier => "modifier",
             Thing::Route => "route",
             Thing::Resource => "resource",
         })

@@ -156,6 +156,8 @@ impl Problem {
             Problem::Conflict(Conflict::EmailTaken) => "email-taken",
             Problem::Conflict(Conflict::UnpaidOrders { .. }) => "too-many-unpaid-orders",
             Problem::Conflict(Conflict::LastAdmin) => "last-admin",
+            Problem::Conflict(Conflict::VenueHasOrders { .. }) => "venue-has-orders",
+            Problem::Conflict(Conflict::WorkplaceHeld { .. }) => "workplace-held",
             Problem::TooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
@@ -382,7 +384,8 @@ impl Problem {
                 _ => vec![],
             },
             tickets: match self {
-                Problem::Conflict(Conflict::WorkplaceTaken { tickets, .. }) => tickets.clone(),
+                Problem::Conflict(Conflict::WorkplaceTaken { tickets, .. })
+                | Problem::Conflict(Conflict::WorkplaceHeld { tickets }) => tickets.clone(),
                 _ => vec![],
             },
         }
@@ -487,6 +490,35 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                 ),
                 Locale::En => {
                     format!("You may have at most {limit} unpaid orders. Pay for or cancel one to make another.")
+                }
+            },
+        ),
+        Conflict::VenueHasOrders { orders } => (
+            pick(
+                l,
+                "У площадки есть заказы",
+                "Обектът има поръчки",
+                "The venue has orders",
+            ),
+            match l {
+                Locale::Ru => format!("Часовой пояс и валюту нельзя менять: по площадке уже есть заказы ({orders})."),
+                Locale::Bg => format!("Часовата зона и валутата не могат да се сменят: обектът вече има поръчки ({orders})."),
+                Locale::En => format!("The time zone and currency cannot change: the venue has orders ({orders})."),
+            },
+        ),
+        Conflict::WorkplaceHeld { tickets } => (
+            pick(
+                l,
+                "Рабочее место занято билетами",
+                "Работното място е заето от билети",
+                "The workplace is held by tickets",
+            ),
+            {
+                let list = tickets.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                match l {
+                    Locale::Ru => format!("Нельзя убрать в архив: место занято билетами {list}. Перенесите или отмените их."),
+                    Locale::Bg => format!("Не може да се архивира: мястото е заето от билети {list}. Преместете ги или ги отменете."),
+                    Locale::En => format!("It cannot be archived: tickets {list} hold it. Move or cancel them first."),
                 }
             },
         ),

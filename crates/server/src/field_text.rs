@@ -216,6 +216,11 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             "резервно копие на PostgreSQL се прави с pg_dump",
             "back up PostgreSQL with pg_dump",
         ),
+        Refusal::Archived => p(
+            "в архиве: для новых заказов не предлагается",
+            "в архива е: не се предлага за нови поръчки",
+            "is archived: not offered for new orders",
+        ),
         Refusal::WrongPassword => p(
             "это не ваш текущий пароль",
             "това не е текущата ви парола",
@@ -620,6 +625,19 @@ pub fn not_found(t: Thing, l: Locale) -> &'static str {
             "Потребителят не е намерен.",
             "No such user.",
         ),
+        Thing::Tariff => pick(l, "Тариф не найден.", "Тарифата не е намерена.", "No such tariff."),
+        Thing::ServiceVariant => pick(
+            l,
+            "Вариант услуги не найден.",
+            "Вариантът на услугата не е намерен.",
+            "No such service variant.",
+        ),
+        Thing::Modifier => pick(
+            l,
+            "Модификатор не найден.",
+            "Модификаторът не е намерен.",
+            "No such modifier.",
+        ),
         Thing::Route => pick(
             l,
             "Такого адреса в API нет.",
@@ -706,6 +724,7 @@ mod tests {
             Refusal::BackUpWithPgDump,
             Refusal::WrongPassword,
             Refusal::ResetLinkInvalid,
+            Refusal::Archived,
         ];
         for r in &all {
             match r {
@@ -757,6 +776,7 @@ mod tests {
                 | Refusal::TicketYoursAlready
                 | Refusal::OnlyVisitorsHoldTickets
                 | Refusal::WrongPassword
+                | Refusal::Archived
                 | Refusal::ResetLinkInvalid
                 | Refusal::BackUpWithPgDump => {}
             }

@@ -173,6 +173,8 @@ impl Modify for ProblemResponses {
         routes::catalogue::create_tariff, routes::catalogue::list_tariffs,
         routes::catalogue::create_service_variant, routes::catalogue::list_service_variants,
         routes::catalogue::create_modifier, routes::catalogue::list_modifiers,
+        routes::catalogue_edits::update_venue, routes::catalogue_edits::update_premises, routes::catalogue_edits::update_workplace,
+        routes::catalogue_edits::update_tariff, routes::catalogue_edits::update_service_variant, routes::catalogue_edits::update_modifier,
         routes::order_list::list, routes::orders::create, routes::orders::quote, routes::orders::get_one, routes::orders::change_status,
         routes::tickets::list, routes::tickets::get_one, routes::tickets::validate, routes::tickets::reset_validation,
         routes::tickets::change_visitor, routes::tickets::change_workplace,

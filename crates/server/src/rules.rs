@@ -706,6 +706,16 @@ pub fn query_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Erro
     }
 }
 
+/// An optional `true` or `false` in a query string (`archived=true`).
+pub fn query_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match Option::<String>::deserialize(d)?.as_deref() {
+        None | Some("") => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(other) => Err(de::Error::invalid_value(Unexpected::Str(other), &"true or false")),
+    }
+}
+
 /// An optional id in a query string (`venue_id=7`).
 pub fn query_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     query_int(d)?.map(positive).transpose()

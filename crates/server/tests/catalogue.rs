@@ -40,7 +40,7 @@ async fn each_kind_is_created_and_listed() {
     assert_eq!(
         venue,
         json!({"id": v, "name": "Бизнес-центр Арбат", "time_zone": "Europe/Moscow", "currency": "RUB", "locale": "ru",
-            "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24})
+            "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24, "archived": false})
     );
     let sofia = admin
         .post(
@@ -54,7 +54,7 @@ async fn each_kind_is_created_and_listed() {
         vec![
             venue.clone(),
             json!({"id": sofia, "name": "София Хол", "time_zone": "Europe/Sofia", "currency": "BGN", "locale": "bg",
-                "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24})
+                "booking_horizon_days": 180, "longest_booking_days": 31, "payment_hours": 24, "archived": false})
         ]
     );
 
@@ -107,7 +107,7 @@ async fn each_kind_is_created_and_listed() {
     let t = t.ok(201).clone();
     assert_eq!(
         t,
-        json!({"id": t["id"], "venue_id": v, "name": "1-3 мес (7000 руб в месяц)", "unit": "month", "price": "7000.00"})
+        json!({"id": t["id"], "venue_id": v, "name": "1-3 мес (7000 руб в месяц)", "unit": "month", "price": "7000.00", "archived": false})
     );
     let daily = admin
         .post(
@@ -123,7 +123,10 @@ async fn each_kind_is_created_and_listed() {
         .post("/api/v1/service-variants", json!({"venue_id": v, "name": "Резидент +"}))
         .await;
     let s = s.ok(201).clone();
-    assert_eq!(s, json!({"id": s["id"], "venue_id": v, "name": "Резидент +"}));
+    assert_eq!(
+        s,
+        json!({"id": s["id"], "venue_id": v, "name": "Резидент +", "archived": false})
+    );
     assert_eq!(items(&reader, "/api/v1/service-variants").await, vec![s]);
 
     let m = admin
@@ -135,7 +138,7 @@ async fn each_kind_is_created_and_listed() {
     let m = m.ok(201).clone();
     assert_eq!(
         m,
-        json!({"id": m["id"], "venue_id": v, "name": "Шкафчик", "price": "500.00"})
+        json!({"id": m["id"], "venue_id": v, "name": "Шкафчик", "price": "500.00", "archived": false})
     );
     assert_eq!(items(&reader, "/api/v1/modifiers").await, vec![m.clone()]);
     assert_eq!(

@@ -20,6 +20,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
     ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/venues/{id}"),
+    ("patch", "/api/v1/premises/{id}"),
+    ("patch", "/api/v1/workplaces/{id}"),
+    ("patch", "/api/v1/tariffs/{id}"),
+    ("patch", "/api/v1/service-variants/{id}"),
+    ("patch", "/api/v1/modifiers/{id}"),
     ("patch", "/api/v1/users/{id}"),
     ("put", "/api/v1/users/{id}/password"),
     ("get", "/api/v1/me/tickets"),
@@ -120,6 +126,19 @@ async fn every_role_meets_exactly_its_doors() {
             (_, p) if p.starts_with("/api/v1/coworking") => &["admin", "rental_manager"],
             // User 1 is the admin: a rental manager edits visitors only.
             ("patch", "/api/v1/users/{id}") | ("put", "/api/v1/users/{id}/password") => &["admin"],
+            ("patch", p)
+                if [
+                    "/api/v1/venues/{id}",
+                    "/api/v1/premises/{id}",
+                    "/api/v1/workplaces/{id}",
+                    "/api/v1/tariffs/{id}",
+                    "/api/v1/service-variants/{id}",
+                    "/api/v1/modifiers/{id}",
+                ]
+                .contains(&p) =>
+            {
+                &["admin"]
+            }
             ("get", "/api/v1/users/{id}") => &["admin", "rental_manager"],
             ("patch", "/api/v1/me") | ("put", "/api/v1/me/password") => all,
             ("post", "/api/v1/orders/{number}/status")

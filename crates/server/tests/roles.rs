@@ -161,6 +161,7 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
     const ALL: [u16; 6] = [200, 200, 200, 200, 200, 200];
     const PEOPLE: [u16; 6] = [200, 200, 200, 200, 403, 401];
     const ADMIN_201: [u16; 6] = [201, 403, 403, 403, 403, 401];
+    const ADMIN_EDIT: [u16; 6] = [200, 403, 403, 403, 403, 401];
     const COWORKING: [u16; 6] = [200, 200, 403, 403, 403, 401];
     const EVENTS: [u16; 6] = [200, 403, 200, 403, 403, 401];
     const EVENTS_201: [u16; 6] = [201, 403, 201, 403, 403, 401];
@@ -277,6 +278,43 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             ADMIN_201,
         ),
         row(M::GET, "/api/v1/venues", None, PEOPLE),
+        // Catalogue edits are the admin's.
+        row(
+            M::PATCH,
+            format!("/api/v1/venues/{venue}"),
+            Some(json!({"name": unique("БЦ")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/premises/{premises}"),
+            Some(json!({"directions": unique("Налево")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/workplaces/{}", w.workplaces[2]),
+            Some(json!({"name": unique("Место")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/tariffs/{}", w.hourly),
+            Some(json!({"name": unique("Тариф")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/service-variants/{}", w.variant),
+            Some(json!({"name": unique("Вариант")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/modifiers/{}", w.locker),
+            Some(json!({"name": unique("Шкаф")})),
+            ADMIN_EDIT,
+        ),
         row(
             M::POST,
             "/api/v1/premises",

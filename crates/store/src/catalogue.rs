@@ -78,10 +78,20 @@ pub struct WorkplaceInVenue {
     pub venue: Venue,
 }
 
+impl WorkplaceInVenue {
+    /// Archived itself, or in archived premises or an archived venue: not bookable.
+    pub fn is_archived(&self) -> bool {
+        self.workplace.archived_at.is_some() || self.premises.archived_at.is_some() || self.venue.archived_at.is_some()
+    }
+}
+
 pub(crate) async fn workplace_in_venue(c: &mut Conn<'_>, id: i64) -> Result<Option<WorkplaceInVenue>> {
     let Some(workplace) = c
         .opt::<Workplace>(
-            sql!(c, "SELECT id, premises_id, name FROM workplaces WHERE id = $1"),
+            sql!(
+                c,
+                "SELECT id, premises_id, name, archived_at FROM workplaces WHERE id = $1"
+            ),
             &args![id],
         )
         .await?
@@ -92,7 +102,7 @@ pub(crate) async fn workplace_in_venue(c: &mut Conn<'_>, id: i64) -> Result<Opti
         .one(
             sql!(
                 c,
-                "SELECT id, venue_id, name, kind, directions FROM premises WHERE id = $1"
+                "SELECT id, venue_id, name, kind, directions, archived_at FROM premises WHERE id = $1"
             ),
             &args![workplace.premises_id],
         )
@@ -101,7 +111,7 @@ pub(crate) async fn workplace_in_venue(c: &mut Conn<'_>, id: i64) -> Result<Opti
         .one(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues WHERE id = $1"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours, archived_at FROM venues WHERE id = $1"
             ),
             &args![premises.venue_id],
         )
@@ -115,7 +125,10 @@ pub(crate) async fn workplace_in_venue(c: &mut Conn<'_>, id: i64) -> Result<Opti
 
 pub(crate) async fn tariff_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<Tariff>> {
     c.opt(
-        sql!(c, "SELECT id, venue_id, name, unit, price FROM tariffs WHERE id = $1"),
+        sql!(
+            c,
+            "SELECT id, venue_id, name, unit, price, archived_at FROM tariffs WHERE id = $1"
+        ),
         &args![id],
     )
     .await
@@ -123,7 +136,10 @@ pub(crate) async fn tariff_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<Tar
 
 pub(crate) async fn variant_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<ServiceVariant>> {
     c.opt(
-        sql!(c, "SELECT id, venue_id, name FROM service_variants WHERE id = $1"),
+        sql!(
+            c,
+            "SELECT id, venue_id, name, archived_at FROM service_variants WHERE id = $1"
+        ),
         &args![id],
     )
     .await
@@ -131,7 +147,10 @@ pub(crate) async fn variant_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<Se
 
 pub(crate) async fn modifier_by_id(c: &mut Conn<'_>, id: i64) -> Result<Option<Modifier>> {
     c.opt(
-        sql!(c, "SELECT id, venue_id, name, price FROM modifiers WHERE id = $1"),
+        sql!(
+            c,
+            "SELECT id, venue_id, name, price, archived_at FROM modifiers WHERE id = $1"
+        ),
         &args![id],
     )
     .await
@@ -147,7 +166,7 @@ impl Store {
                         c,
                         "INSERT INTO venues (name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours)
                              VALUES ($1, $2, $3, $4, $5, $6, $7)
-                             RETURNING id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours"
+                             RETURNING id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours, archived_at"
                     ),
                     &args![
                         v.name,
@@ -172,7 +191,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues ORDER BY id"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours, archived_at FROM venues ORDER BY id"
             ),
             &[],
         )
@@ -186,7 +205,7 @@ impl Store {
         c.opt(
             sql!(
                 c,
-                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours FROM venues WHERE id = $1"
+                "SELECT id, name, time_zone, currency, locale, booking_horizon_days, longest_booking_days, payment_hours, archived_at FROM venues WHERE id = $1"
             ),
             &args![id],
         )
@@ -202,7 +221,7 @@ impl Store {
                     sql!(
                         c,
                         "INSERT INTO premises (venue_id, name, kind, directions) VALUES ($1, $2, $3, $4)
-                             RETURNING id, venue_id, name, kind, directions"
+                             RETURNING id, venue_id, name, kind, directions, archived_at"
                     ),
                     &args![p.venue_id, p.name, p.kind.as_str(), p.directions],
                 )
@@ -217,7 +236,7 @@ impl Store {
         let mut r = self.reader().await?;
         let mut c = r.conn();
         c.all(
-            sql!(c, "SELECT id, venue_id, name, kind, directions FROM premises WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"),
+            sql!(c, "SELECT id, venue_id, name, kind, directions, archived_at FROM premises WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"),
             &args![venue_id],
         )
         .await
@@ -230,7 +249,7 @@ impl Store {
         c.opt(
             sql!(
                 c,
-                "SELECT id, venue_id, name, kind, directions FROM premises WHERE id = $1"
+                "SELECT id, venue_id, name, kind, directions, archived_at FROM premises WHERE id = $1"
             ),
             &args![id],
         )
@@ -252,7 +271,7 @@ impl Store {
                     .one(
                         sql!(
                             c,
-                            "INSERT INTO workplaces (premises_id, name) VALUES ($1, $2) RETURNING id, premises_id, name"
+                            "INSERT INTO workplaces (premises_id, name) VALUES ($1, $2) RETURNING id, premises_id, name, archived_at"
                         ),
                         &args![premises_id, name],
                     )
@@ -275,7 +294,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, premises_id, name FROM workplaces WHERE ($1 IS NULL OR premises_id = $1) ORDER BY id"
+                "SELECT id, premises_id, name, archived_at FROM workplaces WHERE ($1 IS NULL OR premises_id = $1) ORDER BY id"
             ),
             &args![premises_id],
         )
@@ -297,7 +316,7 @@ impl Store {
                     sql!(
                         c,
                         "INSERT INTO tariffs (venue_id, name, unit, price) VALUES ($1, $2, $3, $4)
-                             RETURNING id, venue_id, name, unit, price"
+                             RETURNING id, venue_id, name, unit, price, archived_at"
                     ),
                     &args![t.venue_id, t.name, t.unit, t.price],
                 )
@@ -314,7 +333,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, venue_id, name, unit, price FROM tariffs WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
+                "SELECT id, venue_id, name, unit, price, archived_at FROM tariffs WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
             ),
             &args![venue_id],
         )
@@ -329,7 +348,7 @@ impl Store {
                 c.one(
                     sql!(
                         c,
-                        "INSERT INTO service_variants (venue_id, name) VALUES ($1, $2) RETURNING id, venue_id, name"
+                        "INSERT INTO service_variants (venue_id, name) VALUES ($1, $2) RETURNING id, venue_id, name, archived_at"
                     ),
                     &args![venue_id, name],
                 )
@@ -346,7 +365,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, venue_id, name FROM service_variants WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
+                "SELECT id, venue_id, name, archived_at FROM service_variants WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
             ),
             &args![venue_id],
         )
@@ -359,7 +378,7 @@ impl Store {
             Box::pin(async move {
                 venue_exists(&mut c, m.venue_id).await?;
                 c.one(
-                    sql!(c, "INSERT INTO modifiers (venue_id, name, price) VALUES ($1, $2, $3) RETURNING id, venue_id, name, price"),
+                    sql!(c, "INSERT INTO modifiers (venue_id, name, price) VALUES ($1, $2, $3) RETURNING id, venue_id, name, price, archived_at"),
                     &args![m.venue_id, m.name, m.price],
                 )
                 .await
@@ -375,7 +394,7 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT id, venue_id, name, price FROM modifiers WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
+                "SELECT id, venue_id, name, price, archived_at FROM modifiers WHERE ($1 IS NULL OR venue_id = $1) ORDER BY id"
             ),
             &args![venue_id],
         )

@@ -1,8 +1,10 @@
-//! The catalogue is only ever added to — workplaces, tariffs, variants and
-//! modifiers are never edited or removed, and neither are users — so each
-//! row, once read, is kept in memory. Pricing an order then costs no queries, which matters on the
-//! hot path of booking. Several instances can cache independently: a row
-//! never changes, so no copy is ever stale.
+//! Catalogue rows (workplaces, tariffs, variants, modifiers) and customers,
+//! once read, are kept in memory: pricing an order then costs one query
+//! instead of five, which matters on the hot path of booking. Every edit of
+//! the catalogue or of a user bumps `catalogue_version` in its transaction;
+//! before pricing, [`CatalogueCache::sync`] reads that one row and drops
+//! every copy if it moved, so several instances cache independently and
+//! none prices with a stale row.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,6 +15,8 @@ use crate::{Conn, Modifier, Result, ServiceVariant, Tariff, User};
 
 #[derive(Default)]
 pub(crate) struct CatalogueCache {
+    /// The `catalogue_version` the copies were read under.
+    version: Mutex<i64>,
     workplaces: Mutex<HashMap<i64, WorkplaceInVenue>>,
     tariffs: Mutex<HashMap<i64, Tariff>>,
     variants: Mutex<HashMap<i64, ServiceVariant>>,
@@ -44,9 +48,41 @@ macro_rules! lookup {
 }
 
 impl CatalogueCache {
+    /// Drops every copy if the catalogue changed since they were read.
+    pub(crate) async fn sync(&self, c: &mut Conn<'_>) -> Result<()> {
+        let now: i64 = c
+            .scalar(
+                crate::sql!(c, "SELECT version FROM catalogue_version WHERE id = 1"),
+                &[],
+            )
+            .await?;
+        let Ok(mut version) = self.version.lock() else {
+            return Ok(());
+        };
+        if *version != now {
+            for_each_clear(self);
+            *version = now;
+        }
+        Ok(())
+    }
+
     lookup!(workplace, workplaces, WorkplaceInVenue, workplace_in_venue);
     lookup!(tariff, tariffs, Tariff, tariff_by_id);
     lookup!(variant, variants, ServiceVariant, variant_by_id);
     lookup!(modifier, modifiers, Modifier, modifier_by_id);
     lookup!(user, users, User, user_by_id);
+}
+
+fn clear<T>(map: &Mutex<HashMap<i64, T>>) {
+    if let Ok(mut m) = map.lock() {
+        m.clear();
+    }
+}
+
+fn for_each_clear(cache: &CatalogueCache) {
+    clear(&cache.workplaces);
+    clear(&cache.tariffs);
+    clear(&cache.variants);
+    clear(&cache.modifiers);
+    clear(&cache.users);
 }

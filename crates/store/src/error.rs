@@ -81,6 +81,16 @@ pub enum Conflict {
     },
     /// The edit would leave no active admin.
     LastAdmin,
+    /// A venue's time zone or currency cannot change: it has orders.
+    VenueHasOrders {
+        /// How many.
+        orders: i64,
+    },
+    /// The workplace cannot be archived: live tickets hold it.
+    WorkplaceHeld {
+        /// Numbers of the tickets (the first hundred).
+        tickets: Vec<i64>,
+    },
 }
 
 /// A stored name this version does not know is a damaged row: refused as

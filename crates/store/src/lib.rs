@@ -7,6 +7,7 @@ mod args;
 mod booking;
 mod catalogue;
 mod catalogue_cache;
+mod catalogue_edits;
 mod checkpointer;
 mod conn;
 mod door_cache;
@@ -32,6 +33,7 @@ mod writer;
 
 pub use args::Arg;
 pub use catalogue::{NewModifier, NewPremises, NewTariff, NewVenue};
+pub use catalogue_edits::{ItemPatch, PremisesPatch, VenuePatch};
 pub use conn::{Conn, Dialect};
 pub use error::{Conflict, StoreError};
 pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};

@@ -125,6 +125,7 @@ async fn price_items(
     if order.items.is_empty() {
         return Err(StoreError::unprocessable("items", Refusal::OrderBooksNothing));
     }
+    cache.sync(c).await?;
     let mut venue: Option<OrderVenue> = None;
     let mut priced: Vec<PricedItem> = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {
@@ -132,6 +133,9 @@ async fn price_items(
             .workplace(c, item.workplace_id)
             .await?
             .ok_or_else(|| StoreError::unprocessable(field(i, "workplace_id"), Refusal::NoSuchWorkplace))?;
+        if wp.is_archived() {
+            return Err(StoreError::unprocessable(field(i, "workplace_id"), Refusal::Archived));
+        }
         match &venue {
             None => {
                 venue = Some(OrderVenue {
@@ -158,14 +162,23 @@ async fn price_items(
             .await?
             .filter(|t| t.venue_id == wp.venue.id)
             .ok_or_else(|| StoreError::unprocessable(field(i, "tariff_id"), Refusal::NoSuchTariff))?;
+        if tariff.archived_at.is_some() {
+            return Err(StoreError::unprocessable(field(i, "tariff_id"), Refusal::Archived));
+        }
         if let Some(v) = item.service_variant_id {
-            cache
+            let variant = cache
                 .variant(c, v)
                 .await?
                 .filter(|s| s.venue_id == wp.venue.id)
                 .ok_or_else(|| {
                     StoreError::unprocessable(field(i, "service_variant_id"), Refusal::NoSuchServiceVariant)
                 })?;
+            if variant.archived_at.is_some() {
+                return Err(StoreError::unprocessable(
+                    field(i, "service_variant_id"),
+                    Refusal::Archived,
+                ));
+            }
         }
         let ids: BTreeSet<i64> = item.modifier_ids.iter().copied().collect();
         let mut modifier_prices = Vec::with_capacity(ids.len());
@@ -175,6 +188,9 @@ async fn price_items(
                 .await?
                 .filter(|m| m.venue_id == wp.venue.id)
                 .ok_or_else(|| StoreError::unprocessable(field(i, "modifier_ids"), Refusal::NoSuchModifier(*id)))?;
+            if m.archived_at.is_some() {
+                return Err(StoreError::unprocessable(field(i, "modifier_ids"), Refusal::Archived));
+            }
             modifier_prices.push(stored_money(&m.price)?);
         }
         let unit = TariffUnit::try_from(tariff.unit.clone())?;

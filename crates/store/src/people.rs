@@ -169,6 +169,8 @@ impl Store {
                 if was.active && !will.active {
                     end_sessions(&mut c, id, None, now).await?;
                 }
+                // Customers are cached with the catalogue.
+                crate::catalogue_edits::bump_version(&mut c).await?;
                 Ok(updated)
             })
         })

@@ -50,6 +50,8 @@ pub struct Venue {
     pub longest_booking_days: i64,
     /// A visitor's unpaid order is cancelled this many hours after it was made.
     pub payment_hours: i64,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 impl Venue {
@@ -78,6 +80,8 @@ pub struct Premises {
     pub kind: PremisesKind,
     /// How to find it, shown on a first visit.
     pub directions: Option<String>,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 /// A numbered workplace of a coworking.
@@ -89,6 +93,8 @@ pub struct Workplace {
     pub premises_id: i64,
     /// Name ("PM №1").
     pub name: String,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 /// A tariff.
@@ -104,6 +110,8 @@ pub struct Tariff {
     pub unit: String,
     /// Decimal price per unit.
     pub price: String,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 /// A service variant ("Резидент +").
@@ -115,6 +123,8 @@ pub struct ServiceVariant {
     pub venue_id: i64,
     /// Name.
     pub name: String,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 /// A priced add-on ("Шкафчик").
@@ -128,6 +138,8 @@ pub struct Modifier {
     pub name: String,
     /// Decimal price.
     pub price: String,
+    /// When it was archived; `None` while it is offered.
+    pub archived_at: Option<i64>,
 }
 
 /// One line of a ticket's history.

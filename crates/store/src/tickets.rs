@@ -317,7 +317,7 @@ pub(crate) async fn ticket_view(c: &mut Conn<'_>, number: i64, now: i64) -> Resu
     };
     let modifiers: Vec<Modifier> = c
         .all(
-            sql!(c, "SELECT m.id, m.venue_id, m.name, m.price FROM ticket_modifiers tm JOIN modifiers m ON m.id = tm.modifier_id
+            sql!(c, "SELECT m.id, m.venue_id, m.name, m.price, m.archived_at FROM ticket_modifiers tm JOIN modifiers m ON m.id = tm.modifier_id
                      WHERE tm.ticket_number = $1 ORDER BY m.id"),
             &args![number],
         )
@@ -517,6 +517,9 @@ impl Store {
                 let target = crate::catalogue::workplace_in_venue(&mut c, workplace_id)
                     .await?
                     .ok_or_else(|| StoreError::unprocessable("workplace_id", Refusal::NoSuchWorkplace))?;
+                if target.is_archived() {
+                    return Err(StoreError::unprocessable("workplace_id", Refusal::Archived));
+                }
                 let current = crate::catalogue::workplace_in_venue(&mut c, t.workplace_id)
                     .await?
                     .ok_or(StoreError::NotFound(Thing::Workplace))?;

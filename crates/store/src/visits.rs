@@ -199,8 +199,8 @@ impl Store {
         c.all(
             sql!(
                 c,
-                "SELECT w.id, w.premises_id, w.name FROM workplaces w
-                     WHERE w.premises_id = $1 AND w.id > $4 AND NOT EXISTS (
+                "SELECT w.id, w.premises_id, w.name, w.archived_at FROM workplaces w
+                     WHERE w.premises_id = $1 AND w.id > $4 AND w.archived_at IS NULL AND NOT EXISTS (
                          SELECT 1 FROM tickets t WHERE t.workplace_id = w.id AND t.status <> 'cancelled'
                            AND t.end_at > $2 AND t.start_at < $3)
                      ORDER BY w.id LIMIT $5"

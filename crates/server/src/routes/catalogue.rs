@@ -16,7 +16,6 @@ use crate::AppState;
 use crate::auth::{Admin, Person};
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number, Query};
-use crate::routes::me::PageQuery;
 use crate::rules::{DIRECTIONS_MAX, NAME_MAX, TIME_ZONE_MAX, WORKPLACE_NAME_MAX};
 use crate::wire::{DecimalIn, Page, check, one_of, optional_text, text_field};
 
@@ -41,7 +40,7 @@ fn page<T: ToSchema, R>(
     }))
 }
 
-fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> String {
+pub(crate) fn price(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> String {
     match Money::parse(&d.text()) {
         Ok(m) => m.to_wire(),
         Err(e) => {
@@ -62,12 +61,64 @@ pub struct VenueFilter {
     /// Only this venue's.
     #[serde(default, deserialize_with = "crate::rules::query_id")]
     pub venue_id: Option<i64>,
+    /// `true` lists archived items too.
+    #[serde(default, deserialize_with = "crate::rules::query_bool")]
+    pub archived: Option<bool>,
     /// Page size (default 50, at most 500).
     #[serde(default, deserialize_with = "crate::rules::query_int")]
     pub limit: Option<i64>,
     /// From `next_cursor`.
     #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
     pub cursor: Option<String>,
+}
+
+/// Paging, and whether archived items are listed too.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueQuery {
+    /// `true` lists archived items too.
+    #[serde(default, deserialize_with = "crate::rules::query_bool")]
+    pub archived: Option<bool>,
+    /// Page size (default 50, at most 500).
+    #[serde(default, deserialize_with = "crate::rules::query_int")]
+    pub limit: Option<i64>,
+    /// From `next_cursor`.
+    #[serde(default, deserialize_with = "crate::rules::empty_as_none")]
+    pub cursor: Option<String>,
+}
+
+/// A catalogue row that can be archived.
+pub trait Archivable {
+    /// When it was archived.
+    fn archived_at(&self) -> Option<i64>;
+}
+
+macro_rules! archivable {
+    ($($t:ty),*) => {$(
+        impl Archivable for $t {
+            fn archived_at(&self) -> Option<i64> {
+                self.archived_at
+            }
+        }
+    )*};
+}
+archivable!(
+    tessera_store::Venue,
+    tessera_store::Premises,
+    tessera_store::Workplace,
+    tessera_store::Tariff,
+    tessera_store::ServiceVariant,
+    tessera_store::Modifier
+);
+
+/// Leaves archived rows out unless asked for.
+fn shown<R: Archivable>(rows: Vec<R>, archived: Option<bool>) -> Vec<R> {
+    if archived == Some(true) {
+        rows
+    } else {
+        rows.into_iter().filter(|r| r.archived_at().is_none()).collect()
+    }
 }
 
 /// A venue to create.
@@ -120,10 +171,13 @@ pub struct VenueOut {
     pub longest_booking_days: i64,
     /// A visitor's own unpaid order is cancelled this many hours after it was made.
     pub payment_hours: i64,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
-fn venue_out(v: tessera_store::Venue) -> VenueOut {
+pub(crate) fn venue_out(v: tessera_store::Venue) -> VenueOut {
     VenueOut {
+        archived: v.archived_at.is_some(),
         id: v.id,
         name: v.name,
         time_zone: v.time_zone,
@@ -161,6 +215,34 @@ fn limit_field(
     }
 }
 
+/// An IANA time zone, looked up ignoring case; the venue keeps the
+/// database's spelling ("europe/sofia" is stored as "Europe/Sofia").
+pub(crate) fn time_zone_field(value: &str, errors: &mut Vec<FieldFault>) -> Option<String> {
+    let tz = jiff::tz::TimeZone::get(value.trim())
+        .ok()
+        .filter(|_| value.len() <= TIME_ZONE_MAX)
+        .and_then(|tz| tz.iana_name().map(str::to_owned));
+    if tz.is_none() {
+        errors.push(FieldFault {
+            field: "time_zone".into(),
+            refusal: Refusal::NotTimeZone,
+        });
+    }
+    tz
+}
+
+/// An ISO 4217 code, upper-cased.
+pub(crate) fn currency_field(value: &str, errors: &mut Vec<FieldFault>) -> String {
+    let currency = value.trim().to_ascii_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+        errors.push(FieldFault {
+            field: "currency".into(),
+            refusal: Refusal::NotCurrency,
+        });
+    }
+    currency
+}
+
 /// Creates a venue.
 #[utoipa::path(post, path = "/api/v1/venues", tag = "catalogue", request_body = VenueIn, security(("bearer" = [])),
     responses((status = 201, body = VenueOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
@@ -169,23 +251,8 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
     let name = text_field("name", &b.name, NAME_MAX, &mut errors);
     // Names are looked up ignoring case; the venue keeps the database's
     // spelling ("europe/sofia" is stored as "Europe/Sofia").
-    let time_zone = jiff::tz::TimeZone::get(b.time_zone.trim())
-        .ok()
-        .filter(|_| b.time_zone.len() <= TIME_ZONE_MAX)
-        .and_then(|tz| tz.iana_name().map(str::to_owned));
-    if time_zone.is_none() {
-        errors.push(FieldFault {
-            field: "time_zone".into(),
-            refusal: Refusal::NotTimeZone,
-        });
-    }
-    let currency = b.currency.trim().to_ascii_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-        errors.push(FieldFault {
-            field: "currency".into(),
-            refusal: Refusal::NotCurrency,
-        });
-    }
+    let time_zone = time_zone_field(&b.time_zone, &mut errors);
+    let currency = currency_field(&b.currency, &mut errors);
     let locale = one_of(
         "locale",
         &b.locale,
@@ -232,10 +299,14 @@ pub async fn create_venue(State(state): State<AppState>, _a: Admin, Json(b): Jso
 }
 
 /// Lists venues.
-#[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
-pub async fn list_venues(State(state): State<AppState>, _c: Person, Query(q): Query<PageQuery>) -> Listed<VenueOut> {
+#[utoipa::path(get, path = "/api/v1/venues", tag = "catalogue", params(CatalogueQuery), security(("bearer" = [])), responses((status = 200, body = Page<VenueOut>)))]
+pub async fn list_venues(
+    State(state): State<AppState>,
+    _c: Person,
+    Query(q): Query<CatalogueQuery>,
+) -> Listed<VenueOut> {
     page(
-        state.store.venues().await?,
+        shown(state.store.venues().await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |v| v.id,
         venue_out,
@@ -274,10 +345,13 @@ pub struct PremisesOut {
     pub kind: String,
     /// First-visit directions.
     pub directions: Option<String>,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
-fn premises_out(p: tessera_store::Premises) -> PremisesOut {
+pub(crate) fn premises_out(p: tessera_store::Premises) -> PremisesOut {
     PremisesOut {
+        archived: p.archived_at.is_some(),
         id: p.id,
         venue_id: p.venue_id,
         name: p.name,
@@ -322,7 +396,7 @@ pub async fn list_premises(
     Query(q): Query<VenueFilter>,
 ) -> Listed<PremisesOut> {
     page(
-        state.store.premises_list(q.venue_id).await?,
+        shown(state.store.premises_list(q.venue_id).await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |p| p.id,
         premises_out,
@@ -347,10 +421,13 @@ pub struct WorkplaceOut {
     pub premises_id: i64,
     /// Name.
     pub name: String,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
-fn workplace_out(w: tessera_store::Workplace) -> WorkplaceOut {
+pub(crate) fn workplace_out(w: tessera_store::Workplace) -> WorkplaceOut {
     WorkplaceOut {
+        archived: w.archived_at.is_some(),
         id: w.id,
         premises_id: w.premises_id,
         name: w.name,
@@ -376,13 +453,13 @@ pub async fn create_workplace(
 
 /// Lists a premises' workplaces.
 #[utoipa::path(get, path = "/api/v1/premises/{id}/workplaces", tag = "catalogue", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Premises id"), PageQuery),
+    params(("id" = i64, Path, description = "Premises id"), CatalogueQuery),
     responses((status = 200, body = Page<WorkplaceOut>), (status = 404, body = ProblemBody)))]
 pub async fn list_workplaces(
     State(state): State<AppState>,
     _c: Person,
     Number(premises): Number,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<CatalogueQuery>,
 ) -> Listed<WorkplaceOut> {
     state
         .store
@@ -390,7 +467,7 @@ pub async fn list_workplaces(
         .await?
         .ok_or(Problem::NotFound(Thing::Premises))?;
     page(
-        state.store.workplaces(Some(premises)).await?,
+        shown(state.store.workplaces(Some(premises)).await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |w| w.id,
         workplace_out,
@@ -429,10 +506,13 @@ pub struct TariffOut {
     pub unit: String,
     /// Decimal price per unit.
     pub price: String,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
-fn tariff_out(t: tessera_store::Tariff) -> TariffOut {
+pub(crate) fn tariff_out(t: tessera_store::Tariff) -> TariffOut {
     TariffOut {
+        archived: t.archived_at.is_some(),
         id: t.id,
         venue_id: t.venue_id,
         name: t.name,
@@ -470,7 +550,7 @@ pub async fn list_tariffs(
     Query(q): Query<VenueFilter>,
 ) -> Listed<TariffOut> {
     page(
-        state.store.tariffs(q.venue_id).await?,
+        shown(state.store.tariffs(q.venue_id).await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |r| r.id,
         tariff_out,
@@ -499,10 +579,13 @@ pub struct ServiceVariantOut {
     pub venue_id: i64,
     /// Name.
     pub name: String,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
-fn variant_out(v: tessera_store::ServiceVariant) -> ServiceVariantOut {
+pub(crate) fn variant_out(v: tessera_store::ServiceVariant) -> ServiceVariantOut {
     ServiceVariantOut {
+        archived: v.archived_at.is_some(),
         id: v.id,
         venue_id: v.venue_id,
         name: v.name,
@@ -532,7 +615,7 @@ pub async fn list_service_variants(
     Query(q): Query<VenueFilter>,
 ) -> Listed<ServiceVariantOut> {
     page(
-        state.store.service_variants(q.venue_id).await?,
+        shown(state.store.service_variants(q.venue_id).await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |r| r.id,
         variant_out,
@@ -566,11 +649,14 @@ pub struct ModifierOut {
     pub name: String,
     /// Decimal price.
     pub price: String,
+    /// Archived: kept on the tickets that use it, not offered for new orders.
+    pub archived: bool,
 }
 
 /// Converts a stored modifier.
 pub fn modifier_out(m: tessera_store::Modifier) -> ModifierOut {
     ModifierOut {
+        archived: m.archived_at.is_some(),
         id: m.id,
         venue_id: m.venue_id,
         name: m.name,
@@ -609,7 +695,7 @@ pub async fn list_modifiers(
     Query(q): Query<VenueFilter>,
 ) -> Listed<ModifierOut> {
     page(
-        state.store.modifiers(q.venue_id).await?,
+        shown(state.store.modifiers(q.venue_id).await?, q.archived),
         (q.limit, q.cursor.as_deref()),
         |r| r.id,
         modifier_out,

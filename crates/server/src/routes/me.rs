@@ -330,6 +330,7 @@ pub async fn free_workplaces(
                 id: w.id,
                 premises_id: w.premises_id,
                 name: w.name,
+                archived: w.archived_at.is_some(),
             })
             .collect(),
         next_cursor,

@@ -3,6 +3,7 @@
 pub(crate) mod access;
 pub(crate) mod auth;
 pub(crate) mod catalogue;
+pub(crate) mod catalogue_edits;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
@@ -63,6 +64,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/premises",
             post(catalogue::create_premises).get(catalogue::list_premises),
+        )
+        .route(
+            "/api/v1/venues/{id}",
+            axum::routing::patch(catalogue_edits::update_venue),
+        )
+        .route(
+            "/api/v1/premises/{id}",
+            axum::routing::patch(catalogue_edits::update_premises),
+        )
+        .route(
+            "/api/v1/workplaces/{id}",
+            axum::routing::patch(catalogue_edits::update_workplace),
+        )
+        .route(
+            "/api/v1/tariffs/{id}",
+            axum::routing::patch(catalogue_edits::update_tariff),
+        )
+        .route(
+            "/api/v1/service-variants/{id}",
+            axum::routing::patch(catalogue_edits::update_service_variant),
+        )
+        .route(
+            "/api/v1/modifiers/{id}",
+            axum::routing::patch(catalogue_edits::update_modifier),
         )
         .route(
             "/api/v1/premises/{id}/workplaces",

@@ -346,7 +346,9 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .premises_list(None)
         .await?
         .into_iter()
-        .filter(|p| p.kind == PremisesKind::Coworking)
+        // Archived items (or premises of an archived venue) are never offered.
+        .filter(|p| p.kind == PremisesKind::Coworking && p.archived_at.is_none())
+        .filter(|p| venues.iter().any(|v| v.id == p.venue_id && v.archived_at.is_none()))
         .map(|p| Choice {
             id: p.id,
             name: p.name,
@@ -359,7 +361,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .workplaces(None)
         .await?
         .into_iter()
-        .filter(|w| premises.iter().any(|p| p.id == w.premises_id))
+        .filter(|w| w.archived_at.is_none() && premises.iter().any(|p| p.id == w.premises_id))
         .map(|w| Choice {
             id: w.id,
             name: w.name,
@@ -372,6 +374,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .tariffs(None)
         .await?
         .into_iter()
+        .filter(|x| x.archived_at.is_none())
         .map(|t| Choice {
             id: t.id,
             price: tessera_domain::money_text::money_text(&t.price, &currency(t.venue_id), l),
@@ -384,6 +387,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .service_variants(None)
         .await?
         .into_iter()
+        .filter(|x| x.archived_at.is_none())
         .map(|s| Choice {
             id: s.id,
             name: s.name,
@@ -396,6 +400,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
         .modifiers(None)
         .await?
         .into_iter()
+        .filter(|x| x.archived_at.is_none())
         .map(|m| Choice {
             id: m.id,
             price: tessera_domain::money_text::money_text(&m.price, &currency(m.venue_id), l),
