@@ -14,6 +14,7 @@ mod orders;
 mod people;
 mod redirect;
 mod session;
+mod settings;
 pub(crate) mod text;
 mod viewer;
 
@@ -43,6 +44,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/people", get(people::list))
         .route("/admin/people/{id}", get(people::person))
         .route("/admin/profile", get(people::profile))
+        .route("/admin/settings", get(settings::venues))
+        .route("/admin/settings/venues/{id}", get(settings::venue))
         .route("/admin/events", get(events::list))
         .route("/admin/events/{id}", get(events::event))
         .layer(axum::middleware::from_fn_with_state(state, localize_error_pages))

@@ -28,6 +28,8 @@ pub struct Viewer {
     pub can_coworking: bool,
     /// May see events.
     pub can_events: bool,
+    /// An admin: settings and people.
+    pub is_admin: bool,
     /// The token the page's scripts send with every change.
     pub csrf: String,
     /// This page's path and query (to come back after a language switch).
@@ -46,6 +48,7 @@ impl Viewer {
             name: String::new(),
             can_coworking: false,
             can_events: false,
+            is_admin: false,
             csrf: String::new(),
             path,
             assets: super::assets::version(),
@@ -102,6 +105,7 @@ impl FromRequestParts<AppState> for Viewer {
         v.name = format!("{} {}", caller.user.first_name, caller.user.last_name);
         v.can_coworking = caller.role.manages_coworking();
         v.can_events = caller.role.manages_events();
+        v.is_admin = caller.role == tessera_domain::Role::Admin;
         v.csrf = csrf_token(&token);
         v.caller = Some(caller);
         Ok(v)
