@@ -40,6 +40,9 @@ UNSTATEABLE_FIELDS = {
     "user.email": "lower-cased it may pass 254 characters",
     # Rules between fields or against stored state:
     "password": "guessable (zxcvbn), or over 1024 bytes in UTF-8 (JSON Schema counts characters)",
+    "new_password": "guessable (zxcvbn), or over 1024 bytes in UTF-8 (JSON Schema counts characters)",
+    "current_password": "must be the account's password now",
+    "token": "must be a reset link issued within the hour and not used yet",
     "end_date": "must not be before start_date; an event's new dates depend on its current ones",
     "start_date": "an extend/shorten/move depends on the event's current dates",
     "date": "must be inside the event's period",

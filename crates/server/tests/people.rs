@@ -311,3 +311,34 @@ async fn a_reset_link_works_once_within_the_hour() {
     let again = confirm("fresh-link", "another long password").await;
     assert!(again.problem(422).to_string().contains("ссылка уже использована"));
 }
+
+#[tokio::test]
+async fn a_phone_is_measured_as_sent_and_an_integral_float_id_is_that_id() {
+    let w = World::new().await;
+    let maria = w.server.user("visitor", "Мария", "Семенова").await;
+    let blank = "\u{85}".repeat(33);
+    let edit = w
+        .admin
+        .patch(&format!("/api/v1/users/{}", maria.user_id), json!({"phone": blank}))
+        .await;
+    assert_eq!(edit.problem(422)["errors"][0]["field"], json!("phone"));
+    let create = w
+        .admin
+        .post(
+            "/api/v1/users",
+            json!({"first_name": "А", "last_name": "Б", "email": "ab@example.test", "phone": "\u{85}".repeat(33)}),
+        )
+        .await;
+    assert_eq!(create.problem(422)["errors"][0]["field"], json!("phone"));
+    // 16 significant digits: parsed exactly, so it is an id (of no modifier), not a wrong type.
+    let quote = w
+        .manager
+        .post(
+            "/api/v1/orders/quote",
+            json!({"customer_id": maria.user_id, "items": [{"workplace_id": w.workplaces[0], "period": days(3, 3),
+                "tariff_id": w.daily, "modifier_ids": [1_882_063_543_694_627.0_f64]}]}),
+        )
+        .await;
+    let p = quote.problem(422);
+    assert_eq!(p["errors"][0]["field"], json!("items[0].modifier_ids"), "{p}");
+}

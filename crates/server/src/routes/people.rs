@@ -48,7 +48,7 @@ pub struct UserPatchIn {
     /// `false` deactivates the account (its sessions end at once); `true` reactivates it (admins only).
     pub active: Option<bool>,
     /// The language of mail to them: `ru`, `bg` or `en`.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::rules::Locale>)]
     pub locale: Option<String>,
 }
 
@@ -70,6 +70,14 @@ fn parse_patch(b: &UserPatchIn) -> Result<UserPatch, Problem> {
     let email = b.email.as_deref().and_then(|v| take("email", parse_email(v)));
     let phone = match &b.phone {
         None => None,
+        // Counted as sent, spaces around it included, as the document's maxLength states.
+        Some(Some(p)) if p.chars().count() > tessera_domain::person::MAX_PHONE => take(
+            "phone",
+            Err(tessera_domain::person::PersonError::TooLong(
+                tessera_domain::person::MAX_PHONE,
+            )),
+        )
+        .map(Some),
         Some(p) => match p.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => Some(None),
             Some(p) => take("phone", parse_phone(p)).map(Some),
@@ -138,7 +146,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct MePatchIn {
     /// `ru`, `bg` or `en`.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::rules::Locale)]
     pub locale: String,
 }
 

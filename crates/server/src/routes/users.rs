@@ -58,12 +58,19 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
     let first_name = take(f("first_name"), parse_name(&body.first_name));
     let last_name = take(f("last_name"), parse_name(&body.last_name));
     let email = take(f("email"), parse_email(&body.email));
-    let phone = body
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| take(f("phone"), parse_phone(p)));
+    // Counted as sent, spaces around it included, as the document's maxLength states.
+    let phone = match body.phone.as_deref() {
+        Some(p) if p.chars().count() > tessera_domain::person::MAX_PHONE => Some(take(
+            f("phone"),
+            Err(tessera_domain::person::PersonError::TooLong(
+                tessera_domain::person::MAX_PHONE,
+            )),
+        )),
+        p => p
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| take(f("phone"), parse_phone(p))),
+    };
     let role = match body.role.as_deref() {
         None => Role::Visitor,
         Some(r) => one_of(&f("role"), r, Role::parse, Role::NAMES, &mut errors).unwrap_or(Role::Visitor),
@@ -118,6 +125,7 @@ pub struct SearchQuery {
     /// Only users of this role.
     pub role: Option<String>,
     /// `true`: only those who may sign in; `false`: only deactivated ones.
+    #[param(value_type = Option<bool>)]
     pub active: Option<String>,
     /// Page size (default 50, at most 500).
     #[serde(default, deserialize_with = "crate::rules::query_int")]
