@@ -58,6 +58,9 @@ pub struct ProblemBody {
     /// Charges involved (a closed folio).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<i64>,
+    /// The statuses the order may move to instead (a refused change of status).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next_statuses: Vec<String>,
 }
 
 /// What went wrong, before it is put into words.
@@ -383,6 +386,12 @@ impl Problem {
                 Problem::Cascade(CascadeError::ClosedFolio(ids)) => ids.clone(),
                 _ => vec![],
             },
+            next_statuses: match self {
+                Problem::Conflict(Conflict::OrderTransition { from, .. }) => {
+                    from.next().iter().map(|s| s.as_str().to_owned()).collect()
+                }
+                _ => vec![],
+            },
             tickets: match self {
                 Problem::Conflict(Conflict::WorkplaceTaken { tickets, .. })
                 | Problem::Conflict(Conflict::WorkplaceHeld { tickets }) => tickets.clone(),
@@ -428,12 +437,24 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                 "Недопустима смяна на статуса",
                 "Status change not allowed",
             ),
-            format!(
-                "{} → {}: {}",
-                order_status(*from, l),
-                order_status(*to, l),
-                transition_reason(*reason, l)
-            ),
+            {
+                let next: Vec<&str> = from.next().iter().map(|s| order_status(*s, l)).collect();
+                let instead = if next.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {}: {}.",
+                        pick(l, "Можно перевести в", "Може да се премине към", "It may move to"),
+                        next.join(", ")
+                    )
+                };
+                format!(
+                    "{} → {}: {}{instead}",
+                    order_status(*from, l),
+                    order_status(*to, l),
+                    transition_reason(*reason, l)
+                )
+            },
         ),
         Conflict::TicketStatus { status, action } => (
             pick(

@@ -119,7 +119,25 @@ async fn only_sensible_status_changes_are_allowed() {
     w.set_order_status(order, "completed").await.problem(409);
     w.set_order_status(order, "confirmed").await.ok(200);
     assert_eq!(w.manager.get(&path).await.body["status"], "confirmed");
-    w.set_order_status(order, "new").await.problem(409);
+    // The refusal names where the order may go instead, in the caller's language.
+    let refused = w
+        .manager
+        .clone()
+        .lang("en")
+        .post(&format!("/api/v1/orders/{order}/status"), json!({"status": "new"}))
+        .await;
+    let p = refused.problem(409);
+    assert_eq!(
+        p["next_statuses"],
+        json!(["cancelled", "cancelled_refund_in_progress"]),
+        "{p}"
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("It may move to: Cancelled, Cancelled. Refund in progress")),
+        "{p}"
+    );
     let r = w.set_order_status(order, "cancelled_refund_in_progress").await;
     assert_eq!(r.ok(200)["status"], "cancelled_refund_in_progress");
     assert_eq!(w.manager.get(&path).await.body["status"], "cancelled");
