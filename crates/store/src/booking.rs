@@ -89,6 +89,29 @@ pub(crate) async fn lock_workplaces(c: &mut Conn<'_>, ids: &[i64]) -> Result<()>
     Ok(())
 }
 
+/// The first of `ids` archived by now, read under the workplaces' locks on
+/// PostgreSQL: an order priced from the cache just before an archive
+/// committed must not book the archived workplace. (SQLite's single writer
+/// runs the archive and the order one after the other, and pricing reads the
+/// catalogue version inside the same transaction.)
+pub(crate) async fn archived_meanwhile(c: &mut Conn<'_>, ids: &[i64]) -> Result<Option<i64>> {
+    if c.dialect() != Dialect::Postgres {
+        return Ok(None);
+    }
+    for id in ids {
+        let archived: Option<(i64,)> = c
+            .opt(
+                "SELECT id FROM workplaces WHERE id = $1 AND archived_at IS NOT NULL",
+                &args![*id],
+            )
+            .await?;
+        if archived.is_some() {
+            return Ok(Some(*id));
+        }
+    }
+    Ok(None)
+}
+
 /// Returns to the guard after a refused statement.
 async fn unguard(c: &mut Conn<'_>) -> Result<()> {
     if c.dialect() == Dialect::Postgres {

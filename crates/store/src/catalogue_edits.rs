@@ -161,6 +161,9 @@ impl Store {
                 );
                 let before: Workplace = locked(&mut c, select, id, Thing::Workplace).await?;
                 if p.archived == Some(true) && before.archived_at.is_none() {
+                    // The bookings' lock: an order booking it now commits its
+                    // ticket first (and is counted below) or sees the archive.
+                    crate::booking::lock_workplaces(&mut c, &[id]).await?;
                     let held: Vec<(i64,)> = c
                         .all(
                             sql!(

@@ -10,7 +10,7 @@ use tessera_domain::booking::{Booking, VisitorLimits, check_period, may_order_mo
 use tessera_domain::pricing::{TariffUnit, item_total};
 use tessera_domain::{Money, OrderStatus, Period, PeriodInput, TicketStatus};
 
-use crate::booking::{Claim, book, lock_workplaces, taken};
+use crate::booking::{Claim, archived_meanwhile, book, lock_workplaces, taken};
 use crate::catalogue_cache::CatalogueCache;
 use crate::tickets::{TicketCore, catch_up, record_status};
 use crate::users::user_by_id;
@@ -276,6 +276,10 @@ async fn insert_order(
     }
     let workplaces: Vec<i64> = items.iter().map(|i| i.workplace_id).collect();
     lock_workplaces(c, &workplaces).await?;
+    if let Some(id) = archived_meanwhile(c, &workplaces).await? {
+        let i = workplaces.iter().position(|w| *w == id).unwrap_or(0);
+        return Err(StoreError::unprocessable(field(i, "workplace_id"), Refusal::Archived));
+    }
     let total = items.iter().fold(Money::ZERO, |sum, i| sum.plus(i.price));
     let span = Span::of(items);
     let (given_order, given_tickets) = match &order.numbers {

@@ -8,7 +8,7 @@ use tessera_domain::person::name_key;
 use tessera_domain::refusal::Thing;
 use tessera_domain::{OrderStatus, Period, PeriodInput, TicketStatus};
 
-use crate::booking::{Claim, book, lock_workplaces};
+use crate::booking::{Claim, archived_meanwhile, book, lock_workplaces};
 use crate::users::{insert_user, user_by_id};
 use crate::{Conflict, Conn, Dialect, HistoryEntry, Modifier, NewUser, Result, Store, StoreError, User, args, sql};
 use tessera_domain::refusal::Refusal;
@@ -526,6 +526,9 @@ impl Store {
                 check_workplace_move(current.venue.id, target.venue.id)
                     .map_err(|r| StoreError::unprocessable("workplace_id", r))?;
                 lock_workplaces(&mut c, &[workplace_id]).await?;
+                if archived_meanwhile(&mut c, &[workplace_id]).await?.is_some() {
+                    return Err(StoreError::unprocessable("workplace_id", Refusal::Archived));
+                }
                 let move_ticket = sql!(
                     c,
                     "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1 RETURNING number"
