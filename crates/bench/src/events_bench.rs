@@ -33,6 +33,7 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
                 phone: None,
                 role: "event_manager".into(),
                 password_hash: None,
+                locale: "en".into(),
             },
             0,
         )

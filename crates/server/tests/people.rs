@@ -342,3 +342,29 @@ async fn a_phone_is_measured_as_sent_and_an_integral_float_id_is_that_id() {
     let p = quote.problem(422);
     assert_eq!(p["errors"][0]["field"], json!("items[0].modifier_ids"), "{p}");
 }
+
+#[tokio::test]
+async fn a_visitor_s_mail_speaks_the_language_they_signed_up_in() {
+    let w = World::new().await;
+    let signed_up = w
+        .server
+        .anonymous()
+        .lang("bg")
+        .post(
+            "/api/v1/auth/register",
+            json!({"first_name": "Иван", "last_name": "Петров", "email": "ivan.bg@example.test", "password": "ivan's long password"}),
+        )
+        .await;
+    assert_eq!(signed_up.ok(201)["user"]["locale"], json!("bg"));
+    // An account made for somebody takes the server's default.
+    let made = w
+        .admin
+        .clone()
+        .lang("en")
+        .post(
+            "/api/v1/users",
+            json!({"first_name": "Ольга", "last_name": "Новикова", "email": "olga@example.test"}),
+        )
+        .await;
+    assert_eq!(made.ok(201)["locale"], json!("ru"));
+}

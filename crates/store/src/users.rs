@@ -19,6 +19,8 @@ pub struct NewUser {
     pub role: String,
     /// Argon2 hash; `None` for an account that cannot sign in yet.
     pub password_hash: Option<String>,
+    /// The language of mail to them (`ru`, `bg`, `en`).
+    pub locale: String,
 }
 
 /// Inserts a user inside a transaction; a taken e-mail is a conflict.
@@ -36,8 +38,8 @@ pub(crate) async fn insert_user(c: &mut Conn<'_>, u: &NewUser, now: i64) -> Resu
         .one::<User>(
             sql!(
                 c,
-                "INSERT INTO users (email, first_name, last_name, first_key, last_key, phone, role, password_hash, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                "INSERT INTO users (email, first_name, last_name, first_key, last_key, phone, role, password_hash, created_at, locale)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  RETURNING id, email, first_name, last_name, phone, role, locale, deactivated_at"
             ),
             &args![
@@ -49,7 +51,8 @@ pub(crate) async fn insert_user(c: &mut Conn<'_>, u: &NewUser, now: i64) -> Resu
                 u.phone.clone(),
                 u.role.as_str(),
                 u.password_hash.clone(),
-                now
+                now,
+                u.locale.as_str()
             ],
         )
         .await;

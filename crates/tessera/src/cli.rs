@@ -113,6 +113,9 @@ pub enum UserCommand {
         /// admin, rental_manager, event_manager, visitor or gate.
         #[arg(long)]
         role: String,
+        /// The language of mail to them: ru, bg or en.
+        #[arg(long, env = "TESSERA_DEFAULT_LOCALE", default_value = "ru")]
+        locale: String,
     },
 }
 
@@ -172,8 +175,10 @@ impl Cli {
                         last_name,
                         phone,
                         role,
+                        locale,
                     },
             } => {
+                let locale = Locale::parse(&locale).context("--locale must be ru, bg or en")?;
                 let role = Role::parse(&role)
                     .context("--role must be admin, rental_manager, event_manager, visitor or gate")?;
                 let mut password = String::new();
@@ -194,6 +199,7 @@ impl Cli {
                         .map_err(|e| anyhow::anyhow!("--phone {e}"))?,
                     role: role.as_str().into(),
                     password_hash: Some(demo::hash(&password)?),
+                    locale: locale.tag().into(),
                 };
                 let store = open(&self.database_url, self.pg_pool_size).await?;
                 let created = store

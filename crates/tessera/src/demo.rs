@@ -143,6 +143,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
             phone: phone.map(str::to_owned),
             role: role.into(),
             password_hash: Some(hash(password)?),
+            locale: "ru".into(),
         };
         ids.push(store.create_user(user, n).await.map_err(err)?.id);
         logins.push((format!("{first} {last}"), email.into(), password.into(), role.into()));

@@ -129,12 +129,14 @@ pub struct PageQuery {
 pub async fn register(
     State(state): State<AppState>,
     addr: ClientAddr,
+    Lang(l): Lang,
     Json(body): Json<UserIn>,
 ) -> Result<(StatusCode, axum::Json<LoginOut>), Problem> {
     if body.role.as_deref().is_some_and(|r| r != Role::Visitor.as_str()) {
         return Err(Problem::field("role", Refusal::RoleGivenByAdmin));
     }
-    let (mut user, password) = parse_user(&body, "")?;
+    // Their mail speaks the language they signed up in.
+    let (mut user, password) = parse_user(&body, "", l)?;
     let password = password.ok_or_else(|| Problem::field("password", Refusal::Required))?;
     reserve_sign_up(&state, addr, state.config.sign_up).await?;
     user.password_hash = Some(hash_password(password).await?);

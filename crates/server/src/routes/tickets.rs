@@ -378,7 +378,7 @@ pub async fn change_visitor(
             if u.role.as_deref().is_some_and(|r| r != "visitor") || u.password.is_some() {
                 return Err(Problem::field("user", Refusal::VisitorFieldsOnly));
             }
-            VisitorChange::New(parse_user(&u, "user.")?.0)
+            VisitorChange::New(parse_user(&u, "user.", state.config.default_locale)?.0)
         }
         _ => return Err(Problem::field("user_id", Refusal::UserOrNew)),
     };

@@ -4,9 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use tessera_domain::Role;
 use tessera_domain::password::check_password;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
+use tessera_domain::{Locale, Role};
 use tessera_store::NewUser;
 use utoipa::{IntoParams, ToSchema};
 
@@ -42,7 +42,9 @@ pub struct UserIn {
 }
 
 /// Parses a user to create, collecting every field error.
-pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String>), Problem> {
+/// `locale` is the language their mail will be written in: the one they
+/// registered in, or the server's default for an account made for them.
+pub fn parse_user(body: &UserIn, prefix: &str, locale: Locale) -> Result<(NewUser, Option<String>), Problem> {
     let mut errors = Vec::new();
     let f = |n: &str| format!("{prefix}{n}");
     let mut take = |field: String, r: Result<String, tessera_domain::person::PersonError>| match r {
@@ -91,6 +93,7 @@ pub fn parse_user(body: &UserIn, prefix: &str) -> Result<(NewUser, Option<String
         phone,
         role: role.as_str().into(),
         password_hash: None,
+        locale: locale.tag().into(),
     };
     Ok((user, body.password.clone()))
 }
@@ -103,7 +106,7 @@ pub async fn create(
     CoworkingManager(caller): CoworkingManager,
     Json(body): Json<UserIn>,
 ) -> Result<(StatusCode, axum::Json<UserOut>), Problem> {
-    let (mut user, password) = parse_user(&body, "")?;
+    let (mut user, password) = parse_user(&body, "", state.config.default_locale)?;
     if caller.role != Role::Admin && user.role != Role::Visitor.as_str() {
         return Err(Problem::Forbidden);
     }

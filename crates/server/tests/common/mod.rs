@@ -248,6 +248,7 @@ impl Server {
                     phone: Some("+7 (900) 000-00-00".into()),
                     role: role.into(),
                     password_hash: None,
+                    locale: "ru".into(),
                 },
                 Timestamp::now().as_second(),
             )
