@@ -706,6 +706,12 @@ pub fn query_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Erro
     }
 }
 
+/// `#[serde(default, deserialize_with = "crate::rules::present")]`: `Some(None)`
+/// for a field sent as `null` (it removes the value), `None` for one left out.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// An optional `true` or `false` in a query string (`archived=true`).
 pub fn query_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     match Option::<String>::deserialize(d)?.as_deref() {

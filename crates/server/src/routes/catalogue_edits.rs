@@ -3,7 +3,7 @@
 //! orders, quotes and workplace changes.
 
 use axum::extract::State;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use tessera_domain::Locale;
 use tessera_store::{ItemPatch, PremisesPatch, VenuePatch};
 use utoipa::ToSchema;
@@ -20,11 +20,6 @@ use crate::rules::{DIRECTIONS_MAX, NAME_MAX, WORKPLACE_NAME_MAX};
 use crate::wire::{DecimalIn, check, one_of, optional_text, text_field};
 
 type Edited<T> = Result<axum::Json<T>, Problem>;
-
-/// `Some(None)` for a field sent as `null`, `None` for one left out.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 fn now(state: &AppState) -> i64 {
     state.clock.now().as_second()
@@ -91,7 +86,7 @@ pub struct PremisesPatchIn {
     pub name: Option<String>,
     /// How to find it, shown as the ticket's first-visit information; `null` or empty removes it.
     #[schema(value_type = Option<crate::rules::Directions>)]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::rules::present")]
     pub directions: Option<Option<String>>,
     /// Archive (`true`) or restore (`false`).
     pub archived: Option<bool>,

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use tessera_domain::password::check_password;
 use tessera_domain::people::RESET_LINK_SECONDS;
 use tessera_domain::person::{parse_email, parse_name, parse_phone};
@@ -19,11 +19,6 @@ use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Json, Number};
 use crate::throttle::normalize_email;
 use crate::wire::{UserOut, check, one_of};
-
-/// `Some(None)` for a field sent as `null`, `None` for one left out.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// An edit of an account; fields left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,7 +35,7 @@ pub struct UserPatchIn {
     pub email: Option<String>,
     /// Phone; `null` or empty removes it.
     #[schema(value_type = Option<crate::rules::Phone>)]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::rules::present")]
     pub phone: Option<Option<String>>,
     /// Role (admins only).
     #[schema(value_type = Option<crate::rules::Role>)]

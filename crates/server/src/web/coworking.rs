@@ -8,6 +8,7 @@ use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
 use super::format::{instant, url_encode};
+use super::list_filter::FilterValues;
 use super::orders::{StatusAction, offers_confirmation};
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
@@ -23,57 +24,6 @@ pub struct Row {
     status: String,
     status_key: String,
     workplace: String,
-}
-
-/// The filter as the user set it.
-#[derive(Default)]
-pub struct FilterValues {
-    number: String,
-    from: String,
-    to: String,
-    visitor: String,
-    statuses: Vec<String>,
-}
-
-impl FilterValues {
-    fn from_query(raw: Option<&str>) -> (FilterValues, Option<String>) {
-        let mut f = FilterValues::default();
-        let mut cursor = None;
-        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-            let v = v.into_owned();
-            match k.as_ref() {
-                "number" => f.number = v,
-                "from" => f.from = v,
-                "to" => f.to = v,
-                "visitor" => f.visitor = v,
-                // Checkboxes repeat the name; the API takes a comma list.
-                "status" => f
-                    .statuses
-                    .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
-                "cursor" => cursor = Some(v),
-                _ => {}
-            }
-        }
-        (f, cursor)
-    }
-
-    fn query(&self) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("number", &self.number),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("visitor", &self.visitor),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        for s in &self.statuses {
-            q.append_pair("status", s);
-        }
-        q.finish()
-    }
 }
 
 #[derive(Template)]
@@ -93,13 +43,13 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(v.can_coworking)?;
     let l = v.locale;
-    let (f, cursor) = FilterValues::from_query(raw.as_deref());
+    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "from", "to", "visitor"]);
     let q = ListQuery {
-        number: Some(f.number.clone()),
-        from: Some(f.from.clone()),
-        to: Some(f.to.clone()),
-        visitor: Some(f.visitor.clone()),
-        status: Some(f.statuses.join(",")),
+        number: f.param("number"),
+        from: f.param("from"),
+        to: f.param("to"),
+        visitor: f.param("visitor"),
+        status: f.status_param(),
         limit: Some(20),
         cursor: cursor.clone(),
     };
@@ -127,22 +77,11 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
     };
     let base = f.query();
     let sep = if base.is_empty() { "" } else { "&" };
-    let statuses = TicketStatus::ALL
-        .into_iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                i18n::ticket_status(s, l),
-                f.statuses.iter().any(|x| x == s.as_str()),
-            )
-        })
-        .collect::<Vec<_>>();
-    let status_summary = statuses
-        .iter()
-        .filter(|s| s.2)
-        .map(|s| s.1)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (statuses, status_summary) = f.status_choices(
+        TicketStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), i18n::ticket_status(s, l))),
+    );
     let page = ListPage {
         next_url: next.map(|c| format!("/admin/coworking?{base}{sep}cursor={}", url_encode(&c))),
         first_url: cursor.map(|_| format!("/admin/coworking?{base}")),

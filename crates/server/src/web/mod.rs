@@ -10,6 +10,7 @@ mod assets;
 mod coworking;
 mod events;
 mod format;
+mod list_filter;
 mod orders;
 mod people;
 mod redirect;

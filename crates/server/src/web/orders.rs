@@ -8,6 +8,7 @@ use tessera_domain::period_text::period_text;
 use tessera_domain::{Locale, OrderStatus, TicketStatus};
 
 use super::format::{instant, url_encode};
+use super::list_filter::FilterValues;
 use super::text::order_action;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
@@ -41,63 +42,12 @@ pub struct OrderRow {
     tickets: Vec<i64>,
 }
 
-/// The filter as the user set it.
-#[derive(Default)]
-pub struct OrderFilterValues {
-    number: String,
-    customer_id: String,
-    from: String,
-    to: String,
-    statuses: Vec<String>,
-}
-
-impl OrderFilterValues {
-    fn from_query(raw: Option<&str>) -> (OrderFilterValues, Option<String>) {
-        let mut f = OrderFilterValues::default();
-        let mut cursor = None;
-        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-            let v = v.into_owned();
-            match k.as_ref() {
-                "number" => f.number = v,
-                "customer_id" => f.customer_id = v,
-                "from" => f.from = v,
-                "to" => f.to = v,
-                // Checkboxes repeat the name; the API takes a comma list.
-                "status" => f
-                    .statuses
-                    .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
-                "cursor" => cursor = Some(v),
-                _ => {}
-            }
-        }
-        (f, cursor)
-    }
-
-    fn query(&self) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("number", &self.number),
-            ("customer_id", &self.customer_id),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        for s in &self.statuses {
-            q.append_pair("status", s);
-        }
-        q.finish()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "orders.html")]
 struct OrdersPage {
     v: Viewer,
     rows: Vec<OrderRow>,
-    f: OrderFilterValues,
+    f: FilterValues,
     /// The customer the list is narrowed to, by name.
     customer: Option<String>,
     statuses: Vec<(&'static str, &'static str, bool)>,
@@ -111,13 +61,13 @@ struct OrdersPage {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(v.can_coworking)?;
     let l = v.locale;
-    let (f, cursor) = OrderFilterValues::from_query(raw.as_deref());
+    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "customer_id", "from", "to"]);
     let q = OrderListQuery {
-        number: Some(f.number.clone()),
-        customer_id: Some(f.customer_id.clone()),
-        from: Some(f.from.clone()),
-        to: Some(f.to.clone()),
-        status: Some(f.statuses.join(",")),
+        number: f.param("number"),
+        customer_id: f.param("customer_id"),
+        from: f.param("from"),
+        to: f.param("to"),
+        status: f.status_param(),
         limit: Some(20),
         cursor: cursor.clone(),
     };
@@ -152,22 +102,11 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
     };
     let base = f.query();
     let sep = if base.is_empty() { "" } else { "&" };
-    let statuses = OrderStatus::ALL
-        .into_iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                i18n::order_status(s, l),
-                f.statuses.iter().any(|x| x == s.as_str()),
-            )
-        })
-        .collect::<Vec<_>>();
-    let status_summary = statuses
-        .iter()
-        .filter(|s| s.2)
-        .map(|s| s.1)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (statuses, status_summary) = f.status_choices(
+        OrderStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), i18n::order_status(s, l))),
+    );
     let page = OrdersPage {
         next_url: next.map(|c| format!("/admin/coworking/orders?{base}{sep}cursor={}", url_encode(&c))),
         first_url: cursor.map(|_| format!("/admin/coworking/orders?{base}")),

@@ -1,0 +1,90 @@
+//! A list page's filter as the user set it (the ticket and orders lists):
+//! named text fields, the statuses ticked, and the page's cursor, read from
+//! and written back to the page's address.
+
+/// The filter's values.
+pub struct FilterValues {
+    fields: Vec<(&'static str, String)>,
+    /// The statuses ticked (wire names).
+    pub statuses: Vec<String>,
+}
+
+impl FilterValues {
+    /// Reads `names` (text fields), `status` (repeated or comma-separated)
+    /// and `cursor` from a query string.
+    pub fn from_query(raw: Option<&str>, names: &[&'static str]) -> (FilterValues, Option<String>) {
+        let mut f = FilterValues {
+            fields: names.iter().map(|n| (*n, String::new())).collect(),
+            statuses: Vec::new(),
+        };
+        let mut cursor = None;
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                // Checkboxes repeat the name; the API takes a comma list.
+                "status" => f
+                    .statuses
+                    .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_owned)),
+                "cursor" => cursor = Some(v),
+                name => {
+                    if let Some(slot) = f.fields.iter_mut().find(|(n, _)| *n == name) {
+                        slot.1 = v;
+                    }
+                }
+            }
+        }
+        (f, cursor)
+    }
+
+    /// A text field's value ("" when not set).
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// A text field's value, as the API's query takes it.
+    pub fn param(&self, name: &str) -> Option<String> {
+        Some(self.get(name).to_owned())
+    }
+
+    /// The statuses as the API's comma list.
+    pub fn status_param(&self) -> Option<String> {
+        Some(self.statuses.join(","))
+    }
+
+    /// The filter as a query string (without the cursor).
+    pub fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.fields {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        for s in &self.statuses {
+            q.append_pair("status", s);
+        }
+        q.finish()
+    }
+
+    /// The status drop-down: each status with its words and whether it is
+    /// ticked, and the ticked ones' words joined for the closed drop-down.
+    pub fn status_choices(
+        &self,
+        all: impl IntoIterator<Item = (&'static str, &'static str)>,
+    ) -> (Vec<(&'static str, &'static str, bool)>, String) {
+        let choices: Vec<_> = all
+            .into_iter()
+            .map(|(key, text)| (key, text, self.statuses.iter().any(|x| x == key)))
+            .collect();
+        let summary = choices
+            .iter()
+            .filter(|c| c.2)
+            .map(|c| c.1)
+            .collect::<Vec<_>>()
+            .join(", ");
+        (choices, summary)
+    }
+}
