@@ -27,7 +27,8 @@ export async function startServer() {
     url = 'sqlite://' + join(dir, 'tessera.db');
   }
   const child = spawn(binary, ['serve', '--demo'], {
-    env: { ...process.env, TESSERA_DATABASE_URL: url, TESSERA_LISTEN: '127.0.0.1:0', RUST_LOG: 'warn' },
+    // Warnings, and the reset links written to the log until mail exists.
+    env: { ...process.env, TESSERA_DATABASE_URL: url, TESSERA_LISTEN: '127.0.0.1:0', RUST_LOG: 'warn,tessera_server::routes::people=info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -44,6 +45,8 @@ export async function startServer() {
   });
   return {
     base,
+    /** What the server wrote to standard error so far. */
+    log: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => { if (child.exitCode !== null) ok(); else child.on('exit', ok); });

@@ -178,3 +178,42 @@ test('on a phone, in English and Bulgarian, the people list reads as cards', asy
     await page.context().close();
   }
 });
+
+test('a forgotten password: the link (from the log, until mail exists) sets a new one once', async () => {
+  const admin = await signIn(browser, server.base, ...logins.admin);
+  const email = `vera.${Date.now()}@tessera.local`;
+  await addUser(admin, 'Вера', 'Забытова', email, 'rental_manager', 'vera-old-password');
+  await admin.context().close();
+
+  const context = await browser.newContext({ locale: 'ru-RU' });
+  const page = await context.newPage();
+  await page.goto(server.base + '/login');
+  await page.getByRole('link', { name: 'Забыли пароль?' }).click();
+  await page.waitForURL(/\/password-reset$/);
+  await page.locator('#reset-request input[name=email]').fill(email);
+  await page.getByRole('button', { name: 'Получить ссылку' }).click();
+  await page.getByText('Если такой адрес зарегистрирован, ссылка уже в пути.', { exact: false }).waitFor();
+  await screenshot(page, 'password-reset-ru');
+
+  let link;
+  for (let i = 0; i < 100 && !link; i++) {
+    link = (server.log().match(/\/password-reset\?token=[A-Za-z0-9_-]+/g) || []).pop();
+    if (!link) await new Promise((ok) => setTimeout(ok, 50));
+  }
+  assert.ok(link, 'the link is in the server log');
+  await page.goto(server.base + link);
+  await page.locator('#reset-confirm input[name=new_password]').fill('password');
+  await page.getByRole('button', { name: 'Задать пароль' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-error-for=new_password]').textContent.trim() !== '');
+  await page.locator('#reset-confirm input[name=new_password]').fill('vera-brand-new-password');
+  await page.getByRole('button', { name: 'Задать пароль' }).click();
+  await page.waitForURL(/\/login$/);
+  await context.close();
+
+  const fresh = await signIn(browser, server.base, email, 'vera-brand-new-password');
+  assert.ok(fresh.url().endsWith('/admin/coworking'), fresh.url());
+  await fresh.context().close();
+  const old = await signIn(browser, server.base, email, 'vera-old-password');
+  assert.ok(old.url().endsWith('/login'));
+  await old.context().close();
+});

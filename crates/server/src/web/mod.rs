@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
+        .route("/password-reset", get(session::password_reset_page))
         .route("/lang/{tag}", get(session::set_lang))
         .route("/static/{file}", get(assets::file))
         .route("/admin/coworking", get(coworking::list))

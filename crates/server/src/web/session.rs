@@ -177,3 +177,36 @@ pub async fn set_lang(Path(tag): Path<String>, Query(q): Query<BackQuery>) -> Re
     }
     res
 }
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct ResetPage {
+    v: Viewer,
+    /// The token from the link; `None` on the page that asks for one.
+    token: Option<String>,
+}
+
+/// `?token=` of a reset link.
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// A forgotten password: the page that asks for a link, and the page the
+/// link opens to set a new password. Both write through the API.
+pub async fn password_reset_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, WebError> {
+    let locale = page_locale(&headers, state.config.default_locale);
+    let page = ResetPage {
+        v: Viewer::anonymous(locale, "/password-reset".into()),
+        token: q.token.filter(|t| !t.is_empty()),
+    };
+    let mut res = render(&page, locale)?.into_response();
+    // The token must not leak to other sites through the Referer header.
+    res.headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(res)
+}
