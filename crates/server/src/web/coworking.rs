@@ -7,7 +7,7 @@ use tessera_domain::period_text::period_text;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
-use super::format::{instant, url_encode};
+use super::format::instant;
 use super::list_filter::FilterValues;
 use super::orders::{StatusAction, offers_confirmation};
 use super::{Html, Viewer, WebError, render};
@@ -75,16 +75,15 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
         }
         Err(problem) => (Vec::new(), None, Some(problem.render(l).detail)),
     };
-    let base = f.query();
-    let sep = if base.is_empty() { "" } else { "&" };
+    let (first_url, next_url) = f.pages("/admin/coworking", next, cursor.as_deref());
     let (statuses, status_summary) = f.status_choices(
         TicketStatus::ALL
             .into_iter()
             .map(|s| (s.as_str(), i18n::ticket_status(s, l))),
     );
     let page = ListPage {
-        next_url: next.map(|c| format!("/admin/coworking?{base}{sep}cursor={}", url_encode(&c))),
-        first_url: cursor.map(|_| format!("/admin/coworking?{base}")),
+        next_url,
+        first_url,
         v,
         rows,
         f,

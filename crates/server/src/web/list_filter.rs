@@ -1,4 +1,4 @@
-//! A list page's filter as the user set it (the ticket and orders lists):
+//! A list page's filter as the user set it (the ticket, orders and people lists):
 //! named text fields, the statuses ticked, and the page's cursor, read from
 //! and written back to the page's address.
 
@@ -67,6 +67,17 @@ impl FilterValues {
             q.append_pair("status", s);
         }
         q.finish()
+    }
+
+    /// The pager's links on `path`: back to the first page (when not on it)
+    /// and on to the next one (when there is one).
+    pub fn pages(&self, path: &str, next: Option<String>, cursor: Option<&str>) -> (Option<String>, Option<String>) {
+        let base = self.query();
+        let sep = if base.is_empty() { "" } else { "&" };
+        (
+            cursor.map(|_| format!("{path}?{base}")),
+            next.map(|c| format!("{path}?{base}{sep}cursor={}", super::format::url_encode(&c))),
+        )
     }
 
     /// The status drop-down: each status with its words and whether it is

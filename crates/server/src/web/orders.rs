@@ -7,7 +7,7 @@ use tessera_domain::money_text::money_text;
 use tessera_domain::period_text::period_text;
 use tessera_domain::{Locale, OrderStatus, TicketStatus};
 
-use super::format::{instant, url_encode};
+use super::format::instant;
 use super::list_filter::FilterValues;
 use super::text::order_action;
 use super::{Html, Viewer, WebError, render};
@@ -100,16 +100,15 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
         }
         Err(problem) => (Vec::new(), None, Some(problem.render(l).detail), None),
     };
-    let base = f.query();
-    let sep = if base.is_empty() { "" } else { "&" };
+    let (first_url, next_url) = f.pages("/admin/coworking/orders", next, cursor.as_deref());
     let (statuses, status_summary) = f.status_choices(
         OrderStatus::ALL
             .into_iter()
             .map(|s| (s.as_str(), i18n::order_status(s, l))),
     );
     let page = OrdersPage {
-        next_url: next.map(|c| format!("/admin/coworking/orders?{base}{sep}cursor={}", url_encode(&c))),
-        first_url: cursor.map(|_| format!("/admin/coworking/orders?{base}")),
+        next_url,
+        first_url,
         v,
         rows,
         f,

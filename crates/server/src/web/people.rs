@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use tessera_domain::people::{Touched, may_edit};
 use tessera_domain::{Locale, Role};
 
-use super::format::url_encode;
+use super::list_filter::FilterValues;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 use crate::wire::decode_cursor;
@@ -21,25 +21,16 @@ pub struct PersonRow {
     active: bool,
 }
 
-/// The filter as the user set it.
-#[derive(Default)]
-pub struct PeopleFilter {
-    search: String,
-    role: String,
-    active: String,
-}
-
 #[derive(Template)]
 #[template(path = "people.html")]
 struct PeoplePage {
     v: Viewer,
     rows: Vec<PersonRow>,
-    f: PeopleFilter,
+    f: FilterValues,
     roles: Vec<(&'static str, &'static str)>,
     next_url: Option<String>,
     first_url: Option<String>,
     error: Option<String>,
-    is_admin: bool,
 }
 
 fn role_of(name: &str) -> Role {
@@ -50,27 +41,16 @@ fn role_of(name: &str) -> Role {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(v.can_coworking)?;
     let l = v.locale;
-    let mut f = PeopleFilter::default();
-    let mut cursor = None;
-    for (k, val) in form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes()) {
-        let val = val.into_owned();
-        match k.as_ref() {
-            "search" => f.search = val,
-            "role" => f.role = val,
-            "active" => f.active = val,
-            "cursor" => cursor = Some(val),
-            _ => {}
-        }
-    }
-    let role = Role::parse(&f.role);
-    let active = match f.active.as_str() {
+    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["search", "role", "active"]);
+    let role = Role::parse(f.get("role"));
+    let active = match f.get("active") {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     };
     // A cursor the server did not give starts from the first page.
     let after = cursor.as_deref().and_then(|c| decode_cursor(c).ok()).unwrap_or(0);
-    let search = f.search.trim();
+    let search = f.get("search").trim();
     let (rows, next, error) = if search.chars().count() > crate::rules::SEARCH_MAX {
         (
             Vec::new(),
@@ -102,19 +82,11 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
             .collect();
         (rows, next, None)
     };
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    for (k, val) in [("search", &f.search), ("role", &f.role), ("active", &f.active)] {
-        if !val.is_empty() {
-            q.append_pair(k, val);
-        }
-    }
-    let base = q.finish();
-    let sep = if base.is_empty() { "" } else { "&" };
+    let (first_url, next_url) = f.pages("/admin/people", next, cursor.as_deref());
     let page = PeoplePage {
         roles: Role::ALL.into_iter().map(|r| (r.as_str(), v.ui.role(r))).collect(),
-        next_url: next.map(|c| format!("/admin/people?{base}{sep}cursor={}", url_encode(&c))),
-        first_url: cursor.map(|_| format!("/admin/people?{base}")),
-        is_admin: v.caller.as_ref().is_some_and(|c| c.role == Role::Admin),
+        next_url,
+        first_url,
         v,
         rows,
         f,
@@ -138,7 +110,6 @@ struct PersonPage {
     active: bool,
     roles: Vec<(&'static str, &'static str)>,
     may_edit_contact: bool,
-    is_admin: bool,
     own: bool,
 }
 
@@ -165,7 +136,6 @@ pub async fn person(State(state): State<AppState>, v: Viewer, Path(id): Path<Str
         active: u.is_active(),
         roles: Role::ALL.into_iter().map(|r| (r.as_str(), v.ui.role(r))).collect(),
         may_edit_contact: may_edit(editor, own, target, contact).is_ok(),
-        is_admin: editor == Role::Admin,
         own,
         first_name: u.first_name,
         last_name: u.last_name,

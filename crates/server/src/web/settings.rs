@@ -4,10 +4,10 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
+use tessera_domain::Locale;
 use tessera_domain::money_text::money_text;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::pricing::TariffUnit;
-use tessera_domain::{Locale, Role};
 
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
@@ -52,7 +52,7 @@ struct VenuesPage {
 }
 
 fn require_admin(v: &Viewer) -> Result<(), WebError> {
-    v.require(v.caller.as_ref().is_some_and(|c| c.role == Role::Admin))
+    v.require(v.is_admin)
 }
 
 /// The venues.
