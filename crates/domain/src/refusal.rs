@@ -177,6 +177,24 @@ pub enum Refusal {
     /// A password-reset link used, expired or never issued.
     #[error("this link is used, expired or unknown; ask for a new one")]
     ResetLinkInvalid,
+    /// Not an instant (RFC 3339 with an offset) nor a date.
+    #[error("expected an RFC 3339 instant with an offset, or a date as YYYY-MM-DD")]
+    NotInstant,
+    /// Not a UUID.
+    #[error("expected a UUID")]
+    NotUuid,
+    /// An instant after now.
+    #[error("is in the future")]
+    InFuture,
+    /// A ticket number nobody holds.
+    #[error("no such ticket")]
+    NoSuchTicket,
+    /// Premises that do not exist.
+    #[error("no such premises")]
+    NoSuchPremises,
+    /// A door cannot have let anyone in on a pass it could not verify.
+    #[error("the pass was not signed by this server, so it cannot have let anyone in")]
+    ForgedPassAllowed,
 }
 
 impl From<PeriodError> for Refusal {

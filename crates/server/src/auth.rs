@@ -207,6 +207,11 @@ capability!(
     |r| matches!(r, Role::Gate | Role::Admin)
 );
 capability!(
+    /// A turnstile only: what it decided offline is its own to report.
+    Turnstile,
+    |r| r == Role::Gate
+);
+capability!(
     /// A person, not a turnstile: a gate account may only check passes.
     Person,
     |r| r != Role::Gate

@@ -231,6 +231,24 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             "връзката вече е използвана, изтекла или непозната; поискайте нова",
             "this link is used, expired or unknown; ask for a new one",
         ),
+        Refusal::NotInstant => p(
+            "ожидается момент времени RFC 3339 со смещением или дата в виде ГГГГ-ММ-ДД",
+            "очаква се момент RFC 3339 с отместване или дата във вида ГГГГ-ММ-ДД",
+            "expected an RFC 3339 instant with an offset, or a date as YYYY-MM-DD",
+        ),
+        Refusal::NotUuid => p("ожидается UUID", "очаква се UUID", "expected a UUID"),
+        Refusal::InFuture => p(
+            "время ещё не наступило",
+            "времето още не е настъпило",
+            "is in the future",
+        ),
+        Refusal::NoSuchTicket => p("такого билета нет", "няма такъв билет", "no such ticket"),
+        Refusal::NoSuchPremises => p("такого помещения нет", "няма такова помещение", "no such premises"),
+        Refusal::ForgedPassAllowed => p(
+            "пропуск не подписан этим сервером: по нему нельзя было пропустить",
+            "пропускът не е подписан от този сървър: по него не може да се пуска",
+            "the pass was not signed by this server, so it cannot have let anyone in",
+        ),
     }
 }
 
@@ -725,6 +743,12 @@ mod tests {
             Refusal::WrongPassword,
             Refusal::ResetLinkInvalid,
             Refusal::Archived,
+            Refusal::NotInstant,
+            Refusal::NotUuid,
+            Refusal::InFuture,
+            Refusal::NoSuchTicket,
+            Refusal::NoSuchPremises,
+            Refusal::ForgedPassAllowed,
         ];
         for r in &all {
             match r {
@@ -778,6 +802,12 @@ mod tests {
                 | Refusal::WrongPassword
                 | Refusal::Archived
                 | Refusal::ResetLinkInvalid
+                | Refusal::NotInstant
+                | Refusal::NotUuid
+                | Refusal::InFuture
+                | Refusal::NoSuchTicket
+                | Refusal::NoSuchPremises
+                | Refusal::ForgedPassAllowed
                 | Refusal::BackUpWithPgDump => {}
             }
         }
@@ -849,6 +879,8 @@ mod tests {
     /// fields, formats, standards and the product's own terms.
     const LATIN_ALLOWED: &[&str] = &[
         "PAX",
+        "UUID",
+        "RFC",
         "IANA",
         "ISO",
         "RUB",

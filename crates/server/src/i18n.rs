@@ -69,3 +69,62 @@ pub fn pick(l: Locale, ru: &'static str, bg: &'static str, en: &'static str) -> 
         Locale::En => en,
     }
 }
+
+/// Why a door opened or stayed shut, in words for the person at it.
+pub fn access_reason(r: tessera_domain::access::AccessReason, l: Locale) -> &'static str {
+    use tessera_domain::access::AccessReason::*;
+    match r {
+        Allowed => pick(l, "Проходите", "Заповядайте", "Come in"),
+        UnknownPass => pick(
+            l,
+            "Пропуск недействителен: покажите новый из приложения",
+            "Пропускът е невалиден: покажете нов от приложението",
+            "This pass is not valid: show a fresh one from the app",
+        ),
+        Cancelled => pick(l, "Заказ отменен", "Поръчката е отменена", "The order was cancelled"),
+        WrongPremises => pick(
+            l,
+            "Билет в другое помещение",
+            "Билетът е за друго помещение",
+            "The ticket is for other premises",
+        ),
+        NotValidated => pick(
+            l,
+            "Нужна валидация: подойдите к менеджеру с паспортом",
+            "Нужна е валидация: обърнете се към мениджъра с документ за самоличност",
+            "Identity not checked yet: see the manager with your passport",
+        ),
+        NotConfirmed => pick(
+            l,
+            "Заказ ещё не подтвержден",
+            "Поръчката още не е потвърдена",
+            "The order is not confirmed yet",
+        ),
+        NotStarted => pick(
+            l,
+            "Период аренды ещё не начался",
+            "Периодът на наема още не е започнал",
+            "The rental period has not started",
+        ),
+        Ended => pick(
+            l,
+            "Период аренды закончился",
+            "Периодът на наема е изтекъл",
+            "The rental period has ended",
+        ),
+        Expired => pick(
+            l,
+            "Пропуск устарел: откройте билет в приложении онлайн",
+            "Пропускът е изтекъл: отворете билета в приложението онлайн",
+            "The pass has expired: open the ticket in the app while online",
+        ),
+    }
+}
+
+/// A door's direction in words.
+pub fn direction(d: tessera_domain::access::Direction, l: Locale) -> &'static str {
+    match d {
+        tessera_domain::access::Direction::In => pick(l, "Вход", "Вход", "In"),
+        tessera_domain::access::Direction::Out => pick(l, "Выход", "Изход", "Out"),
+    }
+}

@@ -68,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(telemetry::scrape))
         // Inside `localize`, so that a refused body becomes problem+json too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .merge(routes::bulk_router().layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024 * 1024)))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -58,6 +58,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/coworking/tickets/{number}/visitor"),
     ("put", "/api/v1/coworking/tickets/{number}/workplace"),
     ("post", "/api/v1/access/check"),
+    ("get", "/api/v1/access/keys"),
+    ("post", "/api/v1/access/keys/rotate"),
+    ("get", "/api/v1/access/checks"),
+    ("post", "/api/v1/access/checks"),
+    ("get", "/api/v1/premises/{id}/presence"),
+    ("get", "/api/v1/me/tickets/{number}"),
+    ("get", "/api/v1/me/orders"),
     ("post", "/api/v1/orders/quote"),
     ("post", "/api/v1/events"),
     ("get", "/api/v1/events"),
@@ -149,7 +156,12 @@ async fn every_role_meets_exactly_its_doors() {
                 &["admin", "rental_manager", "visitor"]
             }
             (_, p) if p.starts_with("/api/v1/events") || p.starts_with("/api/v1/folios") => &["admin", "event_manager"],
-            ("post", "/api/v1/access/check") => &["admin", "gate"],
+            ("post", "/api/v1/access/check") | ("get", "/api/v1/access/keys") => &["admin", "gate"],
+            ("post", "/api/v1/access/checks") => &["gate"],
+            ("post", "/api/v1/access/keys/rotate") => &["admin"],
+            ("get", "/api/v1/access/checks") | ("get", "/api/v1/premises/{id}/presence") => {
+                &["admin", "rental_manager"]
+            }
             ("post", p)
                 if [
                     "/api/v1/venues",

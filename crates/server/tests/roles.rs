@@ -187,6 +187,8 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
         row(M::GET, "/api/v1/me", None, [200, 200, 200, 200, 200, 401]),
         row(M::GET, "/api/v1/me/tickets", None, PEOPLE),
         row(M::GET, format!("/api/v1/me/tickets/{}/pass", t.own_ticket), None, OWN),
+        row(M::GET, format!("/api/v1/me/tickets/{}", t.own_ticket), None, OWN),
+        row(M::GET, "/api/v1/me/orders", None, PEOPLE),
         row(
             M::POST,
             format!("/api/v1/me/tickets/{}/send", t.own_ticket),
@@ -215,6 +217,16 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             Some(json!({"token": "not-a-pass", "premises_id": premises})),
             [200, 403, 403, 403, 200, 401],
         ),
+        row(M::GET, "/api/v1/access/keys", None, [200, 403, 403, 403, 200, 401]),
+        row(M::POST, "/api/v1/access/keys/rotate", Some(json!({})), ADMIN_EDIT),
+        row(
+            M::POST,
+            "/api/v1/access/checks",
+            Some(json!({"checks": []})),
+            [403, 403, 403, 403, 200, 401],
+        ),
+        row(M::GET, "/api/v1/access/checks", None, COWORKING),
+        row(M::GET, format!("/api/v1/premises/{premises}/presence"), None, COWORKING),
         // Users: an admin creates any role, a rental manager visitors only.
         row(
             M::POST,

@@ -10,6 +10,7 @@ mod catalogue_cache;
 mod catalogue_edits;
 mod checkpointer;
 mod conn;
+mod door;
 mod door_cache;
 mod error;
 mod event_states;
@@ -35,6 +36,7 @@ pub use args::Arg;
 pub use catalogue::{NewModifier, NewPremises, NewTariff, NewVenue};
 pub use catalogue_edits::{ItemPatch, PremisesPatch, VenuePatch};
 pub use conn::{Conn, Dialect};
+pub use door::{CheckFilter, CheckPage, CheckRow, OfflineCheck, PassKeyRow, Presence};
 pub use error::{Conflict, StoreError};
 pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 pub use idempotency::KeyState;
@@ -48,7 +50,7 @@ pub use tessera_domain::booking::Booking;
 pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
 pub use tickets::{TicketView, VisitorChange};
 pub use users::NewUser;
-pub use visits::PassClaim;
+pub use visits::{PassClaim, PassState};
 
 /// A result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

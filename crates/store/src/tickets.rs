@@ -531,7 +531,7 @@ impl Store {
                 }
                 let move_ticket = sql!(
                     c,
-                    "UPDATE tickets SET workplace_id = $2, premises_id = $3 WHERE number = $1 RETURNING number"
+                    "UPDATE tickets SET workplace_id = $2, premises_id = $3, pass_generation = pass_generation + CASE WHEN premises_id = $3 THEN 0 ELSE 1 END WHERE number = $1 RETURNING number"
                 );
                 book(
                     &mut c,

@@ -2,7 +2,7 @@
 //! access checks, each logged.
 
 use jiff::Timestamp;
-use tessera_domain::access::{AccessReason, verdict};
+use tessera_domain::access::{AccessReason, Direction, PassFacts, decide};
 use tessera_domain::refusal::Thing;
 
 use crate::door_cache::DoorTicket;
@@ -12,13 +12,31 @@ use tessera_domain::refusal::Refusal;
 
 use crate::{Conflict, Result, Store, StoreError, TicketView, User, args, sql};
 
-/// A pass as read from its token: which ticket, which generation.
-#[derive(Debug, Clone, Copy)]
+/// A pass as read from its token (signature checked): which ticket, which
+/// generation, until when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassClaim {
     /// Ticket number.
     pub ticket: i64,
     /// Generation the pass was issued for.
     pub generation: i64,
+    /// The premises it was issued for.
+    pub premises_id: i64,
+    /// When it stops opening the door (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// What a pass is issued from.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct PassState {
+    /// Whose ticket it is.
+    pub visitor_id: i64,
+    /// The ticket's current pass generation.
+    pub pass_generation: i64,
+    /// The ticket's premises.
+    pub premises_id: i64,
+    /// The end of its period (Unix seconds).
+    pub end_at: i64,
 }
 
 impl Store {
@@ -87,6 +105,7 @@ impl Store {
         &self,
         pass: Option<PassClaim>,
         premises_id: i64,
+        direction: Direction,
         gate: i64,
         now: Timestamp,
     ) -> Result<(AccessReason, Option<i64>)> {
@@ -94,12 +113,23 @@ impl Store {
         let mut reason = AccessReason::UnknownPass;
         if let Some(p) = pass {
             let row = self.door_ticket(p.ticket, now).await?;
-            if let Some(row) = row.filter(|r| r.pass_generation == p.generation) {
+            if let Some(row) = row {
                 let stored = row.status;
                 let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
                 let status = stored.at(ts(row.start_at), ts(row.end_at), now);
-                ticket = Some(p.ticket);
-                reason = verdict(status, row.premises_id == premises_id, row.validated_at.is_some());
+                let facts = PassFacts {
+                    current: row.pass_generation == p.generation,
+                    expired: p.expires_at <= now.as_second(),
+                };
+                reason = decide(
+                    direction,
+                    facts,
+                    status,
+                    row.premises_id == premises_id,
+                    row.validated_at.is_some(),
+                );
+                // An old generation's pass reads as no pass at all.
+                ticket = facts.current.then_some(p.ticket);
             }
         }
         let line = DoorLine {
@@ -109,27 +139,34 @@ impl Store {
             premises_id,
             gate_id: gate,
             reason: reason.as_str(),
+            direction: direction.as_str(),
         };
         if let Some((writer, _)) = self.sqlite_door() {
             writer.log_door(line).await?;
         } else {
+            let first_visit = i64::from(line.allowed && direction == Direction::In);
             let log = args![
                 line.ticket,
                 line.at,
                 i64::from(line.allowed),
                 premises_id,
                 gate,
-                line.reason
+                line.reason,
+                line.direction,
+                first_visit
             ];
             self.write(move |mut c| {
                 Box::pin(async move {
                     c.exec(
-                        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-                        &log,
+                        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason, direction) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        &log[..7],
                     )
                     .await?;
-                    c.exec("UPDATE tickets SET first_visit_at = $2 WHERE number = $1 AND $3 = 1 AND first_visit_at IS NULL", &log[..3])
-                        .await?;
+                    c.exec(
+                        "UPDATE tickets SET first_visit_at = $2 WHERE number = $1 AND $3 = 1 AND first_visit_at IS NULL",
+                        &[log[0].clone(), log[1].clone(), log[7].clone()],
+                    )
+                    .await?;
                     Ok(())
                 })
             })
@@ -161,12 +198,15 @@ impl Store {
         Ok(row)
     }
 
-    /// The pass generation and visitor of a ticket (to issue a pass).
-    pub async fn pass_state(&self, number: i64) -> Result<Option<(i64, i64)>> {
+    /// What a ticket's pass is issued from.
+    pub async fn pass_state(&self, number: i64) -> Result<Option<PassState>> {
         let mut r = self.reader().await?;
         let mut c = r.conn();
         c.opt(
-            sql!(c, "SELECT visitor_id, pass_generation FROM tickets WHERE number = $1"),
+            sql!(
+                c,
+                "SELECT visitor_id, pass_generation, premises_id, end_at FROM tickets WHERE number = $1"
+            ),
             &args![number],
         )
         .await

@@ -87,6 +87,8 @@ pub struct DoorLine {
     pub gate_id: i64,
     /// Why (a fixed word, never client text).
     pub reason: &'static str,
+    /// `in` or `out` (a fixed word).
+    pub direction: &'static str,
 }
 
 enum Item {
@@ -184,7 +186,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Item>, generatio
 /// reason words only, so nothing needs escaping.
 fn door_rows(doors: &[(DoorLine, oneshot::Sender<Result<()>>)]) -> String {
     use std::fmt::Write;
-    let mut rows = String::with_capacity(2 + doors.len() * 48);
+    let mut rows = String::with_capacity(2 + doors.len() * 56);
     rows.push('[');
     for (i, (d, _)) in doors.iter().enumerate() {
         if i > 0 {
@@ -196,12 +198,13 @@ fn door_rows(doors: &[(DoorLine, oneshot::Sender<Result<()>>)]) -> String {
         };
         let _ = write!(
             rows,
-            "{},{},{},{},\"{}\"]",
+            "{},{},{},{},\"{}\",\"{}\"]",
             d.at,
             u8::from(d.allowed),
             d.premises_id,
             d.gate_id,
-            d.reason
+            d.reason,
+            d.direction
         );
     }
     rows.push(']');
@@ -212,11 +215,11 @@ fn door_rows(doors: &[(DoorLine, oneshot::Sender<Result<()>>)]) -> String {
 /// statements below are constant text the driver prepares once).
 macro_rules! log_doors {
     () => {
-        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason)
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1);
+        "INSERT INTO access_checks (ticket_number, at, allowed, premises_id, gate_id, reason, direction)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1);
     UPDATE tickets SET first_visit_at = f.at
         FROM (SELECT value ->> 0 AS number, min(value ->> 1) AS at FROM json_each(?1)
-              WHERE value ->> 2 = 1 GROUP BY 1) AS f
+              WHERE value ->> 2 = 1 AND value ->> 6 = 'in' GROUP BY 1) AS f
         WHERE tickets.number = f.number AND tickets.first_visit_at IS NULL"
     };
 }

@@ -60,7 +60,7 @@ fn can_send(status: TicketStatus, validated: bool) -> bool {
     status.may_change_visitor() && !validated
 }
 
-fn my_ticket(t: TicketListItem, l: Locale) -> MyTicketOut {
+fn my_ticket_out(t: TicketListItem, l: Locale) -> MyTicketOut {
     let validated = t.validated_at.is_some();
     MyTicketOut {
         number: t.number,
@@ -104,7 +104,7 @@ fn my_ticket_from_view(t: TicketView, l: Locale) -> MyTicketOut {
         pass_generation: t.pass_generation,
         time_zone: t.time_zone,
     };
-    my_ticket(row, l)
+    my_ticket_out(row, l)
 }
 
 /// Paging.
@@ -175,7 +175,71 @@ pub async fn my_tickets(
     };
     let page = state.store.list_tickets(&filter, state.clock.now()).await?;
     Ok(axum::Json(Page {
-        items: page.items.into_iter().map(|t| my_ticket(t, l)).collect(),
+        items: page.items.into_iter().map(|t| my_ticket_out(t, l)).collect(),
+        next_cursor: page.next_before.map(encode_cursor),
+    }))
+}
+
+/// One of the caller's tickets, with whether it may be cancelled now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTicketDetailOut {
+    /// The ticket as in the list.
+    #[serde(flatten)]
+    pub ticket: MyTicketOut,
+    /// Its order.
+    pub order: crate::routes::tickets::TicketOrderOut,
+    /// Whether the caller may cancel its order now.
+    pub can_cancel: bool,
+}
+
+/// One of the caller's tickets.
+#[utoipa::path(get, path = "/api/v1/me/tickets/{number}", tag = "visitor", security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses((status = 200, body = MyTicketDetailOut), (status = 404, body = ProblemBody)))]
+pub async fn my_ticket(
+    State(state): State<AppState>,
+    Person(caller): Person,
+    Lang(l): Lang,
+    Number(n): Number,
+) -> Result<axum::Json<MyTicketDetailOut>, Problem> {
+    let t = state
+        .store
+        .ticket(n, state.clock.now())
+        .await?
+        .filter(|t| t.visitor.id == caller.user.id)
+        .ok_or(Problem::NotFound(Thing::Ticket))?;
+    let order = crate::routes::tickets::TicketOrderOut {
+        number: t.order_number,
+        status: t.order_status.as_str().into(),
+        status_text: i18n::order_status(t.order_status, l).into(),
+    };
+    let can_cancel = t.order_status.cancelled_by_visitor().is_ok()
+        && !matches!(t.status, TicketStatus::Completed | TicketStatus::Cancelled);
+    Ok(axum::Json(MyTicketDetailOut {
+        ticket: my_ticket_from_view(t, l),
+        order,
+        can_cancel,
+    }))
+}
+
+/// The caller's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/me/orders", tag = "visitor", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<crate::wire::OrderOut>), (status = 401, body = ProblemBody)))]
+pub async fn my_orders(
+    State(state): State<AppState>,
+    Person(caller): Person,
+    Lang(l): Lang,
+    Query(q): Query<PageQuery>,
+) -> Result<axum::Json<Page<crate::wire::OrderOut>>, Problem> {
+    let filter = tessera_store::OrderFilter {
+        customer_id: Some(caller.user.id),
+        before: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit: limit(q.limit)?,
+        ..tessera_store::OrderFilter::default()
+    };
+    let page = state.store.list_orders(&filter, state.clock.now()).await?;
+    Ok(axum::Json(Page {
+        items: page.items.into_iter().map(|o| crate::wire::order_out(o, l)).collect(),
         next_cursor: page.next_before.map(encode_cursor),
     }))
 }
@@ -202,7 +266,7 @@ pub async fn send(
 ) -> Result<axum::Json<MyTicketOut>, Problem> {
     // Another visitor's ticket does not exist for the caller, whatever the e-mail says.
     match state.store.pass_state(n).await? {
-        Some((visitor, _)) if visitor == caller.user.id => {}
+        Some(p) if p.visitor_id == caller.user.id => {}
         _ => return Err(Problem::NotFound(Thing::Ticket)),
     }
     let email = parse_email(&b.email).map_err(|e| Problem::field("email", e))?;
@@ -229,6 +293,12 @@ pub struct PassOut {
     pub token: String,
     /// The ticket it opens.
     pub ticket_number: i64,
+    /// The premises it opens.
+    #[schema(value_type = crate::rules::Id)]
+    pub premises_id: i64,
+    /// When it stops opening the door (at most a day from now, never after
+    /// the ticket's end): fetch a fresh one before.
+    pub expires_at: String,
     /// The token as a QR code, an SVG image.
     pub svg: String,
 }
@@ -242,19 +312,21 @@ pub async fn pass(
     Person(caller): Person,
     Number(n): Number,
 ) -> Result<axum::Json<PassOut>, Problem> {
-    let (visitor, generation) = state
+    let pass = state
         .store
         .pass_state(n)
         .await?
         .ok_or(Problem::NotFound(Thing::Ticket))?;
-    if visitor != caller.user.id {
+    if pass.visitor_id != caller.user.id {
         return Err(Problem::NotFound(Thing::Ticket));
     }
+    let now = state.clock.now().as_second();
     let token = state
         .passes
-        .issue(&state.store, n, generation)
+        .issue(&state.store, n, pass, now)
         .await
         .ok_or(Problem::Internal)?;
+    let expires_at = tessera_domain::access::pass_expiry(now, pass.end_at);
     let svg = qrcode::QrCode::new(token.as_bytes())
         .map(|code| {
             code.render::<qrcode::render::svg::Color<'_>>()
@@ -265,6 +337,8 @@ pub async fn pass(
     Ok(axum::Json(PassOut {
         token,
         ticket_number: n,
+        premises_id: pass.premises_id,
+        expires_at: crate::wire::instant_s(expires_at, &jiff::tz::TimeZone::UTC),
         svg,
     }))
 }

@@ -36,6 +36,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/orders/{number}/cancel", post(me::cancel_order))
         .route("/api/v1/premises/{id}/free-workplaces", get(me::free_workplaces))
         .route("/api/v1/access/check", post(access::check))
+        .route("/api/v1/access/keys", get(access::keys))
+        .route("/api/v1/access/keys/rotate", post(access::rotate_keys))
+        .route("/api/v1/access/checks", get(access::list))
+        .route("/api/v1/premises/{id}/presence", get(access::presence))
+        .route("/api/v1/me/tickets/{number}", get(me::my_ticket))
+        .route("/api/v1/me/orders", get(me::my_orders))
         .route("/api/v1/events", post(events::create).get(events::list))
         .route("/api/v1/events/{id}", get(events::get_one))
         .route("/api/v1/events/{id}/activities", post(events::add_activity))
@@ -123,4 +129,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/coworking/tickets/{number}/workplace",
             axum::routing::put(tickets::change_workplace),
         )
+}
+
+/// The routes whose bodies may be larger than the API's 1 MiB: a turnstile's
+/// offline checks (up to 20,000 of them in one upload).
+pub fn bulk_router() -> Router<AppState> {
+    Router::new().route("/api/v1/access/checks", post(access::upload))
 }
