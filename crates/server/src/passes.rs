@@ -1,11 +1,14 @@
 //! Passes: the token a visitor's app shows as a QR code.
 //!
-//! A pass is `P2.<kid>.<ticket>.<generation>.<premises>.<expires>.<sig>`:
+//! A pass is
+//! `P2.<kid>.<ticket>.<generation>.<premises>.<not_before>.<expires>.<validated>.<sig>`:
 //! the text before the last dot signed with Ed25519 by the key `kid`, the
-//! signature in base64url. A turnstile holding the published public keys
-//! can therefore decide offline; online, the server also compares the
-//! generation, which a send or a validation reset bumps, so older passes
-//! stop at once. Keys live in the database (every instance signs with the
+//! signature in base64url. The times are Unix seconds (the ticket's start,
+//! and the pass's expiry); `validated` is 1 once the visitor's identity was
+//! checked when the pass was issued. A turnstile holding the published
+//! public keys can therefore decide offline; online, the server decides
+//! from the ticket itself and also compares the generation, which a send or
+//! a validation reset bumps, so older passes stop at once. Keys live in the database (every instance signs with the
 //! same one) and rotate: the newest unretired key signs, a retired key is
 //! still accepted and published for a pass's lifetime.
 //!
@@ -124,7 +127,13 @@ fn parse(token: &str) -> Option<Parsed<'_>> {
         ticket: number()?,
         generation: number()?,
         premises_id: number()?,
+        not_before: number()?,
         expires_at: number()?,
+        validated: match number()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        },
     };
     if parts.next().is_some() {
         return None;
@@ -203,10 +212,12 @@ impl PassKeys {
         let ring = self.ring(store, RELOAD_AFTER).await.ok()?;
         let (kid, key) = ring.signing.as_ref()?;
         let signed = format!(
-            "{TAG}.{kid}.{number}.{}.{}.{}",
+            "{TAG}.{kid}.{number}.{}.{}.{}.{}.{}",
             state.pass_generation,
             state.premises_id,
-            pass_expiry(now, state.end_at)
+            state.start_at,
+            pass_expiry(now, state.end_at),
+            u8::from(state.validated == 1)
         );
         let sig = key.sign(signed.as_bytes());
         Some(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes())))
@@ -263,7 +274,7 @@ mod tests {
     fn a_pass_parses_into_its_claim_and_nothing_else_does() {
         let row = new_key(0);
         let key = decode_key(&row).expect("a key we made decodes");
-        let signed = format!("P2.{}.7.2.3.999", row.kid);
+        let signed = format!("P2.{}.7.2.3.100.999.1", row.kid);
         let token = format!(
             "{signed}.{}",
             URL_SAFE_NO_PAD.encode(key.sign(signed.as_bytes()).to_bytes())
@@ -272,7 +283,9 @@ mod tests {
         assert_eq!(parsed.claim.ticket, 7);
         assert_eq!(parsed.claim.generation, 2);
         assert_eq!(parsed.claim.premises_id, 3);
+        assert_eq!(parsed.claim.not_before, 100);
         assert_eq!(parsed.claim.expires_at, 999);
+        assert!(parsed.claim.validated);
         assert!(
             key.verifying_key()
                 .verify_strict(parsed.signed.as_bytes(), &parsed.signature)

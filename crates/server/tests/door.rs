@@ -122,18 +122,11 @@ async fn forged_expired_and_foreign_passes_stay_outside() {
     assert!(c["ticket_number"].is_null());
     // A longer life, signed by nobody we know.
     let parts: Vec<&str> = token.split('.').collect();
-    let longer = format!(
-        "{}.{}.{}.{}.{}.{}.{}",
-        parts[0],
-        parts[1],
-        parts[2],
-        parts[3],
-        parts[4],
-        i64::MAX,
-        parts[6]
-    );
+    let mut longer: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
+    longer[6] = i64::MAX.to_string();
+    let longer = longer.join(".");
     assert_eq!(check(&gate, &longer, w.premises, "in").await["reason"], "unknown_pass");
-    let foreign = format!("P2.deadbeef.{ticket}.0.{}.99999999999.{}", w.premises, parts[6]);
+    let foreign = format!("P2.deadbeef.{ticket}.0.{}.0.99999999999.1.{}", w.premises, parts[8]);
     assert_eq!(check(&gate, &foreign, w.premises, "in").await["reason"], "unknown_pass");
     // Other premises.
     assert_eq!(

@@ -22,8 +22,12 @@ pub struct PassClaim {
     pub generation: i64,
     /// The premises it was issued for.
     pub premises_id: i64,
+    /// The ticket's start (Unix seconds): an offline door refuses before.
+    pub not_before: i64,
     /// When it stops opening the door (Unix seconds).
     pub expires_at: i64,
+    /// Whether the ticket was validated when the pass was issued.
+    pub validated: bool,
 }
 
 /// What a pass is issued from.
@@ -35,8 +39,12 @@ pub struct PassState {
     pub pass_generation: i64,
     /// The ticket's premises.
     pub premises_id: i64,
+    /// The start of its period (Unix seconds).
+    pub start_at: i64,
     /// The end of its period (Unix seconds).
     pub end_at: i64,
+    /// 1 once the visitor's identity was checked.
+    pub validated: i64,
 }
 
 impl Store {
@@ -205,7 +213,8 @@ impl Store {
         c.opt(
             sql!(
                 c,
-                "SELECT visitor_id, pass_generation, premises_id, end_at FROM tickets WHERE number = $1"
+                "SELECT visitor_id, pass_generation, premises_id, start_at, end_at,
+                        CASE WHEN validated_at IS NULL THEN 0 ELSE 1 END AS validated FROM tickets WHERE number = $1"
             ),
             &args![number],
         )

@@ -7,6 +7,7 @@ use tessera_domain::period_text::period_text;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
+use super::viewer::Area;
 use super::format::instant;
 use super::list_filter::FilterValues;
 use super::orders::{StatusAction, offers_confirmation};
@@ -41,7 +42,7 @@ struct ListPage {
 
 /// The ticket list with its filters.
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "from", "to", "visitor"]);
     let q = ListQuery {
@@ -176,7 +177,7 @@ fn history_text(h: &tessera_store::HistoryEntry, l: Locale) -> String {
 
 /// The ticket page.
 pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path<String>) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let number: i64 = number.parse().map_err(|_| WebError::NotFound(l))?;
     let t = state
@@ -269,7 +270,7 @@ struct NewOrderPage {
 
 /// "Add order": pick customer, workplace, period, tariff, variant and modifiers.
 pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let venues = state.store.venues().await?;
     let currency = |venue: i64| {

@@ -8,6 +8,7 @@ use tessera_domain::money::cents_text;
 use tessera_domain::money_text::{money_text, number_text};
 use tessera_events::{ActivityKind, Change, FolioStatus, ItemStatus};
 
+use super::viewer::Area;
 use super::format::day;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
@@ -29,7 +30,7 @@ struct ListPage {
 
 /// The events list.
 pub async fn list(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
-    v.require(v.can_events)?;
+    v.require(Area::Events)?;
     let l = v.locale;
     let rows = state
         .store
@@ -139,7 +140,7 @@ fn command_text(command: Change, l: Locale) -> &'static str {
 
 /// An event's page.
 pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Html, WebError> {
-    v.require(v.can_events)?;
+    v.require(Area::Events)?;
     let l = v.locale;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(l))?;
     let e = state.store.event(id).await?.ok_or(WebError::NotFound(l))?;

@@ -6,6 +6,7 @@
 //! page's CSRF token), so the UI and the mobile apps share one set of rules
 //! and one set of errors.
 
+pub(crate) mod app_text;
 mod assets;
 mod coworking;
 mod events;
@@ -73,14 +74,8 @@ async fn localize_error_pages(
 struct Unlocalized;
 
 /// The start page: the area the signed-in user works in.
-async fn home(v: Viewer) -> Result<Redirect, WebError> {
-    if v.can_coworking {
-        Ok(Redirect::to("/admin/coworking"))
-    } else if v.can_events {
-        Ok(Redirect::to("/admin/events"))
-    } else {
-        Err(WebError::Forbidden(v.locale))
-    }
+async fn home(v: Viewer) -> Redirect {
+    Redirect::to(v.home())
 }
 
 /// A rendered page.
@@ -115,6 +110,15 @@ pub enum WebError {
     SignIn(String),
     /// Signed in, but the role may not see this.
     Forbidden(Locale),
+    /// Signed in to the wrong area: says whose it is, offers the way out.
+    NotYourArea {
+        /// The page's language.
+        locale: Locale,
+        /// For the sign-out form.
+        csrf: String,
+        /// Whose area it is, in words.
+        text: &'static str,
+    },
     /// No such thing.
     NotFound(Locale),
     /// A fault of ours (logged).
@@ -137,16 +141,23 @@ struct ErrorPage {
     v: Viewer,
     title: &'static str,
     text: &'static str,
+    /// Signed in: the page offers their own section and signing out.
+    signed_in: bool,
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let mut signed_in = None;
         let (status, locale) = match self {
             WebError::SignIn(next) => {
                 let to = format!("/login?next={}", format::url_encode(&next));
                 return Redirect::to(&to).into_response();
             }
             WebError::Forbidden(l) => (StatusCode::FORBIDDEN, l),
+            WebError::NotYourArea { locale, csrf, text } => {
+                signed_in = Some((csrf, text));
+                (StatusCode::FORBIDDEN, locale)
+            }
             WebError::NotFound(l) => (StatusCode::NOT_FOUND, l),
             WebError::Internal(l) => (StatusCode::INTERNAL_SERVER_ERROR, l),
             WebError::Store => {
@@ -155,13 +166,22 @@ impl IntoResponse for WebError {
                 return res;
             }
         };
-        let v = Viewer::anonymous(locale, String::new());
-        let (title, text) = match status {
+        let mut v = Viewer::anonymous(locale, String::new());
+        let (title, mut text) = match status {
             StatusCode::FORBIDDEN => (v.ui.forbidden_title, v.ui.forbidden_text),
             StatusCode::NOT_FOUND => (v.ui.not_found_title, v.ui.not_found_text),
             _ => (v.ui.error_title, v.ui.error_text),
         };
-        let page = ErrorPage { v, title, text };
+        if let Some((csrf, area)) = &signed_in {
+            v.csrf.clone_from(csrf);
+            text = area;
+        }
+        let page = ErrorPage {
+            v,
+            title,
+            text,
+            signed_in: signed_in.is_some(),
+        };
         let body = page
             .render()
             .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><p>{text}</p>"));

@@ -7,6 +7,7 @@ use tessera_domain::money_text::money_text;
 use tessera_domain::period_text::period_text;
 use tessera_domain::{Locale, OrderStatus, TicketStatus};
 
+use super::viewer::Area;
 use super::format::instant;
 use super::list_filter::FilterValues;
 use super::text::order_action;
@@ -59,7 +60,7 @@ struct OrdersPage {
 
 /// The orders list with its filters.
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "customer_id", "from", "to"]);
     let q = OrderListQuery {
@@ -186,7 +187,7 @@ struct OrderPage {
 
 /// The order page: customer, tickets, total, history and the next statuses.
 pub async fn order(State(state): State<AppState>, v: Viewer, Path(number): Path<String>) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let number: i64 = number.parse().map_err(|_| WebError::NotFound(l))?;
     let now = state.clock.now();

@@ -6,6 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use tessera_domain::people::{Touched, may_edit};
 use tessera_domain::{Locale, Role};
 
+use super::viewer::Area;
 use super::list_filter::FilterValues;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
@@ -39,7 +40,7 @@ fn role_of(name: &str) -> Role {
 
 /// The users list: search by part of a name, role and active filters.
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["search", "role", "active"]);
     let role = Role::parse(f.get("role"));
@@ -115,7 +116,7 @@ struct PersonPage {
 
 /// One account: contact data, role, deactivation and a new password.
 pub async fn person(State(state): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Html, WebError> {
-    v.require(v.can_coworking)?;
+    v.require(Area::Coworking)?;
     let l = v.locale;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(l))?;
     let u = state.store.user(id).await?.ok_or(WebError::NotFound(l))?;

@@ -9,6 +9,7 @@ use tessera_domain::money_text::money_text;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::pricing::TariffUnit;
 
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 
@@ -52,7 +53,7 @@ struct VenuesPage {
 }
 
 fn require_admin(v: &Viewer) -> Result<(), WebError> {
-    v.require(v.is_admin)
+    v.require(Area::Admin)
 }
 
 /// The venues.

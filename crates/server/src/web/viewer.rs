@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use tessera_domain::Locale;
 
 use super::WebError;
+use super::app_text::{AppUi, app_ui};
 use super::text::{Ui, ui};
 use crate::AppState;
 use crate::auth::{Caller, cookie, csrf_token, session_cookie};
@@ -20,6 +21,8 @@ pub struct Viewer {
     pub locale: Locale,
     /// The words in it.
     pub ui: &'static Ui,
+    /// The visitor's app's and the door's words in it.
+    pub app: &'static AppUi,
     /// Who they are.
     pub caller: Option<Caller>,
     /// Their name, for the header.
@@ -44,6 +47,7 @@ impl Viewer {
         Viewer {
             locale,
             ui: ui(locale),
+            app: app_ui(locale),
             caller: None,
             name: String::new(),
             can_coworking: false,
@@ -55,12 +59,35 @@ impl Viewer {
         }
     }
 
-    /// Refuses unless the check holds.
-    pub fn require(&self, allowed: bool) -> Result<(), WebError> {
+    /// Refuses unless the viewer works in `area`, saying whose area it is
+    /// (with a way out: their own section, or signing out).
+    pub fn require(&self, area: Area) -> Result<(), WebError> {
+        let (allowed, text) = match area {
+            Area::Coworking => (self.can_coworking, self.app.area_coworking),
+            Area::Events => (self.can_events, self.app.area_events),
+            Area::Admin => (self.is_admin, self.app.area_admin),
+            Area::Staff => (self.can_coworking || self.can_events, self.app.area_staff),
+        };
         if allowed {
             Ok(())
         } else {
-            Err(WebError::Forbidden(self.locale))
+            Err(WebError::NotYourArea {
+                locale: self.locale,
+                csrf: self.csrf.clone(),
+                text,
+            })
+        }
+    }
+
+    /// Where this viewer works: a visitor's app, a turnstile's door, each
+    /// manager's own area.
+    pub fn home(&self) -> &'static str {
+        match self.caller.as_ref().map(|c| c.role) {
+            Some(tessera_domain::Role::Visitor) => "/app",
+            Some(tessera_domain::Role::Gate) => "/door",
+            _ if self.can_coworking => "/admin/coworking",
+            _ if self.can_events => "/admin/events",
+            _ => "/login",
         }
     }
 
@@ -72,6 +99,19 @@ impl Viewer {
             ("en", "English", self.locale == Locale::En),
         ]
     }
+}
+
+/// A part of the UI that belongs to some roles.
+#[derive(Debug, Clone, Copy)]
+pub enum Area {
+    /// The coworking calendar, orders and people: rental managers and admins.
+    Coworking,
+    /// Events: event managers and admins.
+    Events,
+    /// Settings: admins.
+    Admin,
+    /// Any manager's page.
+    Staff,
 }
 
 /// The page's language: the user's pick, else the browser's, else the default.
