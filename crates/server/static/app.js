@@ -107,6 +107,8 @@
       let value = el.value;
       // A cleared optional field (a phone) is sent as null: it removes the value.
       if (value === '' && el.dataset.nullable !== undefined) { setPath(out, el.name, null, false); return; }
+      // A required field left empty is sent empty, so that every such field is named at once.
+      if (value === '' && el.dataset.sendEmpty !== undefined) { setPath(out, el.name, '', false); return; }
       if (value === '') return;
       if (el.dataset.type === 'int') {
         const n = Number(value);
@@ -210,6 +212,10 @@
       if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(form, general, res.data);
       const then = form.dataset.then;
+      // Signing up: the API answers a session token; the pages keep it in their cookie.
+      if (form.dataset.session !== undefined && res.data && res.data.token) {
+        await fetch('/session', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: res.data.token }) });
+      }
       if (form.dataset.done) {
         // Stays on the page: says so, and forgets the passwords typed.
         let done = $('.form-done', form);

@@ -609,3 +609,69 @@ async fn the_order_pages_offer_exactly_the_next_statuses_and_only_to_coworking_m
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+#[tokio::test]
+async fn every_account_lands_in_its_own_area_and_the_app_and_door_are_theirs() {
+    let w = World::new().await;
+    let http = no_redirects();
+    let visitor = w.server.user("visitor", "Мария", "Гостева").await;
+    let gate = w.server.user("gate", "Турникет", "1").await;
+    let events = w.server.user("event_manager", "Елена", "Димитрова").await;
+    let cases = [
+        (&visitor, "/app"),
+        (&gate, "/door"),
+        (&w.manager, "/admin/coworking"),
+        (&events, "/admin/events"),
+    ];
+    for (who, home) in cases {
+        let c = cookie(who.token.as_deref().expect("t"));
+        let r = http
+            .get(format!("{}/", w.server.base))
+            .header("cookie", &c)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some(home));
+        let (status, _, html) = page(&http, &format!("{}{home}", w.server.base), &c, "ru").await;
+        assert_eq!(status, StatusCode::OK, "{home}");
+        assert!(html.contains("action=\"/logout\""), "{home} offers signing out");
+    }
+    // Someone else's area: whose it is, in words, with a way out.
+    let em = cookie(events.token.as_deref().expect("t"));
+    let (status, _, html) = page(&http, &format!("{}/admin/coworking", w.server.base), &em, "ru").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Этот раздел — для менеджеров по аренде."), "{html}");
+    assert!(html.contains("action=\"/logout\""));
+    for (who, path) in [
+        (&w.manager, "/app"),
+        (&visitor, "/door"),
+        (&gate, "/app"),
+        (&visitor, "/admin/coworking/door"),
+    ] {
+        let c = cookie(who.token.as_deref().expect("t"));
+        let (status, _, html) = page(&http, &format!("{}{path}", w.server.base), &c, "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(html.contains("Sign out"), "{path}");
+    }
+    // A visitor sees only their own tickets in the app.
+    let (_, other) = w.ticket(visitor.user_id, w.workplaces[0], common::days(2, 2)).await;
+    let stranger = w.server.user("visitor", "Чужой", "Гость").await;
+    let sc = cookie(stranger.token.as_deref().expect("t"));
+    let (status, _, _) = page(&http, &format!("{}/app/tickets/{other}", w.server.base), &sc, "ru").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let vc = cookie(visitor.token.as_deref().expect("t"));
+    let (status, _, html) = page(&http, &format!("{}/app/tickets/{other}", w.server.base), &vc, "ru").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("Билет {other}")));
+    // The service worker may control the whole app.
+    let sw = http
+        .get(format!("{}/app/sw.js", w.server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        sw.headers().get("service-worker-allowed").and_then(|v| v.to_str().ok()),
+        Some("/app")
+    );
+}

@@ -344,7 +344,7 @@ fn query_instant(
     }
 }
 
-fn encode_after((at, id): (i64, i64)) -> String {
+pub fn encode_after((at, id): (i64, i64)) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("a{at}.{id}"))
 }

@@ -9,11 +9,17 @@ use sha2::{Digest, Sha256};
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
+const VISITOR_JS: &str = include_str!("../../static/visitor.js");
+const DOOR_JS: &str = include_str!("../../static/door.js");
+const ICON: &str = include_str!("../../static/icon.svg");
+/// The visitor app's service worker (served as `/app/sw.js`).
+pub const SERVICE_WORKER: &str = include_str!("../../static/sw.js");
 
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut h = Sha256::new();
-    h.update(CSS.as_bytes());
-    h.update(JS.as_bytes());
+    for file in [CSS, JS, VISITOR_JS, DOOR_JS, ICON, SERVICE_WORKER] {
+        h.update(file.as_bytes());
+    }
     hex::encode(&h.finalize()[..6])
 });
 
@@ -28,6 +34,9 @@ pub async fn file(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
+        "visitor.js" => (VISITOR_JS, "text/javascript; charset=utf-8"),
+        "door.js" => (DOOR_JS, "text/javascript; charset=utf-8"),
+        "icon.svg" => (ICON, "image/svg+xml"),
         _ => {
             return (
                 StatusCode::NOT_FOUND,

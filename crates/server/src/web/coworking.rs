@@ -7,10 +7,10 @@ use tessera_domain::period_text::period_text;
 use tessera_domain::premises::PremisesKind;
 use tessera_domain::{Locale, TicketStatus};
 
-use super::viewer::Area;
 use super::format::instant;
 use super::list_filter::FilterValues;
 use super::orders::{StatusAction, offers_confirmation};
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 use crate::i18n;
@@ -109,6 +109,8 @@ pub struct HistoryLine {
 #[derive(Template)]
 #[template(path = "ticket.html")]
 struct TicketPage {
+    /// The ticket's latest passages through the door: when, which way, the verdict.
+    checks: Vec<(String, &'static str, bool, String, bool)>,
     v: Viewer,
     number: i64,
     created_at: String,
@@ -201,7 +203,36 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
         Vec::new()
     };
     let tz = t.time_zone.clone();
+    let log = state
+        .store
+        .access_checks(&tessera_store::CheckFilter {
+            ticket_number: Some(number),
+            limit: 10,
+            ..tessera_store::CheckFilter::default()
+        })
+        .await?;
+    let checks = log
+        .items
+        .into_iter()
+        .map(|c| {
+            let reason = tessera_domain::access::AccessReason::parse(&c.reason)
+                .unwrap_or(tessera_domain::access::AccessReason::UnknownPass);
+            let direction = if c.direction == "out" {
+                v.app.door_out
+            } else {
+                v.app.door_in
+            };
+            (
+                instant(c.at, &tz, l),
+                direction,
+                c.allowed == 1,
+                i18n::access_reason(reason, l).to_owned(),
+                c.offline == 1,
+            )
+        })
+        .collect();
     let page = TicketPage {
+        checks,
         number: t.number,
         created_at: instant(t.created_at, &tz, l),
         premises: t.premises.1.clone(),

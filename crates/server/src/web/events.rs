@@ -8,8 +8,8 @@ use tessera_domain::money::cents_text;
 use tessera_domain::money_text::{money_text, number_text};
 use tessera_events::{ActivityKind, Change, FolioStatus, ItemStatus};
 
-use super::viewer::Area;
 use super::format::day;
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 

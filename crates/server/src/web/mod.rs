@@ -6,9 +6,11 @@
 //! page's CSRF token), so the UI and the mobile apps share one set of rules
 //! and one set of errors.
 
+mod app;
 pub(crate) mod app_text;
 mod assets;
 mod coworking;
+mod door;
 mod events;
 mod format;
 mod list_filter;
@@ -39,6 +41,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/password-reset", get(session::password_reset_page))
         .route("/lang/{tag}", get(session::set_lang))
         .route("/static/{file}", get(assets::file))
+        .route("/session", post(door::keep_session))
+        .route("/app", get(app::tickets))
+        .route("/app/tickets/{number}", get(app::ticket))
+        .route("/app/signup", get(app::sign_up))
+        .route("/app/manifest.webmanifest", get(app::manifest))
+        .route("/app/sw.js", get(app::service_worker))
+        .route("/door", get(door::door))
+        .route("/admin/coworking/door", get(door::log))
         .route("/admin/coworking", get(coworking::list))
         .route("/admin/coworking/tickets/{number}", get(coworking::ticket))
         .route("/admin/coworking/orders", get(orders::list))

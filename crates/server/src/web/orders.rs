@@ -7,10 +7,10 @@ use tessera_domain::money_text::money_text;
 use tessera_domain::period_text::period_text;
 use tessera_domain::{Locale, OrderStatus, TicketStatus};
 
-use super::viewer::Area;
 use super::format::instant;
 use super::list_filter::FilterValues;
 use super::text::order_action;
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 use crate::i18n;

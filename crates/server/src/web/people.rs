@@ -6,8 +6,8 @@ use axum::extract::{Path, RawQuery, State};
 use tessera_domain::people::{Touched, may_edit};
 use tessera_domain::{Locale, Role};
 
-use super::viewer::Area;
 use super::list_filter::FilterValues;
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
 use crate::wire::decode_cursor;

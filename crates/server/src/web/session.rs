@@ -59,7 +59,7 @@ pub struct LoginForm {
 
 /// A form posted from another site is refused: browsers name the page's
 /// origin, and it must be ours.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
@@ -113,21 +113,35 @@ pub async fn login(
             return Ok(res);
         }
     };
+    // Straight to where they work, unless they came for a page.
+    let next = if next == "/" {
+        match tessera_domain::Role::parse(&out.user.role) {
+            Some(tessera_domain::Role::Visitor) => "/app".to_owned(),
+            Some(tessera_domain::Role::Gate) => "/door".to_owned(),
+            _ => next,
+        }
+    } else {
+        next
+    };
+    let mut res = Redirect::to(&next).into_response();
+    keep_in_cookie(&mut res, &state, &headers, &out.token);
+    Ok(res)
+}
+
+/// Sets the session cookie the pages sign in with.
+pub fn keep_in_cookie(res: &mut Response, state: &AppState, headers: &HeaderMap, token: &str) {
     let max_age = state.config.session_ttl.as_secs();
     // Behind a TLS-terminating proxy the cookie must never travel in clear.
     let secure = headers
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        out.token,
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     );
-    let mut res = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    Ok(res)
 }
 
 /// The sign-out form.

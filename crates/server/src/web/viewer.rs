@@ -66,7 +66,6 @@ impl Viewer {
             Area::Coworking => (self.can_coworking, self.app.area_coworking),
             Area::Events => (self.can_events, self.app.area_events),
             Area::Admin => (self.is_admin, self.app.area_admin),
-            Area::Staff => (self.can_coworking || self.can_events, self.app.area_staff),
         };
         if allowed {
             Ok(())
@@ -110,8 +109,6 @@ pub enum Area {
     Events,
     /// Settings: admins.
     Admin,
-    /// Any manager's page.
-    Staff,
 }
 
 /// The page's language: the user's pick, else the browser's, else the default.
