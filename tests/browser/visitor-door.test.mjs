@@ -73,6 +73,28 @@ test('a visitor signs up, gets a validated ticket, enters through the door, send
   await noSidewaysScroll(app, 'an empty "My tickets"');
   const me = await api(app, 'GET', '/api/v1/me');
 
+  // Booking a slot by tapping: only free workplaces, the hourly tariff for a
+  // slot, the server's price before booking.
+  await app.locator('#book-link').click();
+  await app.waitForURL('**/app/book');
+  await noSidewaysScroll(app, 'the booking page');
+  await app.locator('input[name=period_kind][value=slot]').check();
+  assert.equal(await app.locator('select[name="items.0.tariff_id"] option:checked').getAttribute('data-unit'), 'hour', 'a slot is priced by the hour');
+  await app.locator('input[name="items.0.period.date"]').fill(moscowDay(5));
+  await app.locator('input[name="items.0.period.start_time"]').fill('10:00');
+  await app.locator('input[name="items.0.period.end_time"]').fill('12:00');
+  await app.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
+  const price = (await app.locator('#quote').textContent()).trim();
+  assert.match(price, /₽/);
+  await screenshot(app, 'app-book-phone-ru');
+  await app.locator('#order-form button[type=submit]').click();
+  await app.waitForURL(/\/app\/tickets\/\d+$/);
+  const booked = Number(app.url().split('/').pop());
+  assert.equal((await app.locator('#ticket-status').textContent()).trim(), 'Новый');
+  assert.ok(await app.locator('#pass-none').isVisible(), 'no pass before the order is confirmed');
+  const bookedOrder = await api(app, 'GET', `/api/v1/me/tickets/${booked}`);
+  assert.equal(bookedOrder.body.can_cancel, true);
+
   // A manager books today (a walk-in) and tomorrow for them and confirms both.
   const manager = await signIn(browser, server.base, ...logins.rental);
   const today = await book(manager, me.body.id, moscowDay(0), moscowDay(0));
@@ -82,9 +104,9 @@ test('a visitor signs up, gets a validated ticket, enters through the door, send
   }
 
   // "My tickets": upcoming first, soonest on top.
-  await app.reload();
+  await app.goto(server.base + '/app');
   const cards = app.locator('#upcoming .ticket-no');
-  assert.deepEqual((await cards.allTextContents()).map((s) => s.trim()), [`Билет ${today.ticket}`, `Билет ${later.ticket}`]);
+  assert.deepEqual((await cards.allTextContents()).map((s) => s.trim()), [`Билет ${today.ticket}`, `Билет ${later.ticket}`, `Билет ${booked}`]);
   await screenshot(app, 'app-tickets-phone-ru');
   await noSidewaysScroll(app, '"My tickets"');
 
@@ -145,6 +167,16 @@ test('a visitor signs up, gets a validated ticket, enters through the door, send
   assert.match(await door.locator('#door-verdict-reason').textContent(), /Пропуск недействителен/);
   await screenshot(door, 'door-refused-ru');
   await verdict.waitFor({ state: 'hidden' });
+
+  // The visitor cancels the slot they booked, after saying so in a dialog.
+  await app.goto(server.base + `/app/tickets/${booked}`);
+  await app.getByRole('button', { name: 'Отменить заказ' }).click();
+  await app.locator('dialog[open]').getByRole('button', { name: 'Не отменять' }).click();
+  assert.equal((await app.locator('#ticket-status').textContent()).trim(), 'Новый');
+  await app.getByRole('button', { name: 'Отменить заказ' }).click();
+  await app.locator('dialog[open] button[type=submit]').click();
+  await app.waitForFunction(() => document.querySelector('#ticket-status').textContent.trim() === 'Отменен');
+  assert.equal(await app.getByRole('button', { name: 'Отменить заказ' }).count(), 0);
 
   // Offline: the door checks the signature with the keys it loaded, says
   // it is offline, and uploads the check once the server is back.

@@ -363,8 +363,18 @@
         l.querySelector('input').disabled = off;
       });
     };
-    premises.addEventListener('change', syncCatalogue);
+    // The tariff that fits the period: daily for whole days, hourly for a slot.
+    const tariff = $('select[name="items.0.tariff_id"]', order);
+    const fitTariff = () => {
+      const slot = ($('input[name=period_kind]:checked', order) || {}).value === 'slot';
+      const want = slot ? 'hour' : 'day';
+      const fits = $$('option', tariff).find((o) => !o.hidden && o.dataset.unit === want);
+      const current = tariff.selectedOptions[0];
+      if (fits && (!current || current.hidden || current.dataset.unit !== want)) tariff.value = fits.value;
+    };
+    premises.addEventListener('change', () => { syncCatalogue(); fitTariff(); });
     syncCatalogue();
+    fitTariff();
 
     $$('input[name=period_kind]', order).forEach((r) => r.addEventListener('change', () => {
       const slot = $('input[name=period_kind]:checked', order).value === 'slot';
@@ -372,7 +382,33 @@
       $('.period-slot', order).hidden = !slot;
       $$('.period-days input', order).forEach((i) => { i.disabled = slot; });
       $$('.period-slot input', order).forEach((i) => { i.disabled = !slot; });
+      fitTariff();
     }));
+
+    // A visitor is offered only the workplaces free for the period.
+    if (order.dataset.free !== undefined) {
+      const none = $('#o-no-free');
+      const onlyFree = debounce(async () => {
+        const item = (formBody(order).items || [])[0] || {};
+        const p = item.period || {};
+        const q = p.start_date && p.end_date ? `start_date=${p.start_date}&end_date=${p.end_date}`
+          : (p.date && p.start_time && p.end_time ? `date=${p.date}&start_time=${p.start_time}&end_time=${p.end_time}` : null);
+        if (!q) return;
+        const res = await api('GET', `/api/v1/premises/${premises.value}/free-workplaces?${q}&limit=500`);
+        if (!res.ok) return;
+        const free = new Set(res.data.items.map((w) => String(w.id)));
+        let first = null;
+        $$('option', workplace).forEach((o) => {
+          const off = o.dataset.group !== premises.value || !free.has(o.value);
+          o.hidden = off; o.disabled = off;
+          if (!off && !first) first = o;
+        });
+        if (!workplace.selectedOptions[0] || workplace.selectedOptions[0].disabled) workplace.value = first ? first.value : '';
+        if (none) none.hidden = !!first;
+      }, 250);
+      order.addEventListener('change', (ev) => { if (ev.target !== workplace) onlyFree(); });
+      order.addEventListener('input', (ev) => { if (ev.target !== workplace) onlyFree(); });
+    }
 
     const quoteSlot = $('#quote');
     const quote = debounce(async () => {

@@ -157,6 +157,23 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(raw): Path<St
 }
 
 #[derive(Template)]
+#[template(path = "app_book.html")]
+struct BookPage {
+    v: Viewer,
+    customer_id: i64,
+    c: super::coworking::OrderCatalogue,
+}
+
+/// Booking a workplace: premises, whole days or a slot, only free
+/// workplaces, tariff, variant and modifiers, the server's price first.
+pub async fn book(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
+    let me = visitor_only(&v)?;
+    let l = v.locale;
+    let c = super::coworking::order_catalogue(&state, l).await?;
+    render(&BookPage { v, customer_id: me, c }, l)
+}
+
+#[derive(Template)]
 #[template(path = "app_signup.html")]
 struct SignUpPage {
     v: Viewer,

@@ -280,29 +280,42 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
 
 /// A choice in a select.
 pub struct Choice {
-    id: i64,
-    name: String,
+    pub(super) id: i64,
+    pub(super) name: String,
     /// The venue or premises it belongs to, for the script to filter by.
-    group: i64,
+    pub(super) group: i64,
     /// A price to show beside it, if any.
-    price: String,
+    pub(super) price: String,
+    /// A tariff's unit (`hour`, `day`, `month`), so the form picks the one that fits the period.
+    pub(super) unit: String,
+}
+
+/// What an order can book: everything not archived, grouped for the form's script.
+pub struct OrderCatalogue {
+    pub(super) premises: Vec<Choice>,
+    pub(super) workplaces: Vec<Choice>,
+    pub(super) tariffs: Vec<Choice>,
+    pub(super) variants: Vec<Choice>,
+    pub(super) modifiers: Vec<Choice>,
 }
 
 #[derive(Template)]
 #[template(path = "order_new.html")]
 struct NewOrderPage {
     v: Viewer,
-    premises: Vec<Choice>,
-    workplaces: Vec<Choice>,
-    tariffs: Vec<Choice>,
-    variants: Vec<Choice>,
-    modifiers: Vec<Choice>,
+    c: OrderCatalogue,
 }
 
 /// "Add order": pick customer, workplace, period, tariff, variant and modifiers.
 pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
     v.require(Area::Coworking)?;
     let l = v.locale;
+    let c = order_catalogue(&state, l).await?;
+    render(&NewOrderPage { v, c }, l)
+}
+
+/// The catalogue an order form offers, in the page's language.
+pub async fn order_catalogue(state: &AppState, l: tessera_domain::Locale) -> Result<OrderCatalogue, WebError> {
     let venues = state.store.venues().await?;
     let currency = |venue: i64| {
         venues
@@ -324,6 +337,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
             name: p.name,
             group: p.venue_id,
             price: String::new(),
+            unit: String::new(),
         })
         .collect();
     let workplaces = state
@@ -337,6 +351,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
             name: w.name,
             group: w.premises_id,
             price: String::new(),
+            unit: String::new(),
         })
         .collect();
     let tariffs = state
@@ -350,6 +365,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
             price: tessera_domain::money_text::money_text(&t.price, &currency(t.venue_id), l),
             name: t.name,
             group: t.venue_id,
+            unit: t.unit,
         })
         .collect();
     let variants = state
@@ -363,6 +379,7 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
             name: s.name,
             group: s.venue_id,
             price: String::new(),
+            unit: String::new(),
         })
         .collect();
     let modifiers = state
@@ -376,15 +393,14 @@ pub async fn new_order(State(state): State<AppState>, v: Viewer) -> Result<Html,
             price: tessera_domain::money_text::money_text(&m.price, &currency(m.venue_id), l),
             name: m.name,
             group: m.venue_id,
+            unit: String::new(),
         })
         .collect();
-    let page = NewOrderPage {
-        v,
+    Ok(OrderCatalogue {
         premises,
         workplaces,
         tariffs,
         variants,
         modifiers,
-    };
-    render(&page, l)
+    })
 }

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/app", get(app::tickets))
         .route("/app/tickets/{number}", get(app::ticket))
         .route("/app/signup", get(app::sign_up))
+        .route("/app/book", get(app::book))
         .route("/app/manifest.webmanifest", get(app::manifest))
         .route("/app/sw.js", get(app::service_worker))
         .route("/door", get(door::door))
