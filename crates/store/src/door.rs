@@ -334,8 +334,8 @@ impl Store {
         Ok(zone.map_or_else(|| "UTC".to_owned(), |(z,)| z))
     }
 
-    /// Who came to `premises_id` today, in its venue's zone.
-    pub async fn presence(&self, premises_id: i64, now: Timestamp) -> Result<Presence> {
+    /// The time zone of the venue some premises belong to; 404 when either is missing.
+    pub(crate) async fn premises_zone(&self, premises_id: i64) -> Result<TimeZone> {
         let premises = self
             .premises(premises_id)
             .await?
@@ -344,7 +344,12 @@ impl Store {
             .venue(premises.venue_id)
             .await?
             .ok_or(StoreError::NotFound(Thing::Venue))?;
-        let tz = TimeZone::get(&venue.time_zone).unwrap_or(TimeZone::UTC);
+        Ok(TimeZone::get(&venue.time_zone).unwrap_or(TimeZone::UTC))
+    }
+
+    /// Who came to `premises_id` today, in its venue's zone.
+    pub async fn presence(&self, premises_id: i64, now: Timestamp) -> Result<Presence> {
+        let tz = self.premises_zone(premises_id).await?;
         let date = now.to_zoned(tz.clone()).date();
         let start = date
             .to_zoned(tz.clone())

@@ -232,15 +232,7 @@ impl Store {
         after: Option<i64>,
         limit: i64,
     ) -> Result<Vec<crate::Workplace>> {
-        let premises = self
-            .premises(premises_id)
-            .await?
-            .ok_or(StoreError::NotFound(Thing::Premises))?;
-        let venue = self
-            .venue(premises.venue_id)
-            .await?
-            .ok_or(StoreError::NotFound(Thing::Venue))?;
-        let tz = jiff::tz::TimeZone::get(&venue.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz = self.premises_zone(premises_id).await?;
         let period = tessera_domain::Period::new(period, &tz)
             .map_err(|e| StoreError::unprocessable(format!("period.{}", e.field()), e))?;
         let mut r = self.reader().await?;

@@ -25,15 +25,28 @@ pub struct TicketCard {
     status_text: &'static str,
 }
 
-fn card(t: &TicketListItem, l: tessera_domain::Locale) -> TicketCard {
-    TicketCard {
-        number: t.number,
-        period: tessera_domain::period_text::period_text(&t.period.input(), l),
-        workplace: t.workplace.1.clone(),
-        premises: t.premises.1.clone(),
-        status: t.status.as_str(),
-        status_text: i18n::ticket_status(t.status, l),
+impl TicketCard {
+    fn new(
+        number: i64,
+        period: &tessera_domain::Period,
+        workplace: &str,
+        premises: &str,
+        status: TicketStatus,
+        l: tessera_domain::Locale,
+    ) -> TicketCard {
+        TicketCard {
+            number,
+            period: tessera_domain::period_text::period_text(&period.input(), l),
+            workplace: workplace.to_owned(),
+            premises: premises.to_owned(),
+            status: status.as_str(),
+            status_text: i18n::ticket_status(status, l),
+        }
     }
+}
+
+fn card(t: &TicketListItem, l: tessera_domain::Locale) -> TicketCard {
+    TicketCard::new(t.number, &t.period, &t.workplace.1, &t.premises.1, t.status, l)
 }
 
 #[derive(Template)]
@@ -135,14 +148,7 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(raw): Path<St
         None
     };
     let page = TicketPage {
-        t: TicketCard {
-            number: t.number,
-            period: tessera_domain::period_text::period_text(&t.period.input(), l),
-            workplace: t.workplace.1.clone(),
-            premises: t.premises.1.clone(),
-            status: t.status.as_str(),
-            status_text: i18n::ticket_status(t.status, l),
-        },
+        t: TicketCard::new(t.number, &t.period, &t.workplace.1, &t.premises.1, t.status, l),
         order_number: t.order_number,
         order_status_text: i18n::order_status(t.order_status, l),
         pass,
