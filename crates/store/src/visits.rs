@@ -214,7 +214,7 @@ impl Store {
             sql!(
                 c,
                 "SELECT visitor_id, pass_generation, premises_id, start_at, end_at,
-                        CASE WHEN validated_at IS NULL THEN 0 ELSE 1 END AS validated FROM tickets WHERE number = $1"
+                        CAST(CASE WHEN validated_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS validated FROM tickets WHERE number = $1"
             ),
             &args![number],
         )
