@@ -37,7 +37,7 @@ pub struct CheckIn {
     pub premises_id: i64,
     /// `in` (the default) or `out`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^(in|out)$")]
     pub direction: Option<String>,
 }
 
@@ -168,7 +168,7 @@ pub struct OfflineCheckIn {
     pub at: String,
     /// `in` (the default) or `out`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^(in|out)$")]
     pub direction: Option<String>,
     /// What it decided.
     pub allowed: bool,
