@@ -226,10 +226,15 @@ impl PassKeys {
     /// What a pass claims, if one of our accepted keys signed it. Expiry is
     /// the caller's to judge: an expired pass still names its ticket.
     pub async fn verify(&self, store: &Store, token: &str, now: i64) -> Option<PassClaim> {
-        let remembered = self.verified.lock().ok().and_then(|m| m.get(token).cloned());
         let mut ring = self.ring(store, RELOAD_AFTER).await.ok()?;
-        if let Some((claim, kid)) = remembered {
-            return ring.keys.get(&kid).filter(|k| k.accepted(now)).map(|_| claim);
+        // The door's hot path: a pass seen before is answered under the lock,
+        // without copying its key id out.
+        let remembered = self.verified.lock().ok().and_then(|m| {
+            m.get(token)
+                .map(|(claim, kid)| ring.keys.get(kid).is_some_and(|k| k.accepted(now)).then_some(*claim))
+        });
+        if let Some(answer) = remembered {
+            return answer;
         }
         let parsed = parse(token)?;
         if !ring.keys.contains_key(parsed.kid) {

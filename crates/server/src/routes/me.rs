@@ -56,7 +56,8 @@ pub struct MyTicketOut {
     pub first_visit: Option<FirstVisit>,
 }
 
-fn can_send(status: TicketStatus, validated: bool) -> bool {
+/// The seed's rule for "Send the ticket": `new` or `confirmed`, not validated.
+pub(crate) fn can_send(status: TicketStatus, validated: bool) -> bool {
     status.may_change_visitor() && !validated
 }
 
@@ -192,6 +193,12 @@ pub struct MyTicketDetailOut {
     pub can_cancel: bool,
 }
 
+/// Whether the visitor may cancel the order of a ticket now: the order can
+/// go to a cancelled status from where it is, and the ticket is not over.
+pub(crate) fn can_cancel(order: tessera_domain::OrderStatus, ticket: TicketStatus) -> bool {
+    order.cancelled_by_visitor().is_ok() && !matches!(ticket, TicketStatus::Completed | TicketStatus::Cancelled)
+}
+
 /// One of the caller's tickets.
 #[utoipa::path(get, path = "/api/v1/me/tickets/{number}", tag = "visitor", security(("bearer" = [])),
     params(("number" = i64, Path, description = "Ticket number")),
@@ -213,8 +220,7 @@ pub async fn my_ticket(
         status: t.order_status.as_str().into(),
         status_text: i18n::order_status(t.order_status, l).into(),
     };
-    let can_cancel = t.order_status.cancelled_by_visitor().is_ok()
-        && !matches!(t.status, TicketStatus::Completed | TicketStatus::Cancelled);
+    let can_cancel = can_cancel(t.order_status, t.status);
     Ok(axum::Json(MyTicketDetailOut {
         ticket: my_ticket_from_view(t, l),
         order,

@@ -154,9 +154,8 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(raw): Path<St
         pass,
         directions: t.premises.2.clone(),
         first_visit: !validated,
-        can_send: t.status.may_change_visitor() && !validated,
-        can_cancel: t.order_status.cancelled_by_visitor().is_ok()
-            && !matches!(t.status, TicketStatus::Completed | TicketStatus::Cancelled),
+        can_send: crate::routes::me::can_send(t.status, validated),
+        can_cancel: crate::routes::me::can_cancel(t.order_status, t.status),
         v,
     };
     render(&page, l)

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::i18n;
 use crate::routes::tickets::{ListQuery, list_out, parse_filter};
 use crate::wire::encode_cursor;
+use tessera_domain::access::Direction;
 
 /// A row of the list.
 pub struct Row {
@@ -217,11 +218,8 @@ pub async fn ticket(State(state): State<AppState>, v: Viewer, Path(number): Path
         .map(|c| {
             let reason = tessera_domain::access::AccessReason::parse(&c.reason)
                 .unwrap_or(tessera_domain::access::AccessReason::UnknownPass);
-            let direction = if c.direction == "out" {
-                v.app.door_out
-            } else {
-                v.app.door_in
-            };
+            let direction = Direction::parse(&c.direction).unwrap_or_default();
+            let direction = i18n::direction(direction, l);
             (
                 instant(c.at, &tz, l),
                 direction,

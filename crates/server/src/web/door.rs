@@ -4,20 +4,15 @@
 //! the door log for managers.
 
 use askama::Template;
-use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tessera_domain::Role;
 use tessera_domain::access::REASONS;
 use tessera_domain::premises::PremisesKind;
 
 use super::list_filter::FilterValues;
-use super::viewer::{Area, page_locale};
+use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
-use crate::auth::Caller;
 use crate::i18n;
 
 #[derive(Template)]
@@ -66,7 +61,7 @@ pub struct LogRow {
     ticket: Option<i64>,
     premises: String,
     gate: String,
-    direction: &'static str,
+    direction: String,
     allowed: bool,
     reason: String,
     offline: bool,
@@ -115,11 +110,7 @@ pub async fn log(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQue
                         ticket: out.ticket_number,
                         premises: out.premises.name,
                         gate: format!("{} {}", out.gate.first_name, out.gate.last_name),
-                        direction: if out.direction == "out" {
-                            v.app.door_out
-                        } else {
-                            v.app.door_in
-                        },
+                        direction: out.direction_text,
                         allowed: out.allowed,
                         reason: out.reason_text,
                         offline: out.offline,
@@ -162,26 +153,4 @@ pub async fn log(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQue
         error,
     };
     render(&page, l)
-}
-
-/// A session token to keep in the page's cookie.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionIn {
-    token: String,
-}
-
-/// Keeps a session the page got from the API (signing up) in the cookie
-/// the pages use. Only from a page of this site, and only a live session.
-pub async fn keep_session(State(state): State<AppState>, headers: HeaderMap, Json(b): Json<SessionIn>) -> Response {
-    let locale = page_locale(&headers, state.config.default_locale);
-    if !super::session::same_origin(&headers) {
-        return WebError::Forbidden(locale).into_response();
-    }
-    if Caller::of_token(&state, &b.token).await.is_err() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let mut res = StatusCode::NO_CONTENT.into_response();
-    super::session::keep_in_cookie(&mut res, &state, &headers, &b.token);
-    res
 }

@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/password-reset", get(session::password_reset_page))
         .route("/lang/{tag}", get(session::set_lang))
         .route("/static/{file}", get(assets::file))
-        .route("/session", post(door::keep_session))
+        .route("/session", post(session::keep_session))
         .route("/app", get(app::tickets))
         .route("/app/tickets/{number}", get(app::ticket))
         .route("/app/signup", get(app::sign_up))

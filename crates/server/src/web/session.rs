@@ -1,17 +1,17 @@
 //! Signing in and out of the web UI, and picking its language.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
 use serde::Deserialize;
 
 use super::redirect::local_target;
 use super::viewer::{LANG_COOKIE, page_locale};
 use super::{Viewer, WebError, render};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, csrf_valid, end_session, session_cookie, token_hash};
+use crate::auth::{Caller, SESSION_COOKIE, csrf_valid, end_session, session_cookie, token_hash};
 use crate::error::Problem;
 use crate::routes::auth::{LoginIn, login as api_login};
 use crate::throttle::ClientAddr;
@@ -223,4 +223,26 @@ pub async fn password_reset_page(
     res.headers_mut()
         .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     Ok(res)
+}
+
+/// A session token to keep in the page's cookie.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionIn {
+    token: String,
+}
+
+/// Keeps a session the page got from the API (signing up) in the cookie
+/// the pages use. Only from a page of this site, and only a live session.
+pub async fn keep_session(State(state): State<AppState>, headers: HeaderMap, Json(b): Json<SessionIn>) -> Response {
+    let locale = page_locale(&headers, state.config.default_locale);
+    if !same_origin(&headers) {
+        return WebError::Forbidden(locale).into_response();
+    }
+    if Caller::of_token(&state, &b.token).await.is_err() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    keep_in_cookie(&mut res, &state, &headers, &b.token);
+    res
 }
