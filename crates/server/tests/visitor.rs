@@ -38,6 +38,8 @@ fn moscow(d: i64, h: i8) -> jiff::Timestamp {
 #[tokio::test]
 async fn a_visitors_whole_day() {
     let w = World::new().await;
+    // Early morning, so the pass fetched today expires before tomorrow's slot.
+    w.server.clock.set(moscow(0, 6));
     let gate = w.server.user("gate", "Турникет", "1").await;
     let maria = register(&w, "maria@example.test", "Мария").await;
     assert_eq!(maria.get("/api/v1/me").await.ok(200)["role"], "visitor");
@@ -102,6 +104,12 @@ async fn a_visitors_whole_day() {
     let mine = maria.get("/api/v1/me/tickets").await;
     assert!(mine.ok(200)["items"][0]["first_visit"].is_null());
     assert_eq!(mine.body["items"][0]["can_send"], json!(false));
+    // The app fetches its pass afresh whenever online: the one fetched a day
+    // ago may have expired (a pass lives at most 24 hours).
+    let token = maria.get(&format!("/api/v1/me/tickets/{ticket}/pass")).await.ok(200)["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     let c = check(w.premises, token.clone()).await;
     assert_eq!(
         (
