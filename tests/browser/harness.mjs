@@ -56,11 +56,11 @@ export async function startServer() {
   };
 }
 
-/** Headless Chromium: Debian's, or the one named by CHROMIUM. */
-export async function startBrowser() {
+/** Headless Chromium: Debian's, or the one named by CHROMIUM; `extraArgs` for a fake camera and such. */
+export async function startBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', ...extraArgs],
   });
 }
 

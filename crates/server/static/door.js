@@ -124,10 +124,19 @@
     setOnline(true);
     let done = new Set(batch.map((c) => c.id));
     if (r.status === 422 && r.data && Array.isArray(r.data.errors)) {
-      // A check the server cannot take is dropped (and logged), the rest retried.
-      const bad = new Set(r.data.errors.map((e) => Number((/^checks\[(\d+)\]/.exec(e.field) || [])[1])).filter((i) => !Number.isNaN(i)));
-      console.warn('door: offline checks refused', r.data.errors);
-      done = new Set(batch.filter((_, i) => bad.has(i)).map((c) => c.id));
+      // A check the server cannot take is dropped, said on its line of the
+      // last checks (so the door's keeper sees it), and the rest retried.
+      const why = new Map();
+      r.data.errors.forEach((e) => {
+        const i = Number((/^checks\[(\d+)\]/.exec(e.field || '') || [])[1]);
+        if (!Number.isNaN(i) && batch[i] && !why.has(batch[i].id)) why.set(batch[i].id, e.message);
+      });
+      done = new Set(why.keys());
+      const last = load(K.last, []);
+      last.forEach((c) => { if (why.has(c.id)) c.notRecorded = why.get(c.id); });
+      save(K.last, last);
+      drawLast();
+      if (!why.size) return;
     } else if (!r.ok) {
       return;
     }
@@ -151,7 +160,7 @@
   }
   function remember(v, direction) {
     const last = load(K.last, []);
-    last.unshift({ at: new Date().toISOString(), ticket: v.ticket, allowed: v.allowed, text: v.text, offline: !!v.offline, direction });
+    last.unshift({ id: v.id, at: new Date().toISOString(), ticket: v.ticket, allowed: v.allowed, text: v.text, offline: !!v.offline, direction });
     save(K.last, last.slice(0, 10));
     drawLast();
   }
@@ -172,6 +181,12 @@
       const time = new Date(c.at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
       const dir = c.direction === 'out' ? body.dataset.outWord : body.dataset.inWord;
       li.textContent = [time, dir, c.ticket ? body.dataset.ticketWord + ' ' + c.ticket : '—', c.text].join(' · ') + (c.offline ? ' · ' + body.dataset.offlineTag : '');
+      if (c.notRecorded) {
+        const why = document.createElement('span');
+        why.className = 'door-not-recorded';
+        why.textContent = body.dataset.notRecorded + ': ' + c.notRecorded;
+        li.append(document.createElement('br'), why);
+      }
       list.append(li);
     });
   }
@@ -189,7 +204,8 @@
       v.offline = true;
       v.text = v.noKeys ? body.dataset.noKeys : (reasons[v.reason] || v.reason);
       const q = load(K.queue, []);
-      q.push({ id: crypto.randomUUID(), token: token.trim(), premises_id: p.id, at: new Date().toISOString(), direction, allowed: v.allowed, reason: v.reason });
+      v.id = crypto.randomUUID();
+      q.push({ id: v.id, token: token.trim(), premises_id: p.id, at: new Date().toISOString(), direction, allowed: v.allowed, reason: v.reason });
       save(K.queue, q);
       showQueue();
     } else if (r.ok && r.data) {
@@ -215,33 +231,84 @@
     if (!scan.hidden && !ev.target.closest('button, input, label, select, a')) input.focus();
   });
 
-  // ---- the camera, where the browser can read QR codes -----------------------
+  // ---- the camera ----------------------------------------------------------------
+  // The browser's BarcodeDetector where it reads QR codes (Android, macOS,
+  // ChromeOS), else jsQR from the binary, loaded only when the camera starts.
   const cameraButton = $('#door-camera');
-  if ('BarcodeDetector' in window && navigator.mediaDevices) {
-    cameraButton.hidden = false;
-    cameraButton.addEventListener('click', async () => {
-      const video = $('#door-video');
-      try {
-        const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-        video.srcObject = stream;
-        video.hidden = false;
-        await video.play();
-        const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-        let lastToken = '', lastAt = 0;
-        const tick = async () => {
-          if (video.hidden) return;
-          try {
-            const codes = await detector.detect(video);
-            const raw = codes.length ? codes[0].rawValue : '';
-            if (raw && (raw !== lastToken || Date.now() - lastAt > 3000)) { lastToken = raw; lastAt = Date.now(); check(raw); }
-          } catch (e) { /* next frame */ }
-          setTimeout(tick, 300);
-        };
-        tick();
-      } catch (e) {
-        cameraButton.hidden = true;
-      }
+  const cameraFailed = $('#door-camera-failed');
+  const video = $('#door-video');
+  let stream = null;
+  function loadScript(src) {
+    return new Promise((ok, fail) => {
+      const s = document.createElement('script');
+      s.src = src; s.onload = ok; s.onerror = fail;
+      document.head.append(s);
     });
+  }
+  async function qrReader() {
+    if ('BarcodeDetector' in window) {
+      try {
+        if ((await window.BarcodeDetector.getSupportedFormats()).includes('qr_code')) {
+          const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+          return async () => { const codes = await detector.detect(video); return codes.length ? codes[0].rawValue : ''; };
+        }
+      } catch (e) { /* fall back to jsQR */ }
+    }
+    if (!window.jsQR) await loadScript(body.dataset.qrDecoder);
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    return async () => {
+      const w = video.videoWidth, h = video.videoHeight;
+      if (!w || !h) return '';
+      // A pass fills much of the frame: 640 px is plenty and keeps a frame fast.
+      const scale = Math.min(1, 640 / Math.max(w, h));
+      canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const code = window.jsQR(img.data, img.width, img.height, { inversionAttempts: 'dontInvert' });
+      return code ? code.data : '';
+    };
+  }
+  function stopCamera() {
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+    video.hidden = true;
+    video.srcObject = null;
+    cameraButton.textContent = cameraButton.dataset.start;
+    cameraButton.setAttribute('aria-pressed', 'false');
+  }
+  async function startCamera() {
+    cameraFailed.hidden = true;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      const read = await qrReader();
+      cameraButton.textContent = cameraButton.dataset.stop;
+      cameraButton.setAttribute('aria-pressed', 'true');
+      let lastToken = '', lastAt = 0;
+      const tick = async () => {
+        if (!stream) return;
+        // While an answer is on screen the visitor is still in front: wait.
+        if (verdictBox.hidden && !busy) {
+          try {
+            const raw = await read();
+            // The same pass held up is read once, not every frame.
+            if (raw && (raw !== lastToken || Date.now() - lastAt > 4000)) { lastToken = raw; lastAt = Date.now(); check(raw); }
+          } catch (e) { /* the next frame */ }
+        }
+        setTimeout(tick, 200);
+      };
+      tick();
+    } catch (e) {
+      stopCamera();
+      cameraFailed.hidden = false;
+    }
+  }
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    cameraButton.hidden = false;
+    cameraButton.addEventListener('click', () => (stream ? stopCamera() : startCamera()));
   }
 
   setOnline(navigator.onLine !== false);

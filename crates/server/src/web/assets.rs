@@ -12,12 +12,14 @@ const JS: &str = include_str!("../../static/app.js");
 const VISITOR_JS: &str = include_str!("../../static/visitor.js");
 const DOOR_JS: &str = include_str!("../../static/door.js");
 const ICON: &str = include_str!("../../static/icon.svg");
+/// jsQR, for doors whose browser has no `BarcodeDetector` (static/vendor/README.md).
+const JSQR: &str = include_str!("../../static/vendor/jsqr.js");
 /// The visitor app's service worker (served as `/app/sw.js`).
 pub const SERVICE_WORKER: &str = include_str!("../../static/sw.js");
 
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut h = Sha256::new();
-    for file in [CSS, JS, VISITOR_JS, DOOR_JS, ICON, SERVICE_WORKER] {
+    for file in [CSS, JS, VISITOR_JS, DOOR_JS, ICON, JSQR, SERVICE_WORKER] {
         h.update(file.as_bytes());
     }
     hex::encode(&h.finalize()[..6])
@@ -37,6 +39,7 @@ pub async fn file(Path(name): Path<String>) -> Response {
         "visitor.js" => (VISITOR_JS, "text/javascript; charset=utf-8"),
         "door.js" => (DOOR_JS, "text/javascript; charset=utf-8"),
         "icon.svg" => (ICON, "image/svg+xml"),
+        "jsqr.js" => (JSQR, "text/javascript; charset=utf-8"),
         _ => {
             return (
                 StatusCode::NOT_FOUND,
