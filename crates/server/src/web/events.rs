@@ -95,7 +95,6 @@ pub struct AuditLine {
     at: String,
     who: String,
     command: String,
-    version: i64,
 }
 
 #[derive(Template)]
@@ -159,7 +158,6 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
             at: super::format::instant(a.at, &time_zone, l),
             who,
             command: command_text(a.command, l).to_owned(),
-            version: a.version_after,
         });
     }
     let activity_name = |aid: i64| e.activities.iter().find(|a| a.id == aid).map(|a| a.name.clone());
