@@ -190,7 +190,7 @@ impl Problem {
                     l,
                     "Проверьте отмеченные поля.",
                     "Проверете отбелязаните полета.",
-                    "Check the fields listed in errors.",
+                    "Check the marked fields.",
                 )
                 .into(),
             ),

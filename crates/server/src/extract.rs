@@ -11,7 +11,7 @@ use tessera_domain::refusal::Thing;
 use crate::AppState;
 use tessera_domain::refusal::Refusal;
 
-use crate::error::{Problem, request_locale};
+use crate::error::{FieldFault, Problem, request_locale};
 use crate::field_text::Malformed;
 
 /// A JSON body; malformed → 400, unknown fields → 400, wrong types or
@@ -27,18 +27,28 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
         // field: every body of this API is a JSON object, anything else is
         // malformed.
         let (parts, body) = req.into_parts();
+        let method = parts.method.as_str().to_owned();
+        let route = parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map(|p| p.as_str().to_owned());
         let bytes = axum::body::to_bytes(body, usize::MAX)
             .await
             .map_err(|_| Problem::TooLarge)?;
         let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         let not_object = || Problem::Malformed(Malformed::NotObject);
-        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        // Every required field the body lacks, for when serde names one.
+        let all_missing = || match (&route, serde_json::from_slice::<serde_json::Value>(&bytes)) {
+            (Some(route), Ok(body)) => crate::missing_fields::missing(&method, route, &body),
+            _ => Vec::new(),
+        };
         match axum::Json::<T>::from_request(req, state).await {
             Ok(_) | Err(JsonRejection::JsonDataError(_)) if !is_object => Err(not_object()),
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(Problem::Malformed(not_json(&e.body_text()))),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::UnsupportedMediaType),
-            Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text())),
+            Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text(), all_missing)),
             Err(JsonRejection::BytesRejection(_)) => Err(Problem::TooLarge),
             Err(_) => Err(Problem::Malformed(Malformed::Request)),
         }
@@ -67,7 +77,7 @@ fn inner(text: &str) -> String {
 /// serde's messages look like `items[0].period: invalid type: …`,
 /// `unknown field `x`, expected …` or `unknown variant `x`, expected one of
 /// `a`, `b``; each becomes a typed reason.
-fn data_error(text: &str) -> Problem {
+fn data_error(text: &str, all_missing: impl FnOnce() -> Vec<String>) -> Problem {
     let message = inner(text);
     // The path, when serde names one, and serde's own words after it: judged
     // by those words, not by a value that happens to quote them.
@@ -88,7 +98,20 @@ fn data_error(text: &str) -> Problem {
         (None, None) => String::new(),
     };
     if let Some(missing) = missing_field(words) {
-        return Problem::field(at(Some(missing)), Refusal::Required);
+        let first = at(Some(missing));
+        // The schema's list when it agrees with serde on the first one.
+        let all = all_missing();
+        if all.contains(&first) {
+            return Problem::Invalid(
+                all.into_iter()
+                    .map(|field| FieldFault {
+                        field,
+                        refusal: Refusal::Required,
+                    })
+                    .collect(),
+            );
+        }
+        return Problem::field(first, Refusal::Required);
     }
     if words.starts_with("unknown variant `") {
         let names = words

@@ -11,6 +11,7 @@ mod field_text;
 mod hashing;
 mod i18n;
 mod idempotency;
+mod missing_fields;
 mod openapi;
 mod passes;
 mod query_params;

@@ -1020,3 +1020,64 @@ async fn refused_writes_leave_nothing_behind() {
         "a refused request changed something"
     );
 }
+
+/// A form sent empty is told about every field it lacks at once, in the
+/// caller's language, not one field per try.
+#[tokio::test]
+async fn an_empty_body_names_every_missing_field_at_once() {
+    let w = World::new().await;
+    let fields = |a: &Answer| -> Vec<(String, String)> {
+        a.body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap_or_default().to_owned(),
+                    e["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let a = w.manager.clone().lang("en").post("/api/v1/orders", json!({})).await;
+    a.problem(422);
+    assert_eq!(
+        fields(&a),
+        [
+            ("customer_id".to_owned(), "is required".to_owned()),
+            ("items".to_owned(), "is required".to_owned())
+        ]
+    );
+    // Inside items too, each item by its index; what is there is not named.
+    let a = w
+        .manager
+        .clone()
+        .lang("bg")
+        .post(
+            "/api/v1/orders",
+            json!({"items": [{"workplace_id": w.workplaces[0]}, {}]}),
+        )
+        .await;
+    a.problem(422);
+    let named: Vec<String> = fields(&a).into_iter().map(|(f, _)| f).collect();
+    for want in [
+        "customer_id",
+        "items[0].period",
+        "items[0].tariff_id",
+        "items[1].workplace_id",
+        "items[1].period",
+    ] {
+        assert!(named.contains(&want.to_owned()), "{want} in {named:?}");
+    }
+    assert!(!named.contains(&"items[0].workplace_id".to_owned()), "{named:?}");
+    assert!(
+        fields(&a).iter().all(|(_, m)| m == "задължително поле"),
+        "{:?}",
+        fields(&a)
+    );
+    // The event form alike.
+    let events = w.server.user("event_manager", "Елена", "Events").await.lang("ru");
+    let a = events.post("/api/v1/events", json!({})).await;
+    a.problem(422);
+    assert!(fields(&a).len() > 1, "{:?}", fields(&a));
+}
