@@ -196,3 +196,28 @@ test('on a phone, in Bulgarian and English: the list reads as cards and the orde
     await page.context().close();
   }
 });
+
+test('an order form sent empty, in English, names each missing field once at its place and nothing else', async () => {
+  const page = await signIn(browser, server.base, ...logins.rental, 'en-US');
+  await page.goto(server.base + '/admin/coworking/orders/new');
+  const before = (await page.evaluate(() => fetch('/api/v1/orders?limit=100').then((r) => r.json()))).items.length;
+  await page.locator('#order-form button[type=submit]').click();
+  const customer = page.locator('[data-error-for=customer_id]');
+  await customer.filter({ hasText: /\S/ }).waitFor();
+  const shown = await page.evaluate(() => [...document.querySelectorAll('#order-form [data-error-for]')]
+    .filter((e) => e.textContent.trim()).map((e) => [e.dataset.errorFor, e.textContent.trim()]));
+  assert.deepEqual(shown.map(([f]) => f).sort(), ['customer_id', 'items[0].period'].sort(), JSON.stringify(shown));
+  for (const [, message] of shown) assert.equal(message, 'is required');
+  const pageText = await page.locator('main').innerText();
+  assert.doesNotMatch(pageText, /missing field|line \d+ column|`/, 'no parser text');
+  assert.equal(pageText.split('is required').length - 1, 2, 'each message once');
+  // Fixing a field takes its message away on the next try.
+  await page.locator('input[name="items.0.period.start_date"]').fill('2030-01-10');
+  await page.locator('input[name="items.0.period.end_date"]').fill('2030-01-12');
+  await page.locator('#order-form button[type=submit]').click();
+  await page.waitForFunction(() => document.querySelector('[data-error-for="items[0].period"]').textContent.trim() === '');
+  assert.equal((await customer.textContent()).trim(), 'is required');
+  const after = (await page.evaluate(() => fetch('/api/v1/orders?limit=100').then((r) => r.json()))).items.length;
+  assert.equal(after, before, 'nothing was created');
+  await page.context().close();
+});
