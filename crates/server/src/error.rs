@@ -236,7 +236,13 @@ impl Problem {
             Problem::Conflict(c) => conflict_text(c, l),
             Problem::TooLarge => (
                 pick(l, "Слишком большой запрос", "Твърде голяма заявка", "Payload too large"),
-                String::new(),
+                pick(
+                    l,
+                    "Тело запроса больше, чем принимает этот адрес (1 МиБ; выгрузка проверок двери — 16 МиБ).",
+                    "Тялото на заявката е по-голямо, отколкото този адрес приема (1 МиБ; качването на проверки от входа — 16 МиБ).",
+                    "The request body is larger than this endpoint takes (1 MiB; a door's upload of checks, 16 MiB).",
+                )
+                .into(),
             ),
             Problem::UnsupportedMediaType => (
                 pick(

@@ -438,3 +438,35 @@ async fn the_door_log_filters_and_pages_newest_first() {
     }
     w.manager.get("/api/v1/access/checks?cursor=zzz").await.problem(400);
 }
+
+/// A turnstile offline for a long day uploads 10,000 checks at once (a body
+/// well over the API's 1 MiB): all recorded, and counted in the log.
+#[tokio::test]
+async fn ten_thousand_offline_checks_go_up_in_one_upload() {
+    let w = World::new().await;
+    let gate = w.server.user("gate", "Турникет", "1").await;
+    let (v, ticket) = ready_ticket(&w, "many@example.test", w.workplaces[0]).await;
+    let token = pass(&v, ticket).await;
+    let at = hours(-1).to_string();
+    let checks: Vec<Value> = (0..10_000)
+        .map(|i| {
+            offline(
+                &format!("00000000-0000-4000-8000-{i:012}"),
+                &token,
+                w.premises,
+                &at,
+                true,
+                "allowed",
+            )
+        })
+        .collect();
+    let body = json!({ "checks": checks });
+    assert!(body.to_string().len() > 1024 * 1024, "bigger than other bodies may be");
+    let up = gate.post("/api/v1/access/checks", body).await;
+    assert_eq!(up.ok(200)["recorded"], json!(10_000));
+    let log = w
+        .manager
+        .get(&format!("/api/v1/access/checks?ticket_number={ticket}&limit=500"))
+        .await;
+    assert_eq!(log.ok(200)["items"].as_array().map(Vec::len), Some(500));
+}

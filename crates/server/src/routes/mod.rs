@@ -134,5 +134,9 @@ pub fn router() -> Router<AppState> {
 /// The routes whose bodies may be larger than the API's 1 MiB: a turnstile's
 /// offline checks (up to 20,000 of them in one upload).
 pub fn bulk_router() -> Router<AppState> {
-    Router::new().route("/api/v1/access/checks", post(access::upload))
+    Router::new()
+        .route("/api/v1/access/checks", post(access::upload))
+        // axum's own 2 MB limit on a JSON body would refuse them first; the
+        // 16 MiB limit of `app` holds.
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }
