@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, api, moscowDay } from './harness.mjs';
 
 let server; let browser; let camera; let dir;
 before(async () => {
@@ -23,20 +23,8 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const gateLogin = ['gate@tessera.local', 'tessera-gate'];
-const ivanLogin = ['ivan@tessera.local', 'tessera-ivan'];
-const moscowDay = (days = 0) => new Date(Date.now() + days * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
-
-async function api(page, method, url, body) {
-  return page.evaluate(async ([method, url, body]) => {
-    const res = await fetch(url, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': document.body.dataset.csrf, 'Accept-Language': 'ru' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [method, url, body]);
-}
+const gateLogin = logins.gate;
+const ivanLogin = logins.ivan;
 
 /** A confirmed, validated ticket for today in the demo coworking. */
 async function validatedTicket(manager, customerId) {

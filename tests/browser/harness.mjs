@@ -94,4 +94,21 @@ export const logins = {
   events: ['events@tessera.local', 'tessera-events'],
   admin: ['admin@tessera.local', 'tessera-admin'],
   visitor: ['koshatina77@mail.ru', 'tessera-maria'],
+  ivan: ['ivan@tessera.local', 'tessera-ivan'],
+  gate: ['gate@tessera.local', 'tessera-gate'],
 };
+
+/** A date in Moscow (the demo coworking's zone), `days` from today. */
+export const moscowDay = (days = 0) => new Date(Date.now() + days * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
+
+/** Calls the JSON API from a signed-in page, as the page's own scripts do. */
+export async function api(page, method, url, body) {
+  return page.evaluate(async ([method, url, body]) => {
+    const res = await fetch(url, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': document.body.dataset.csrf, 'Accept-Language': 'ru' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }, [method, url, body]);
+}

@@ -57,7 +57,7 @@ for (const [who, pages] of areas) {
 }
 
 test('the door and the sign-up page fit a 390 px phone', async () => {
-  const door = await signIn(browser, server.base, 'gate@tessera.local', 'tessera-gate', 'ru-RU', phone);
+  const door = await signIn(browser, server.base, ...logins.gate, 'ru-RU', phone);
   const errors = [];
   door.on('pageerror', (e) => errors.push(String(e)));
   await fits(door, errors, '/door');

@@ -8,29 +8,14 @@
 // that check marked offline once the door is back online.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins, phone, desktop } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, desktop, api, moscowDay } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-const gateLogin = ['gate@tessera.local', 'tessera-gate'];
-const ivanLogin = ['ivan@tessera.local', 'tessera-ivan'];
-
-/** A date in Moscow (the demo coworking's zone), `days` from today. */
-const moscowDay = (days = 0) => new Date(Date.now() + days * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
-
-/** Calls the JSON API from a signed-in page, as the page's own scripts do. */
-async function api(page, method, url, body) {
-  return page.evaluate(async ([method, url, body]) => {
-    const res = await fetch(url, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': document.body.dataset.csrf, 'Accept-Language': 'ru' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [method, url, body]);
-}
+const gateLogin = logins.gate;
+const ivanLogin = logins.ivan;
 
 /** The manager books a free workplace of the demo coworking for a visitor: answers order and ticket. */
 async function book(manager, customerId, startDate, endDate) {
