@@ -272,6 +272,28 @@ async fn an_admin_sets_a_password_and_the_users_sessions_end() {
 }
 
 #[tokio::test]
+async fn an_admin_setting_their_own_password_stays_signed_in_where_they_are() {
+    let w = World::new().await;
+    let email = with_password(&w.server, &w.admin, "the admin's first password").await;
+    let elsewhere = sign_in(&w.server, &email, "the admin's first password").await;
+    let other = w
+        .server
+        .with_token(elsewhere.ok(200)["token"].as_str().expect("token"), w.admin.user_id);
+    other.get("/api/v1/me").await.ok(200);
+
+    w.admin
+        .put(
+            &format!("/api/v1/users/{}/password", w.admin.user_id),
+            json!({"password": "the admin's second password"}),
+        )
+        .await
+        .ok(204);
+    w.admin.get("/api/v1/me").await.ok(200);
+    other.get("/api/v1/me").await.problem(401);
+    sign_in(&w.server, &email, "the admin's second password").await.ok(200);
+}
+
+#[tokio::test]
 async fn a_reset_link_works_once_within_the_hour() {
     let w = World::new().await;
     let maria = w.server.user("visitor", "Мария", "Семенова").await;

@@ -196,9 +196,12 @@ pub async fn set_password(
     check_password(&b.password, &[&user.email, &user.first_name, &user.last_name])
         .map_err(|e| Problem::field("password", e))?;
     let hash = hash_password(b.password).await?;
+    // An admin setting their own password stays signed in where they are,
+    // as with PUT /api/v1/me/password; every other session ends.
+    let keep = (id == caller.user.id).then(|| caller.token_hash.clone());
     state
         .store
-        .set_password(id, hash, None, state.clock.now().as_second())
+        .set_password(id, hash, keep, state.clock.now().as_second())
         .await?;
     state.sessions.forget_user(id);
     tracing::info!(actor = caller.user.id, user = id, "password set by an admin");
