@@ -236,6 +236,10 @@ pub enum Thing {
     Activity,
     /// A folio.
     Folio,
+    /// A charge on a folio.
+    Charge,
+    /// A room block of an event.
+    Block,
     /// An order.
     Order,
     /// A ticket.
@@ -266,10 +270,12 @@ pub enum Thing {
 
 impl Thing {
     /// Every thing, for catalogues and tests.
-    pub const ALL: [Thing; 16] = [
+    pub const ALL: [Thing; 18] = [
         Thing::Event,
         Thing::Activity,
         Thing::Folio,
+        Thing::Charge,
+        Thing::Block,
         Thing::Order,
         Thing::Ticket,
         Thing::Premises,
@@ -292,6 +298,8 @@ impl std::fmt::Display for Thing {
             Thing::Event => "event",
             Thing::Activity => "activity",
             Thing::Folio => "folio",
+            Thing::Charge => "charge",
+            Thing::Block => "block",
             Thing::Order => "order",
             Thing::Ticket => "ticket",
             Thing::Premises => "premises",

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{
     ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus,
-    Plan, PremisesFacts, in_event_years,
+    KeptCharge, Plan, PremisesFacts, in_event_years,
 };
 
 /// Largest PAX we accept (a typo guard, not a venue's capacity).
@@ -93,6 +93,7 @@ fn empty_plan(s: &EventState) -> Plan {
         activities: vec![],
         charges: vec![],
         blocks: vec![],
+        kept: vec![],
     }
 }
 
@@ -110,35 +111,39 @@ fn follow_period(s: &EventState, plan: &mut Plan) {
         .collect();
 }
 
-/// Refuses the whole plan when it touches a charge of a closed folio.
-fn refuse_closed_folios(s: &EventState, plan: &Plan) -> Result<(), CascadeError> {
-    use std::collections::HashSet;
-    let closed_folios: HashSet<Id> = s
+/// Takes the charges of closed folios out of the plan and lists them as
+/// kept: a cascade changes everything else and leaves them as they are.
+fn keep_closed_folios(s: &EventState, plan: &mut Plan) {
+    use std::collections::HashMap;
+    let closed: std::collections::HashSet<Id> = s
         .folios
         .iter()
         .filter(|f| f.status == FolioStatus::Closed)
         .map(|f| f.id)
         .collect();
-    if closed_folios.is_empty() {
-        return Ok(());
-    }
-    let frozen: HashSet<Id> = s
-        .charges
-        .iter()
-        .filter(|c| closed_folios.contains(&c.folio_id))
-        .map(|c| c.id)
-        .collect();
-    let closed: Vec<Id> = plan
-        .charges
-        .iter()
-        .filter(|c| frozen.contains(&c.id))
-        .map(|c| c.id)
-        .collect();
     if closed.is_empty() {
-        Ok(())
-    } else {
-        Err(CascadeError::ClosedFolio(closed))
+        return;
     }
+    let frozen: HashMap<Id, &crate::model::Charge> = s
+        .charges
+        .iter()
+        .filter(|c| closed.contains(&c.folio_id))
+        .map(|c| (c.id, c))
+        .collect();
+    let mut kept = Vec::new();
+    plan.charges.retain(|change| match frozen.get(&change.id) {
+        Some(c) => {
+            kept.push(KeptCharge {
+                id: c.id,
+                folio_id: c.folio_id,
+                service_date: c.service_date,
+                quantity: c.quantity,
+            });
+            false
+        }
+        None => true,
+    });
+    plan.kept = kept;
 }
 
 /// Refuses a plan that would have two activities hold one hall on one day.
@@ -257,7 +262,7 @@ pub fn plan_pax_change(s: &EventState, cmd: &ChangePax) -> Result<Plan, CascadeE
             });
         }
     }
-    refuse_closed_folios(s, &plan)?;
+    keep_closed_folios(s, &mut plan);
     Ok(plan)
 }
 
@@ -361,7 +366,7 @@ pub fn plan_date_change(
         return Err(CascadeError::YearOutOfRange);
     }
     follow_period(s, &mut plan);
-    refuse_closed_folios(s, &plan)?;
+    keep_closed_folios(s, &mut plan);
     refuse_hall_clash(s, &plan, event_id, others)?;
     Ok(plan)
 }
@@ -426,7 +431,7 @@ pub fn plan_activity_change(
             });
         }
     }
-    refuse_closed_folios(s, &plan)?;
+    keep_closed_folios(s, &mut plan);
     refuse_hall_clash(s, &plan, event_id, others)?;
     Ok(plan)
 }

@@ -70,11 +70,17 @@ pub enum Change {
     ChangeDates,
     /// The activity cascade.
     ChangeActivity,
+    /// A charge was corrected.
+    EditCharge,
+    /// A charge was voided.
+    VoidCharge,
+    /// A charge moved to another folio.
+    TransferCharge,
 }
 
 impl Change {
     /// Every change, for catalogues and tests.
-    pub const ALL: [Change; 9] = [
+    pub const ALL: [Change; 12] = [
         Change::Create,
         Change::AddActivity,
         Change::AddBlock,
@@ -84,6 +90,9 @@ impl Change {
         Change::ChangePax,
         Change::ChangeDates,
         Change::ChangeActivity,
+        Change::EditCharge,
+        Change::VoidCharge,
+        Change::TransferCharge,
     ];
 
     /// The stored and wire name (`change_pax`).
@@ -98,6 +107,9 @@ impl Change {
             Change::ChangePax => "change_pax",
             Change::ChangeDates => "change_dates",
             Change::ChangeActivity => "change_activity",
+            Change::EditCharge => "edit_charge",
+            Change::VoidCharge => "void_charge",
+            Change::TransferCharge => "transfer_charge",
         }
     }
 

@@ -4,6 +4,7 @@
 //! shows the plan; apply writes the same plan. No I/O, no async.
 
 mod cascade;
+mod charge;
 mod command;
 mod model;
 
@@ -11,8 +12,10 @@ pub use cascade::{
     ChangeActivity, ChangePax, DateChange, MAX_PAX, check_new_activity_hall, plan_activity_change, plan_date_change,
     plan_pax_change, validate_new_activity, validate_new_charge,
 };
+pub use charge::{ChargeCommand, ChargeEdit, ChargeFacts, TargetFolio, check_charge_command, folio_totals};
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
     Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
-    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, LAST_YEAR, Plan, PremisesFacts, in_event_years,
+    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, KeptCharge, LAST_YEAR, Plan, PremisesFacts,
+    in_event_years,
 };

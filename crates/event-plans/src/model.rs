@@ -46,8 +46,10 @@ impl ActivityKind {
 pub enum ItemStatus {
     /// In force.
     Active,
-    /// Cancelled (by a shorten).
+    /// Cancelled (by a shorten, or with its activity or event).
     Cancelled,
+    /// Voided by hand, with a reason (charges only).
+    Void,
 }
 
 impl ItemStatus {
@@ -56,6 +58,7 @@ impl ItemStatus {
         match self {
             ItemStatus::Active => "active",
             ItemStatus::Cancelled => "cancelled",
+            ItemStatus::Void => "void",
         }
     }
 
@@ -64,6 +67,7 @@ impl ItemStatus {
         match s {
             "active" => Some(ItemStatus::Active),
             "cancelled" => Some(ItemStatus::Cancelled),
+            "void" => Some(ItemStatus::Void),
             _ => None,
         }
     }
@@ -241,6 +245,20 @@ pub struct BlockChange {
     pub end_date: Date,
 }
 
+/// A charge of a closed folio that a cascade would have changed and leaves
+/// exactly as it is: the preview lists it so the manager sees what stays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeptCharge {
+    /// Id.
+    pub id: Id,
+    /// Its (closed) folio.
+    pub folio_id: Id,
+    /// Its service date, as it stays.
+    pub service_date: Date,
+    /// Its quantity, as it stays.
+    pub quantity: Decimal,
+}
+
 /// What a change would do, item by item (only what changes is listed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -256,6 +274,8 @@ pub struct Plan {
     pub charges: Vec<ChargeChange>,
     /// Blocks that change.
     pub blocks: Vec<BlockChange>,
+    /// Closed-folio charges the change leaves as they are.
+    pub kept: Vec<KeptCharge>,
 }
 
 impl Plan {
@@ -339,9 +359,27 @@ pub enum CascadeError {
     /// A negative quantity.
     #[error("the quantity must not be negative")]
     NegativeQuantity,
-    /// The change would touch charges of closed folios.
-    #[error("charges in closed folios would change: {0:?}")]
-    ClosedFolio(Vec<Id>),
+    /// The folio is closed: its charges never change and it takes none.
+    #[error("folio {folio_id} is closed")]
+    ClosedFolio {
+        /// The closed folio.
+        folio_id: Id,
+    },
+    /// The charge is voided or cancelled: it changes no more.
+    #[error("the charge is no longer active")]
+    ChargeNotActive,
+    /// A charge's service date outside the event period.
+    #[error("the service date is outside the event period")]
+    ServiceDateOutsidePeriod,
+    /// A negative unit price.
+    #[error("the unit price must not be negative")]
+    NegativePrice,
+    /// A void without a reason.
+    #[error("a reason is required")]
+    NoReason,
+    /// A transfer to a folio that is not one of the charge's event.
+    #[error("the folio is not one of this event's")]
+    NotThisEventsFolio,
     /// The premises named for an activity is not a hall of the event's venue.
     #[error("the premises is not a hall of the event's venue")]
     NotAHall,

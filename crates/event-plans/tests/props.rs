@@ -97,6 +97,34 @@ proptest! {
     }
 
     #[test]
+    fn kept_lists_what_the_cascade_would_change_were_every_folio_open(s in event(), cmd in command(), pax in 1i64..400) {
+        let mut open = s.clone();
+        for f in &mut open.folios {
+            f.status = FolioStatus::Open;
+        }
+        let pax = ChangePax { pax, activities: Default::default() };
+        let pairs = [
+            (plan_date_change(&s, &cmd, 1, &[]), plan_date_change(&open, &cmd, 1, &[])),
+            (plan_pax_change(&s, &pax), plan_pax_change(&open, &pax)),
+        ];
+        for (plan, if_open) in pairs {
+            let (Ok(plan), Ok(if_open)) = (plan, if_open) else { continue };
+            let mut listed: Vec<i64> = plan.charges.iter().map(|c| c.id).collect();
+            listed.extend(plan.kept.iter().map(|k| k.id));
+            listed.sort_unstable();
+            let mut all: Vec<i64> = if_open.charges.iter().map(|c| c.id).collect();
+            all.sort_unstable();
+            prop_assert_eq!(listed, all);
+            for k in &plan.kept {
+                prop_assert!(s.folios.iter().any(|f| f.id == k.folio_id && f.status == FolioStatus::Closed));
+                let c = s.charges.iter().find(|c| c.id == k.id).expect("charge");
+                prop_assert_eq!((c.service_date, c.quantity), (k.service_date, k.quantity));
+            }
+            prop_assert_eq!(&plan.activities, &if_open.activities, "activities change as if every folio were open");
+        }
+    }
+
+    #[test]
     fn the_plan_lists_exactly_what_apply_changes(s in event(), cmd in command()) {
         if let Ok(plan) = plan_date_change(&s, &cmd, 1, &[]) {
             let mut after = s.clone();

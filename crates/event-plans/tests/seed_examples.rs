@@ -316,15 +316,30 @@ fn closed_folios_and_pinned_charges_are_respected() {
         "a pinned charge keeps its quantity"
     );
     s.folios[0].status = FolioStatus::Closed;
-    let refused = plan_date_change(
+    let moved = plan_date_change(
         &s,
         &DateChange::Move {
             start_date: date(2024, 2, 15),
         },
         1,
         &[],
+    )
+    .expect("a closed folio no longer blocks a move");
+    assert_eq!(moved.start_date, date(2024, 2, 15));
+    assert_eq!(moved.activities.len(), 2, "the activities move");
+    assert!(moved.charges.is_empty(), "no closed-folio charge moves");
+    let kept: Vec<(i64, i64, jiff::civil::Date)> =
+        moved.kept.iter().map(|k| (k.id, k.folio_id, k.service_date)).collect();
+    assert_eq!(
+        kept,
+        vec![
+            (1, 1, date(2024, 2, 11)),
+            (2, 1, date(2024, 2, 12)),
+            (3, 1, date(2024, 2, 11)),
+            (4, 1, date(2024, 2, 12))
+        ],
+        "each stays on its date, listed as kept"
     );
-    assert_eq!(refused, Err(CascadeError::ClosedFolio(vec![1, 2, 3, 4])));
 }
 
 #[test]

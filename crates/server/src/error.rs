@@ -55,9 +55,6 @@ pub struct ProblemBody {
     /// Ticket numbers involved (a taken workplace).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tickets: Vec<i64>,
-    /// Charges involved (a closed folio).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub charges: Vec<i64>,
     /// The statuses the order may move to instead (a refused change of status).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub next_statuses: Vec<String>,
@@ -166,7 +163,8 @@ impl Problem {
             Problem::Internal => "internal",
             Problem::KeyInProgress => "idempotency-key-in-progress",
             Problem::MethodNotAllowed => "method-not-allowed",
-            Problem::Cascade(CascadeError::ClosedFolio(_)) => "closed-folio",
+            Problem::Cascade(CascadeError::ClosedFolio { .. }) => "closed-folio",
+            Problem::Cascade(CascadeError::ChargeNotActive) => "charge-not-active",
             Problem::Cascade(CascadeError::HallTaken { .. }) => "hall-taken",
             Problem::Cascade(CascadeError::ActivityCancelled) => "activity-cancelled",
             Problem::Cascade(_) => "invalid-fields",
@@ -386,10 +384,6 @@ impl Problem {
                         message: crate::field_text::cascade(e, l),
                     }]
                 }
-                _ => vec![],
-            },
-            charges: match self {
-                Problem::Cascade(CascadeError::ClosedFolio(ids)) => ids.clone(),
                 _ => vec![],
             },
             next_statuses: match self {
@@ -638,7 +632,10 @@ fn ticket_action_refused(action: tessera_domain::ticket_status::TicketAction, l:
 fn cascade_conflict(e: &CascadeError) -> bool {
     matches!(
         e,
-        CascadeError::ClosedFolio(_) | CascadeError::HallTaken { .. } | CascadeError::ActivityCancelled
+        CascadeError::ClosedFolio { .. }
+            | CascadeError::HallTaken { .. }
+            | CascadeError::ActivityCancelled
+            | CascadeError::ChargeNotActive
     )
 }
 
@@ -654,24 +651,39 @@ fn cascade_field(e: &CascadeError) -> &'static str {
         CascadeError::OutsidePeriod => "date",
         CascadeError::NegativeQuantity => "quantity",
         CascadeError::NotAHall => "premises_id",
+        CascadeError::ServiceDateOutsidePeriod => "service_date",
+        CascadeError::NegativePrice => "unit_price",
+        CascadeError::NoReason => "reason",
+        CascadeError::NotThisEventsFolio => "folio_id",
         _ => "",
     }
 }
 
 fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
     match e {
-        CascadeError::ClosedFolio(ids) => (
+        CascadeError::ClosedFolio { folio_id } => (
             pick(l, "Фолио закрыто", "Фолиото е затворено", "Folio closed"),
-            format!(
-                "{} {}",
-                pick(
-                    l,
-                    "Изменение затронуло бы начисления закрытых фолио:",
-                    "Промяната би засегнала начисления в затворени фолиа:",
-                    "The change would touch charges of closed folios:"
-                ),
-                list(ids)
+            crate::field_text::say(
+                l,
+                format!("Фолио {folio_id} закрыто: его начисления не меняются, и новые в него не вносятся."),
+                format!("Фолио {folio_id} е затворено: начисленията в него не се променят и не се добавят нови."),
+                format!("Folio {folio_id} is closed: its charges never change and it takes no new ones."),
             ),
+        ),
+        CascadeError::ChargeNotActive => (
+            pick(
+                l,
+                "Начисление не действует",
+                "Начислението не е активно",
+                "Charge not active",
+            ),
+            pick(
+                l,
+                "Начисление аннулировано или отменено и больше не меняется.",
+                "Начислението е анулирано или отменено и вече не се променя.",
+                "The charge is voided or cancelled and changes no more.",
+            )
+            .into(),
         ),
         CascadeError::HallTaken {
             premises_id,

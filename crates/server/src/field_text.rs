@@ -16,7 +16,7 @@ use tessera_events::CascadeError;
 use crate::i18n::pick;
 
 /// One text in the three languages, chosen by the caller's.
-fn say(l: Locale, ru: String, bg: String, en: String) -> String {
+pub(crate) fn say(l: Locale, ru: String, bg: String, en: String) -> String {
     match l {
         Locale::Ru => ru,
         Locale::Bg => bg,
@@ -466,15 +466,33 @@ pub fn cascade(e: &CascadeError, l: Locale) -> String {
             "количеството не може да е отрицателно",
             "the quantity must not be negative",
         ),
-        CascadeError::ClosedFolio(ids) => {
-            let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-            say(
-                l,
-                format!("изменились бы начисления закрытых фолио: {ids}"),
-                format!("биха се променили начисления в затворени фолиа: {ids}"),
-                format!("charges in closed folios would change: {ids}"),
-            )
-        }
+        CascadeError::ClosedFolio { folio_id } => say(
+            l,
+            format!("фолио {folio_id} закрыто"),
+            format!("фолио {folio_id} е затворено"),
+            format!("folio {folio_id} is closed"),
+        ),
+        CascadeError::ChargeNotActive => p(
+            "начисление аннулировано или отменено",
+            "начислението е анулирано или отменено",
+            "the charge is voided or cancelled",
+        ),
+        CascadeError::ServiceDateOutsidePeriod => p(
+            "дата услуги вне периода мероприятия",
+            "датата на услугата е извън периода на мероприятието",
+            "the service date is outside the event period",
+        ),
+        CascadeError::NegativePrice => p(
+            "цена не может быть отрицательной",
+            "цената не може да е отрицателна",
+            "the unit price must not be negative",
+        ),
+        CascadeError::NoReason => p("укажите причину", "посочете причина", "give a reason"),
+        CascadeError::NotThisEventsFolio => p(
+            "это не фолио этого мероприятия",
+            "това не е фолио на това мероприятие",
+            "this is not a folio of this event",
+        ),
         CascadeError::HallTaken { premises_id, date, .. } => say(
             l,
             format!("зал {premises_id} занят {date}"),
@@ -615,6 +633,18 @@ pub fn not_found(t: Thing, l: Locale) -> &'static str {
             "No such activity.",
         ),
         Thing::Folio => pick(l, "Фолио не найдено.", "Фолиото не е намерено.", "No such folio."),
+        Thing::Charge => pick(
+            l,
+            "Начисление не найдено.",
+            "Начислението не е намерено.",
+            "No such charge.",
+        ),
+        Thing::Block => pick(
+            l,
+            "Блок номеров не найден.",
+            "Блокът стаи не е намерен.",
+            "No such room block.",
+        ),
         Thing::Order => pick(l, "Заказ не найден.", "Поръчката не е намерена.", "No such order."),
         Thing::Ticket => pick(l, "Билет не найден.", "Билетът не е намерен.", "No such ticket."),
         Thing::Premises => pick(
@@ -828,7 +858,12 @@ mod tests {
             CascadeError::OutsidePeriod,
             CascadeError::NegativeQuantity,
             CascadeError::NotAHall,
-            CascadeError::ClosedFolio(vec![9]),
+            CascadeError::ClosedFolio { folio_id: 9 },
+            CascadeError::ChargeNotActive,
+            CascadeError::ServiceDateOutsidePeriod,
+            CascadeError::NegativePrice,
+            CascadeError::NoReason,
+            CascadeError::NotThisEventsFolio,
             CascadeError::HallTaken {
                 activity_id: 1,
                 premises_id: 2,
@@ -851,7 +886,12 @@ mod tests {
                 | CascadeError::OutsidePeriod
                 | CascadeError::NegativeQuantity
                 | CascadeError::NotAHall
-                | CascadeError::ClosedFolio(_)
+                | CascadeError::ClosedFolio { .. }
+                | CascadeError::ChargeNotActive
+                | CascadeError::ServiceDateOutsidePeriod
+                | CascadeError::NegativePrice
+                | CascadeError::NoReason
+                | CascadeError::NotThisEventsFolio
                 | CascadeError::HallTaken { .. } => {}
             }
         }

@@ -76,6 +76,11 @@ pub fn workplace_name() -> Object {
     text(WORKPLACE_NAME_MAX).build()
 }
 
+/// Why a charge is voided.
+pub fn reason() -> Object {
+    text(COMMENT_MAX).build()
+}
+
 /// A charge description.
 pub fn description() -> Object {
     text(DESCRIPTION_MAX).build()
@@ -414,9 +419,10 @@ pub fn quantity() -> Schema {
     decimal(false)
 }
 
-/// A unit price.
+/// A unit price: not negative (a discount is a charge of its own, not a
+/// negative price).
 pub fn unit_price() -> Schema {
-    decimal(true)
+    decimal(false)
 }
 
 /// Requires one of two shapes of one object: `{a..}` xor `{b..}`.
@@ -591,6 +597,8 @@ components! {
     Directions = directions();
     /// A comment on a change of status (at most 1000 characters once trimmed; blank means none).
     Comment = comment();
+    /// Why a charge is voided (1 to 1000 characters, trimmed, no control characters).
+    Reason = reason();
     /// An e-mail address.
     Email = email();
     /// A phone number (blank means none).

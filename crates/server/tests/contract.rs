@@ -79,6 +79,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events/{id}/audit"),
     ("post", "/api/v1/folios/{id}/charges"),
     ("post", "/api/v1/folios/{id}/close"),
+    ("get", "/api/v1/folios/{id}"),
+    ("patch", "/api/v1/charges/{id}"),
+    ("post", "/api/v1/charges/{id}/void"),
+    ("post", "/api/v1/charges/{id}/transfer"),
 ];
 
 #[tokio::test]
@@ -155,7 +159,13 @@ async fn every_role_meets_exactly_its_doors() {
             ("post", "/api/v1/orders") | ("post", "/api/v1/orders/quote") | ("get", "/api/v1/orders/{number}") => {
                 &["admin", "rental_manager", "visitor"]
             }
-            (_, p) if p.starts_with("/api/v1/events") || p.starts_with("/api/v1/folios") => &["admin", "event_manager"],
+            (_, p)
+                if p.starts_with("/api/v1/events")
+                    || p.starts_with("/api/v1/folios")
+                    || p.starts_with("/api/v1/charges") =>
+            {
+                &["admin", "event_manager"]
+            }
             ("post", "/api/v1/access/check") | ("get", "/api/v1/access/keys") => &["admin", "gate"],
             ("post", "/api/v1/access/checks") => &["gate"],
             ("post", "/api/v1/access/keys/rotate") => &["admin"],

@@ -321,48 +321,99 @@ async fn shorten_cancels_and_never_deletes_and_extend_adds_empty_days() {
 }
 
 #[tokio::test]
-async fn a_closed_folio_refuses_the_whole_change_naming_its_charges() {
+async fn a_closed_folio_keeps_its_charges_while_a_cascade_changes_everything_else() {
     let ev = seed_event().await;
+    // A second, open folio with one charge straight on it and one through the catering.
+    let f2 = ev
+        .em
+        .post(&format!("/api/v1/events/{}/folios", ev.id), json!({"name": "Гости"}))
+        .await;
+    let open = f2.ok(201)["id"].as_i64().expect("folio");
+    assert_eq!(f2.body["name"], "Гости");
+    let straight = charge(&ev.em, open, "2024-02-11", json!(100), None).await;
+    let through = charge(&ev.em, open, "2024-02-11", json!(100), Some(ev.catering)).await;
     let closed = ev
         .em
         .post(&format!("/api/v1/folios/{}/close", ev.folio), json!({}))
         .await;
     assert_eq!(closed.ok(200)["status"], "closed");
     let before = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body;
-    let p = ev
+    let closed_charges = before["folios"][0]["charges"].clone();
+
+    let move_to = json!({"mode": "move", "start_date": "2024-02-15"});
+    let preview = ev
         .em
         .post(
             &format!("/api/v1/events/{}/dates", ev.id),
-            json!({"mode": "move", "start_date": "2024-02-20"}),
+            json!({"mode": "move", "start_date": "2024-02-15", "dry_run": true}),
         )
         .await;
-    assert_eq!(p.problem(409)["charges"].as_array().map(Vec::len), Some(4));
-    ev.em
-        .post(&format!("/api/v1/events/{}/pax", ev.id), json!({"pax": 110}))
-        .await
-        .problem(409);
+    let plan = preview.ok(200).clone();
+    let moved: Vec<i64> = plan["charges"]
+        .as_array()
+        .expect("charges")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    assert_eq!(moved, vec![straight, through], "only the open folio's charges move");
+    let kept = plan["kept"].as_array().expect("kept");
+    assert_eq!(kept.len(), 4, "the closed folio's four charges stay, listed: {plan}");
+    assert!(kept.iter().all(|k| k["folio_id"] == json!(ev.folio)));
+    assert_eq!(kept[0]["service_date"], "2024-02-11");
+    assert_eq!(kept[0]["quantity"], "100");
+
+    let applied = ev.em.post(&format!("/api/v1/events/{}/dates", ev.id), move_to).await;
+    let mut body = applied.ok(200).clone();
+    body["dry_run"] = json!(true);
+    body["version"] = plan["version"].clone();
+    assert_eq!(body, plan, "the apply is the preview");
+    let after = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body;
+    assert_eq!(after["start_date"], "2024-02-15");
     assert_eq!(
-        ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body,
-        before,
-        "nothing changed"
+        after["folios"][0]["charges"], closed_charges,
+        "closed-folio charges never change"
     );
-    ev.em
+    assert_eq!(
+        dates_of(&after, 1),
+        vec![
+            ("2024-02-16".to_owned(), "active".to_owned()),
+            ("2024-02-16".to_owned(), "active".to_owned())
+        ]
+    );
+
+    // A PAX change likewise: the open folio's charges at 100 follow, the closed ones stay.
+    let pax = ev
+        .em
+        .post(&format!("/api/v1/events/{}/pax", ev.id), json!({"pax": 110}))
+        .await;
+    assert_eq!(pax.ok(200)["charges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(pax.body["kept"].as_array().map(Vec::len), Some(4));
+    let after = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await.body;
+    assert_eq!(after["folios"][0]["charges"], closed_charges);
+
+    // A closed folio takes no new charge, and names itself in the refusal.
+    let refused = ev
+        .em
+        .clone()
+        .lang("en")
         .post(
             &format!("/api/v1/folios/{}/charges", ev.folio),
-            json!({"description": "x", "service_date": "2024-02-11", "quantity": 1, "unit_price": "1"}),
+            json!({"description": "x", "service_date": "2024-02-16", "quantity": 1, "unit_price": "1"}),
         )
-        .await
-        .problem(409);
-    // A new open folio takes charges again, and period-only changes still work.
-    let f2 = ev.em.post(&format!("/api/v1/events/{}/folios", ev.id), json!({})).await;
-    assert_eq!(f2.ok(201)["status"], "open");
-    ev.em
-        .post(
-            &format!("/api/v1/events/{}/dates", ev.id),
-            json!({"mode": "period_only", "start_date": "2024-02-09", "end_date": "2024-02-12"}),
-        )
-        .await
-        .ok(200);
+        .await;
+    let p = refused.problem(409);
+    assert_eq!(
+        p["type"].as_str().map(|t| t.ends_with("closed-folio")),
+        Some(true),
+        "{p}"
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("Folio {} is closed", ev.folio))),
+        "{p}"
+    );
+    assert!(p.get("charges").is_none(), "no charge ids posing as folio numbers: {p}");
 }
 
 #[tokio::test]

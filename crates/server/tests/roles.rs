@@ -64,6 +64,8 @@ struct Targets {
     cancel_order: i64,
     /// An open folio to close.
     folio_to_close: i64,
+    /// A charge on that folio to correct, transfer and void.
+    charge: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -140,6 +142,16 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
         .ok(201)["id"]
         .as_i64()
         .expect("folio id");
+    let charge = w
+        .admin
+        .post(
+            &format!("/api/v1/folios/{folio_to_close}/charges"),
+            json!({"description": "Вода", "service_date": "2031-03-02", "quantity": 3, "unit_price": "1.20"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("charge id");
     Targets {
         new_order,
         confirmed_ticket,
@@ -147,6 +159,7 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
         own_order,
         cancel_order,
         folio_to_close,
+        charge,
     }
 }
 
@@ -495,6 +508,25 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
                 json!({"description": unique("Кафе"), "service_date": "2031-03-02", "quantity": 10, "unit_price": "2.50"}),
             ),
             EVENTS_201,
+        ),
+        row(M::GET, format!("/api/v1/folios/{}", fx.folio), None, EVENTS),
+        row(
+            M::PATCH,
+            format!("/api/v1/charges/{}", t.charge),
+            Some(json!({"unit_price": "1.50"})),
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/charges/{}/transfer", t.charge),
+            Some(json!({"folio_id": fx.folio})),
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/charges/{}/void", t.charge),
+            Some(json!({"reason": unique("Ошибка")})),
+            EVENTS,
         ),
         row(
             M::POST,

@@ -134,6 +134,19 @@ fn command_text(command: Change, l: Locale) -> &'static str {
         Change::ChangePax => pick(l, "Изменён PAX", "Променен PAX", "PAX changed"),
         Change::ChangeDates => pick(l, "Изменены даты", "Променени дати", "Dates changed"),
         Change::ChangeActivity => pick(l, "Изменена активность", "Променена дейност", "Activity changed"),
+        Change::EditCharge => pick(l, "Исправлено начисление", "Коригирано начисление", "Charge corrected"),
+        Change::VoidCharge => pick(
+            l,
+            "Начисление аннулировано",
+            "Начислението е анулирано",
+            "Charge voided",
+        ),
+        Change::TransferCharge => pick(
+            l,
+            "Начисление перенесено в другое фолио",
+            "Начислението е прехвърлено в друго фолио",
+            "Charge moved to another folio",
+        ),
     }
 }
 

@@ -56,6 +56,12 @@ pub(super) fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(out, "{sep}[{},\"{}\",\"{}\"]", b.id, b.start_date, b.end_date);
     }
+    // Closed-folio charges the change left as they were.
+    out.push_str("],\"kept\":[");
+    for (i, k) in plan.kept.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(out, "{sep}{}", k.id);
+    }
     out.push_str("]}");
     out
 }
@@ -122,6 +128,12 @@ mod tests {
                 charge(10, "2024-02-12", "2024-02-12", (100, 110), ItemStatus::Active),
             ],
             blocks: vec![],
+            kept: vec![tessera_events::KeptCharge {
+                id: 30,
+                folio_id: 2,
+                service_date: d("2024-02-12"),
+                quantity: rust_decimal::Decimal::from(100),
+            }],
         };
         let v: serde_json::Value =
             serde_json::from_str(&audit_detail(&plan, &alike_charges(&plan.charges))).expect("valid JSON");
@@ -139,5 +151,6 @@ mod tests {
         assert_eq!(v["charges"][1]["ids"], serde_json::json!([10]));
         assert_eq!(v["charges"][1]["date_after"], "2024-02-12");
         assert_eq!(v["blocks"], serde_json::json!([]));
+        assert_eq!(v["kept"], serde_json::json!([30]));
     }
 }

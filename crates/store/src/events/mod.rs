@@ -3,6 +3,7 @@
 
 mod audit;
 mod cascade;
+mod charges;
 mod frame;
 mod parts;
 mod plan_writer;

@@ -132,8 +132,15 @@ impl Store {
         .await
     }
 
-    /// Opens another folio.
-    pub async fn add_folio(&self, id: i64, if_match: Option<i64>, actor: i64, at: i64) -> Result<(i64, EventView)> {
+    /// Opens another folio, named ("Organiser") or not (blank).
+    pub async fn add_folio(
+        &self,
+        id: i64,
+        name: String,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<(i64, EventView)> {
         self.write(move |mut c| {
             Box::pin(async move {
                 begin_change(&mut c, id, if_match).await?;
@@ -141,9 +148,9 @@ impl Store {
                     .one(
                         sql!(
                             c,
-                            "INSERT INTO folios (event_id, status) VALUES ($1, 'open') RETURNING id"
+                            "INSERT INTO folios (event_id, name, status) VALUES ($1, $2, 'open') RETURNING id"
                         ),
-                        &args![id],
+                        &args![id, name.as_str()],
                     )
                     .await?;
                 finish_change(
@@ -180,7 +187,7 @@ impl Store {
                 let folio = folio_row(&mut c, folio_id).await?.ok_or(StoreError::NotFound(Thing::Folio))?;
                 let view = begin_change(&mut c, folio.event_id, if_match).await?;
                 if folio.status == FolioStatus::Closed {
-                    return Err(StoreError::Cascade(CascadeError::ClosedFolio(vec![])));
+                    return Err(StoreError::Cascade(CascadeError::ClosedFolio { folio_id }));
                 }
                 tessera_events::validate_new_charge(ch.quantity).map_err(StoreError::Cascade)?;
                 let live = match ch.activity_id {
@@ -230,6 +237,9 @@ impl Store {
                     currency,
                     follows_pax,
                     status: ItemStatus::Active,
+                    void_reason: None,
+                    voided_at: None,
+                    voided_by: None,
                 };
                 finish_change(&mut c, folio.event_id, actor, at, Change::AddCharge, serde_json::json!({"charge": row.id}).to_string()).await?;
                 Ok(row)

@@ -89,7 +89,7 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
         .all(
             sql!(
                 c,
-                "SELECT id, event_id, status FROM folios WHERE event_id = $1 ORDER BY id"
+                "SELECT id, event_id, name, status FROM folios WHERE event_id = $1 ORDER BY id"
             ),
             &args![id],
         )
@@ -105,6 +105,9 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
         String,
         i64,
         ItemStatus,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
     );
     let day_zero = date(&e.charge_epoch)?;
     let charges = if !with_charges {
@@ -112,16 +115,30 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
     } else {
         json_rows::<ChargeTuple>(
             c,
-            "SELECT COALESCE(json_group_array(json_array(id, folio_id, activity_id, description, service_day, quantity, unit_price, currency, follows_pax, status)), '[]')
+            "SELECT COALESCE(json_group_array(json_array(id, folio_id, activity_id, description, service_day, quantity, unit_price, currency, follows_pax, status, void_reason, voided_at, voided_by)), '[]')
              FROM (SELECT * FROM charges WHERE event_id = ?1 ORDER BY id)",
-            "SELECT COALESCE(json_agg(json_build_array(id, folio_id, activity_id, description, service_day, quantity, unit_price, currency, follows_pax, status) ORDER BY id), '[]')::text
+            "SELECT COALESCE(json_agg(json_build_array(id, folio_id, activity_id, description, service_day, quantity, unit_price, currency, follows_pax, status, void_reason, voided_at, voided_by) ORDER BY id), '[]')::text
              FROM charges WHERE event_id = $1",
             id,
         )
         .await?
         .into_iter()
         .map(
-            |(id, folio_id, activity_id, description, day, quantity, unit_price, currency, follows_pax, status)| {
+            |(
+                id,
+                folio_id,
+                activity_id,
+                description,
+                day,
+                quantity,
+                unit_price,
+                currency,
+                follows_pax,
+                status,
+                void_reason,
+                voided_at,
+                voided_by,
+            )| {
                 Ok(ChargeRow {
                     id,
                     folio_id,
@@ -133,6 +150,9 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
                     currency,
                     follows_pax,
                     status,
+                    void_reason,
+                    voided_at,
+                    voided_by,
                 })
             },
         )
@@ -287,7 +307,7 @@ pub(super) async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<H
 /// A folio by id.
 pub(super) async fn folio_row(c: &mut Conn<'_>, folio_id: i64) -> Result<Option<FolioRow>> {
     c.opt(
-        sql!(c, "SELECT id, event_id, status FROM folios WHERE id = $1"),
+        sql!(c, "SELECT id, event_id, name, status FROM folios WHERE id = $1"),
         &args![folio_id],
     )
     .await

@@ -73,6 +73,8 @@ pub struct FolioRow {
     pub id: i64,
     /// Event.
     pub event_id: i64,
+    /// Name ("Organiser"; blank for none).
+    pub name: String,
     /// Status.
     #[sqlx(try_from = "String")]
     pub status: FolioStatus,
@@ -101,6 +103,12 @@ pub struct ChargeRow {
     pub follows_pax: i64,
     /// Status.
     pub status: ItemStatus,
+    /// Why it was voided.
+    pub void_reason: Option<String>,
+    /// When (UNIX seconds).
+    pub voided_at: Option<i64>,
+    /// By whom.
+    pub voided_by: Option<i64>,
 }
 
 /// One line of an event's audit trail.

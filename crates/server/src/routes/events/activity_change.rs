@@ -125,6 +125,8 @@ pub struct ActivityPlanOut {
     pub activities: Vec<ActivityPlanItem>,
     /// Charges that change.
     pub charges: Vec<ActivityPlanCharge>,
+    /// Closed-folio charges that stay as they are.
+    pub kept: Vec<super::shapes::KeptOut>,
 }
 
 /// Previews an activity's change of date or PAX: the very plan the `PATCH` would write.
@@ -166,5 +168,6 @@ pub async fn preview_activity(
                 status_after: c.status_after.as_str().into(),
             })
             .collect(),
+        kept: super::shapes::kept_out(&plan),
     }))
 }

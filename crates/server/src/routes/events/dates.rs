@@ -87,6 +87,8 @@ pub struct DatesOut {
     pub activities: Vec<DatesActivityOut>,
     /// Charges that move or are cancelled.
     pub charges: Vec<DatesChargeOut>,
+    /// Closed-folio charges that stay as they are.
+    pub kept: Vec<super::shapes::KeptOut>,
 }
 
 pub(super) fn dates_out(plan: &Plan, dry_run: bool, version: i64) -> DatesOut {
@@ -115,6 +117,7 @@ pub(super) fn dates_out(plan: &Plan, dry_run: bool, version: i64) -> DatesOut {
                 status_after: c.status_after.as_str().into(),
             })
             .collect(),
+        kept: super::shapes::kept_out(plan),
     }
 }
 

@@ -3,6 +3,7 @@
 //! `dry_run` to preview the very plan an apply would write.
 
 mod activity_change;
+mod charges;
 mod dates;
 mod event;
 mod parts;
@@ -10,6 +11,7 @@ mod pax;
 mod shapes;
 
 pub use activity_change::*;
+pub use charges::*;
 pub use dates::*;
 pub use event::*;
 pub use parts::*;

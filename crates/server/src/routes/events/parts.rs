@@ -125,25 +125,42 @@ pub async fn add_block(
     Ok((StatusCode::CREATED, axum::Json(block)))
 }
 
+/// A folio to open.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FolioIn {
+    /// Its name ("Organiser", "Guests' extras"); none when left out.
+    #[schema(value_type = Option<crate::rules::Name>)]
+    pub name: Option<String>,
+}
+
 /// Opens another folio on the event.
-#[utoipa::path(post, path = "/api/v1/events/{id}/folios", tag = "events", request_body = Empty, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/events/{id}/folios", tag = "events", request_body = FolioIn, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Event id")),
-    responses((status = 201, body = FolioStatusOut), (status = 404, body = ProblemBody), (status = 412, body = ProblemBody)))]
+    responses((status = 201, body = FolioStatusOut), (status = 404, body = ProblemBody), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn add_folio(
     State(state): State<AppState>,
     EventManager(m): EventManager,
     Number(id): Number,
     IfMatch(v): IfMatch,
-    Json(_b): Json<Empty>,
+    Json(b): Json<FolioIn>,
 ) -> Result<(StatusCode, axum::Json<FolioStatusOut>), Problem> {
+    let mut errors = Vec::new();
+    let name = b
+        .name
+        .as_deref()
+        .map(|n| text_field("name", n, crate::rules::NAME_MAX, &mut errors))
+        .unwrap_or_default();
+    check(errors)?;
     let (fid, _) = state
         .store
-        .add_folio(id, v, m.user.id, state.clock.now().as_second())
+        .add_folio(id, name.clone(), v, m.user.id, state.clock.now().as_second())
         .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(FolioStatusOut {
             id: fid,
+            name,
             status: "open".into(),
         }),
     ))
@@ -192,14 +209,8 @@ pub async fn add_charge(
         &mut errors,
     );
     let service_date = req_date("service_date", &b.service_date, &mut errors);
-    let quantity = decimal("quantity", &b.quantity, &mut errors);
-    let unit_price = decimal("unit_price", &b.unit_price, &mut errors);
-    if quantity.is_sign_negative() && !quantity.is_zero() {
-        errors.push(FieldFault {
-            field: "quantity".into(),
-            refusal: Refusal::Negative,
-        });
-    }
+    let quantity = super::charges::not_negative("quantity", &b.quantity, &mut errors);
+    let unit_price = super::charges::not_negative("unit_price", &b.unit_price, &mut errors);
     check(errors)?;
     let Some(service_date) = service_date else {
         return Err(Problem::field("service_date", Refusal::Required));
@@ -235,12 +246,13 @@ pub async fn close_folio(
         .await?;
     Ok(axum::Json(FolioStatusOut {
         id: f.id,
+        name: f.name,
         status: f.status.as_str().to_owned(),
     }))
 }
 
 /// A quantity or unit price: a plain decimal of at most six places.
-fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> Decimal {
+pub(super) fn decimal(field: &str, d: &DecimalIn, errors: &mut Vec<FieldFault>) -> Decimal {
     let text = d.text();
     match Decimal::from_str(text.trim()) {
         Ok(v) if !text.contains(['e', 'E']) && v.scale() <= 6 => v,

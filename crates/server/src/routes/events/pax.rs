@@ -64,6 +64,8 @@ pub struct PaxOut {
     pub activities: Vec<PaxActivityOut>,
     /// Charges whose quantity changes.
     pub charges: Vec<PaxChargeOut>,
+    /// Closed-folio charges that stay as they are.
+    pub kept: Vec<super::shapes::KeptOut>,
 }
 
 /// Changes the event's PAX; activities and charges follow as the seed says.
@@ -119,5 +121,6 @@ pub async fn pax(
                 quantity_after: c.quantity_after.to_string(),
             })
             .collect(),
+        kept: super::shapes::kept_out(&plan),
     }))
 }

@@ -1,7 +1,7 @@
 //! The event's wire shapes: the event with its parts as answers give it,
 //! its summary in lists, its audit lines.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tessera_store::EventView;
 use utoipa::ToSchema;
 
@@ -20,12 +20,71 @@ pub struct ChargeOut {
     pub unit_price: String,
     /// Currency.
     pub currency: String,
-    /// `active` or `cancelled`.
+    /// `active`, `cancelled` (with its activity, the event or a shorten) or `void` (by hand).
     pub status: String,
     /// The activity it was posted through, if any.
     pub activity_id: Option<i64>,
     /// `false`: a pinned quantity that PAX changes never rewrite.
     pub follows_pax: bool,
+    /// Its folio.
+    pub folio_id: i64,
+    /// Why it was voided (`void` only).
+    pub void_reason: Option<String>,
+    /// When it was voided (RFC 3339, UTC).
+    pub voided_at: Option<String>,
+    /// Who voided it (a user id).
+    pub voided_by: Option<i64>,
+}
+
+/// A folio's total in one currency: its active charges' quantity × unit price.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalOut {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Decimal amount.
+    pub amount: String,
+}
+
+/// Totals per currency of a folio's charges (active ones only).
+pub(super) fn totals_of(charges: &[tessera_store::ChargeRow]) -> Vec<TotalOut> {
+    tessera_events::folio_totals(
+        charges
+            .iter()
+            .map(|c| (c.status, c.currency.as_str(), c.quantity, c.unit_price)),
+    )
+    .into_iter()
+    .map(|(currency, amount)| TotalOut {
+        currency,
+        amount: amount.to_string(),
+    })
+    .collect()
+}
+
+/// A closed-folio charge a cascade leaves as it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeptOut {
+    /// Id.
+    pub id: i64,
+    /// Its closed folio.
+    pub folio_id: i64,
+    /// Its service date, as it stays.
+    #[schema(value_type = String, format = Date)]
+    pub service_date: jiff::civil::Date,
+    /// Its decimal quantity, as it stays.
+    pub quantity: String,
+}
+
+/// The closed-folio charges a plan leaves behind.
+pub(super) fn kept_out(plan: &tessera_events::Plan) -> Vec<KeptOut> {
+    plan.kept
+        .iter()
+        .map(|k| KeptOut {
+            id: k.id,
+            folio_id: k.folio_id,
+            service_date: k.service_date,
+            quantity: k.quantity.normalize().to_string(),
+        })
+        .collect()
 }
 
 /// A folio.
@@ -33,10 +92,31 @@ pub struct ChargeOut {
 pub struct FolioOut {
     /// Id.
     pub id: i64,
+    /// Its name ("Organiser"); empty when it has none.
+    pub name: String,
     /// `open` or `closed`.
     pub status: String,
-    /// Charges.
+    /// Charges, every status.
     pub charges: Vec<ChargeOut>,
+    /// Totals per currency of its active charges.
+    pub totals: Vec<TotalOut>,
+}
+
+/// A folio on its own, with the event it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FolioDetailOut {
+    /// Id.
+    pub id: i64,
+    /// Its event.
+    pub event_id: i64,
+    /// Its name; empty when it has none.
+    pub name: String,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Charges, every status, oldest first.
+    pub charges: Vec<ChargeOut>,
+    /// Totals per currency of its active charges.
+    pub totals: Vec<TotalOut>,
 }
 
 /// An activity.
@@ -109,6 +189,10 @@ pub(super) fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
         status: c.status.as_str().to_owned(),
         activity_id: c.activity_id,
         follows_pax: c.follows_pax != 0,
+        folio_id: c.folio_id,
+        void_reason: c.void_reason,
+        voided_at: c.voided_at.map(|s| crate::wire::instant_s(s, &jiff::tz::TimeZone::UTC)),
+        voided_by: c.voided_by,
     }
 }
 
@@ -154,7 +238,9 @@ pub(super) fn event_out(v: EventView) -> EventOut {
                 charges = rest;
                 FolioOut {
                     id: f.id,
+                    name: f.name,
                     status: f.status.as_str().to_owned(),
+                    totals: totals_of(&mine),
                     charges: mine.into_iter().map(charge_out).collect(),
                 }
             })
@@ -193,16 +279,13 @@ pub struct AuditOut {
     pub version: i64,
 }
 
-/// An empty body.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Empty {}
-
 /// A folio's id and status.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FolioStatusOut {
     /// Id.
     pub id: i64,
+    /// Its name; empty when it has none.
+    pub name: String,
     /// `open` or `closed`.
     pub status: String,
 }
