@@ -94,19 +94,22 @@ fn empty_plan(s: &EventState) -> Plan {
         charges: vec![],
         blocks: vec![],
         kept: vec![],
+        cancelled: s.cancelled,
     }
 }
 
-/// Blocks always follow the period.
+/// Active blocks always follow the period.
 fn follow_period(s: &EventState, plan: &mut Plan) {
     plan.blocks = s
         .blocks
         .iter()
+        .filter(|b| b.status == ItemStatus::Active)
         .filter(|b| b.start_date != plan.start_date || b.end_date != plan.end_date)
         .map(|b| BlockChange {
             id: b.id,
             start_date: plan.start_date,
             end_date: plan.end_date,
+            status_after: b.status,
         })
         .collect();
 }
@@ -434,6 +437,103 @@ pub fn plan_activity_change(
     keep_closed_folios(s, &mut plan);
     refuse_hall_clash(s, &plan, event_id, others)?;
     Ok(plan)
+}
+
+/// Cancels one activity: it and its open-folio charges are cancelled, never
+/// deleted; its closed-folio charges stay as they are (kept).
+pub fn plan_activity_cancel(s: &EventState, activity_id: Id) -> Result<Plan, CascadeError> {
+    let a = s
+        .activities
+        .iter()
+        .find(|a| a.id == activity_id)
+        .ok_or(CascadeError::UnknownActivities(vec![activity_id]))?;
+    if a.status != ItemStatus::Active {
+        return Err(CascadeError::ActivityCancelled);
+    }
+    let mut plan = empty_plan(s);
+    plan.activities.push(cancelled_activity(a));
+    plan.charges = s
+        .charges
+        .iter()
+        .filter(|c| c.status == ItemStatus::Active && c.activity_id == Some(a.id))
+        .map(cancelled_charge)
+        .collect();
+    keep_closed_folios(s, &mut plan);
+    Ok(plan)
+}
+
+/// Cancels the whole event: every active activity, block and open-folio
+/// charge is cancelled, never deleted; closed-folio charges stay (kept).
+pub fn plan_event_cancel(s: &EventState) -> Plan {
+    let mut plan = empty_plan(s);
+    plan.cancelled = true;
+    plan.activities = s
+        .activities
+        .iter()
+        .filter(|a| a.status == ItemStatus::Active)
+        .map(cancelled_activity)
+        .collect();
+    plan.charges = s
+        .charges
+        .iter()
+        .filter(|c| c.status == ItemStatus::Active)
+        .map(cancelled_charge)
+        .collect();
+    plan.blocks = s
+        .blocks
+        .iter()
+        .filter(|b| b.status == ItemStatus::Active)
+        .map(|b| BlockChange {
+            id: b.id,
+            start_date: b.start_date,
+            end_date: b.end_date,
+            status_after: ItemStatus::Cancelled,
+        })
+        .collect();
+    keep_closed_folios(s, &mut plan);
+    plan
+}
+
+fn cancelled_activity(a: &crate::model::Activity) -> ActivityChange {
+    ActivityChange {
+        id: a.id,
+        date_before: a.date,
+        date_after: a.date,
+        pax_before: a.pax,
+        pax_after: a.pax,
+        status_after: ItemStatus::Cancelled,
+    }
+}
+
+fn cancelled_charge(c: &crate::model::Charge) -> ChargeChange {
+    ChargeChange {
+        id: c.id,
+        service_date_before: c.service_date,
+        service_date_after: c.service_date,
+        quantity_before: c.quantity,
+        quantity_after: c.quantity,
+        status_after: ItemStatus::Cancelled,
+    }
+}
+
+/// Checks that an event still takes new activities and blocks, and block
+/// edits: not once it is cancelled.
+pub fn check_event_live(cancelled: bool) -> Result<(), CascadeError> {
+    if cancelled {
+        Err(CascadeError::EventCancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks an edit or a cancellation of a block: an active block of a live event.
+pub fn check_block_change(event_cancelled: bool, block: ItemStatus) -> Result<(), CascadeError> {
+    check_event_live(event_cancelled)?;
+    if block == ItemStatus::Active {
+        Ok(())
+    } else {
+        Err(CascadeError::BlockCancelled)
+    }
 }
 
 /// Checks a new activity: a date inside the period and a PAX of at least 1.

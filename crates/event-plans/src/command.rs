@@ -6,7 +6,10 @@
 
 use jiff::civil::Date;
 
-use crate::cascade::{ChangeActivity, ChangePax, DateChange, plan_activity_change, plan_date_change, plan_pax_change};
+use crate::cascade::{
+    ChangeActivity, ChangePax, DateChange, plan_activity_cancel, plan_activity_change, plan_date_change,
+    plan_event_cancel, plan_pax_change,
+};
 use crate::model::{CascadeError, EventState, HallHolding, Id, Plan};
 
 /// A cascade: a change whose consequences are planned before they are written.
@@ -23,18 +26,30 @@ pub enum EventCommand {
         /// What changes.
         change: ChangeActivity,
     },
+    /// Cancel one activity and its charges.
+    CancelActivity {
+        /// The activity.
+        activity_id: Id,
+    },
+    /// Cancel the whole event.
+    CancelEvent,
 }
 
 impl EventCommand {
     /// The plan this command makes of the state; `others` are the halls other
     /// events hold.
     pub fn plan(&self, state: &EventState, event_id: Id, others: &[HallHolding]) -> Result<Plan, CascadeError> {
+        if state.cancelled {
+            return Err(CascadeError::EventCancelled);
+        }
         match self {
             EventCommand::ChangePax(cmd) => plan_pax_change(state, cmd),
             EventCommand::ChangeDates(cmd) => plan_date_change(state, cmd, event_id, others),
             EventCommand::ChangeActivity { activity_id, change } => {
                 plan_activity_change(state, *activity_id, change, event_id, others)
             }
+            EventCommand::CancelActivity { activity_id } => plan_activity_cancel(state, *activity_id),
+            EventCommand::CancelEvent => Ok(plan_event_cancel(state)),
         }
     }
 
@@ -44,6 +59,8 @@ impl EventCommand {
             EventCommand::ChangePax(_) => Change::ChangePax,
             EventCommand::ChangeDates(_) => Change::ChangeDates,
             EventCommand::ChangeActivity { .. } => Change::ChangeActivity,
+            EventCommand::CancelActivity { .. } => Change::CancelActivity,
+            EventCommand::CancelEvent => Change::CancelEvent,
         }
     }
 }
@@ -76,11 +93,21 @@ pub enum Change {
     VoidCharge,
     /// A charge moved to another folio.
     TransferCharge,
+    /// An activity was cancelled, with its charges.
+    CancelActivity,
+    /// The event was cancelled.
+    CancelEvent,
+    /// The event was renamed.
+    RenameEvent,
+    /// A block was edited.
+    EditBlock,
+    /// A block was cancelled.
+    CancelBlock,
 }
 
 impl Change {
     /// Every change, for catalogues and tests.
-    pub const ALL: [Change; 12] = [
+    pub const ALL: [Change; 17] = [
         Change::Create,
         Change::AddActivity,
         Change::AddBlock,
@@ -93,6 +120,11 @@ impl Change {
         Change::EditCharge,
         Change::VoidCharge,
         Change::TransferCharge,
+        Change::CancelActivity,
+        Change::CancelEvent,
+        Change::RenameEvent,
+        Change::EditBlock,
+        Change::CancelBlock,
     ];
 
     /// The stored and wire name (`change_pax`).
@@ -110,6 +142,11 @@ impl Change {
             Change::EditCharge => "edit_charge",
             Change::VoidCharge => "void_charge",
             Change::TransferCharge => "transfer_charge",
+            Change::CancelActivity => "cancel_activity",
+            Change::CancelEvent => "cancel_event",
+            Change::RenameEvent => "rename_event",
+            Change::EditBlock => "edit_block",
+            Change::CancelBlock => "cancel_block",
         }
     }
 

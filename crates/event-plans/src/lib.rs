@@ -9,8 +9,9 @@ mod command;
 mod model;
 
 pub use cascade::{
-    ChangeActivity, ChangePax, DateChange, MAX_PAX, check_new_activity_hall, plan_activity_change, plan_date_change,
-    plan_pax_change, validate_new_activity, validate_new_charge,
+    ChangeActivity, ChangePax, DateChange, MAX_PAX, check_block_change, check_event_live, check_new_activity_hall,
+    plan_activity_cancel, plan_activity_change, plan_date_change, plan_event_cancel, plan_pax_change,
+    validate_new_activity, validate_new_charge,
 };
 pub use charge::{ChargeCommand, ChargeEdit, ChargeFacts, TargetFolio, check_charge_command, folio_totals};
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};

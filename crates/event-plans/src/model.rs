@@ -120,7 +120,7 @@ pub struct Activity {
     pub status: ItemStatus,
 }
 
-/// A room block; its dates always equal the event period.
+/// A room block; while active, its dates always equal the event period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Block {
     /// Id.
@@ -129,6 +129,8 @@ pub struct Block {
     pub start_date: Date,
     /// Last day.
     pub end_date: Date,
+    /// Active, or cancelled (kept, never deleted).
+    pub status: ItemStatus,
 }
 
 /// A folio.
@@ -176,6 +178,8 @@ pub struct EventState {
     pub folios: Vec<Folio>,
     /// Charges.
     pub charges: Vec<Charge>,
+    /// Whether the event is cancelled (nothing of it changes any more).
+    pub cancelled: bool,
 }
 
 /// A hall held by an activity of another event.
@@ -243,6 +247,8 @@ pub struct BlockChange {
     pub start_date: Date,
     /// Last day after.
     pub end_date: Date,
+    /// Status after.
+    pub status_after: ItemStatus,
 }
 
 /// A charge of a closed folio that a cascade would have changed and leaves
@@ -276,6 +282,8 @@ pub struct Plan {
     pub blocks: Vec<BlockChange>,
     /// Closed-folio charges the change leaves as they are.
     pub kept: Vec<KeptCharge>,
+    /// Whether the event is cancelled after.
+    pub cancelled: bool,
 }
 
 impl Plan {
@@ -287,6 +295,7 @@ impl Plan {
             && self.pax == before.pax
             && self.start_date == before.start_date
             && self.end_date == before.end_date
+            && self.cancelled == before.cancelled
     }
 
     /// The state after the plan; used by tests and to check applies.
@@ -295,6 +304,7 @@ impl Plan {
         state.pax = self.pax;
         state.start_date = self.start_date;
         state.end_date = self.end_date;
+        state.cancelled = self.cancelled;
         let activities: HashMap<Id, &ActivityChange> = self.activities.iter().map(|c| (c.id, c)).collect();
         for a in &mut state.activities {
             if let Some(c) = activities.get(&a.id) {
@@ -309,7 +319,7 @@ impl Plan {
         }
         for c in &self.blocks {
             if let Some(b) = state.blocks.iter_mut().find(|b| b.id == c.id) {
-                (b.start_date, b.end_date) = (c.start_date, c.end_date);
+                (b.start_date, b.end_date, b.status) = (c.start_date, c.end_date, c.status_after);
             }
         }
     }
@@ -365,6 +375,12 @@ pub enum CascadeError {
         /// The closed folio.
         folio_id: Id,
     },
+    /// The event is cancelled: its activities, blocks and dates change no more.
+    #[error("the event is cancelled")]
+    EventCancelled,
+    /// The block is cancelled.
+    #[error("the block is cancelled")]
+    BlockCancelled,
     /// The charge is voided or cancelled: it changes no more.
     #[error("the charge is no longer active")]
     ChargeNotActive,

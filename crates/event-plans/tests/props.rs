@@ -28,11 +28,32 @@ prop_compose! {
         }).collect();
         EventState {
             pax, start_date: start, end_date: day(40 + len), activities,
-            blocks: vec![Block { id: 1, start_date: start, end_date: day(40 + len) }],
+            blocks: vec![Block { id: 1, start_date: start, end_date: day(40 + len), status: ItemStatus::Active }],
             folios: vec![Folio { id: 1, status: FolioStatus::Open }, Folio { id: 2, status: if closed { FolioStatus::Closed } else { FolioStatus::Open } }],
             charges,
+            cancelled: false,
         }
     }
+}
+
+/// Every cascade a manager can run, over the activities [`event`] makes.
+fn any_command() -> impl Strategy<Value = EventCommand> {
+    prop_oneof![
+        command().prop_map(EventCommand::ChangeDates),
+        (1i64..400).prop_map(|pax| EventCommand::ChangePax(ChangePax {
+            pax,
+            activities: Default::default()
+        })),
+        (1i64..7, 0i32..6, 1i64..300).prop_map(|(a, d, p)| EventCommand::ChangeActivity {
+            activity_id: a,
+            change: ChangeActivity {
+                date: Some(day(40 + d)),
+                pax: Some(p)
+            },
+        }),
+        (1i64..7).prop_map(|activity_id| EventCommand::CancelActivity { activity_id }),
+        Just(EventCommand::CancelEvent),
+    ]
 }
 
 fn command() -> impl Strategy<Value = DateChange> {
@@ -121,6 +142,57 @@ proptest! {
                 prop_assert_eq!((c.service_date, c.quantity), (k.service_date, k.quantity));
             }
             prop_assert_eq!(&plan.activities, &if_open.activities, "activities change as if every folio were open");
+        }
+    }
+
+    #[test]
+    fn no_command_ever_changes_a_closed_folios_charge_or_removes_anything(s in event(), cmd in any_command()) {
+        if let Ok(plan) = cmd.plan(&s, 1, &[]) {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            prop_assert_eq!(after.charges.len(), s.charges.len());
+            prop_assert_eq!(after.activities.len(), s.activities.len());
+            prop_assert_eq!(after.blocks.len(), s.blocks.len());
+            for (b, a) in s.charges.iter().zip(&after.charges) {
+                if s.folios.iter().any(|f| f.id == b.folio_id && f.status == FolioStatus::Closed) {
+                    prop_assert_eq!(b, a);
+                }
+            }
+            for k in &plan.kept {
+                prop_assert!(!plan.charges.iter().any(|c| c.id == k.id), "a kept charge is not also changed");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cancelled_event_has_nothing_active_outside_closed_folios_and_refuses_every_cascade(s in event(), cmd in any_command()) {
+        let plan = EventCommand::CancelEvent.plan(&s, 1, &[]).expect("an event can always be cancelled");
+        let mut after = s.clone();
+        plan.apply(&mut after);
+        prop_assert!(after.cancelled);
+        prop_assert!(after.activities.iter().all(|a| a.status == ItemStatus::Cancelled));
+        prop_assert!(after.blocks.iter().all(|b| b.status == ItemStatus::Cancelled));
+        for c in &after.charges {
+            let closed = s.folios.iter().any(|f| f.id == c.folio_id && f.status == FolioStatus::Closed);
+            prop_assert!(closed || c.status == ItemStatus::Cancelled);
+        }
+        prop_assert_eq!(cmd.plan(&after, 1, &[]), Err(CascadeError::EventCancelled));
+    }
+
+    #[test]
+    fn cancelling_an_activity_cancels_exactly_it_and_its_open_folio_charges(s in event(), id in 1i64..7) {
+        if let Ok(plan) = plan_activity_cancel(&s, id) {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            for (b, a) in s.activities.iter().zip(&after.activities) {
+                prop_assert_eq!(a.status == ItemStatus::Cancelled, b.id == id || b.status == ItemStatus::Cancelled);
+            }
+            for (b, a) in s.charges.iter().zip(&after.charges) {
+                let closed = s.folios.iter().any(|f| f.id == b.folio_id && f.status == FolioStatus::Closed);
+                let cancels = b.activity_id == Some(id) && !closed;
+                prop_assert_eq!(a.status == ItemStatus::Cancelled, cancels || b.status == ItemStatus::Cancelled);
+            }
+            prop_assert_eq!(plan_activity_cancel(&after, id), Err(CascadeError::ActivityCancelled));
         }
     }
 

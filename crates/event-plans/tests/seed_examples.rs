@@ -32,6 +32,7 @@ fn event() -> EventState {
             id: 1,
             start_date: date(2024, 2, 10),
             end_date: date(2024, 2, 12),
+            status: ItemStatus::Active,
         }],
         folios: vec![Folio {
             id: 1,
@@ -75,6 +76,7 @@ fn event() -> EventState {
                 status: ItemStatus::Active,
             },
         ],
+        cancelled: false,
     }
 }
 
@@ -368,5 +370,43 @@ fn a_move_into_a_held_hall_is_refused_naming_the_holder() {
             other_activity_id: 90,
             other_event_id: 9
         })
+    );
+}
+
+#[test]
+fn cancelling_the_catering_cancels_its_charges_and_keeps_a_closed_folios() {
+    let mut s = event();
+    s.folios.push(Folio {
+        id: 2,
+        status: FolioStatus::Closed,
+    });
+    s.charges[3].folio_id = 2;
+    let plan = plan_activity_cancel(&s, 2).expect("plan");
+    assert_eq!(plan.activities.len(), 1);
+    assert_eq!(plan.activities[0].status_after, ItemStatus::Cancelled);
+    let cancelled: Vec<Id> = plan.charges.iter().map(|c| c.id).collect();
+    assert_eq!(cancelled, vec![3], "the open folio's charge through the catering");
+    assert_eq!(plan.kept.iter().map(|k| k.id).collect::<Vec<_>>(), vec![4]);
+    assert!(plan.charges.iter().all(|c| c.status_after == ItemStatus::Cancelled));
+}
+
+#[test]
+fn cancelling_the_event_cancels_everything_and_deletes_nothing() {
+    let s = event();
+    let plan = EventCommand::CancelEvent.plan(&s, 1, &[]).expect("plan");
+    assert!(plan.cancelled);
+    assert_eq!(plan.activities.len(), 2);
+    assert_eq!(plan.charges.len(), 4);
+    assert_eq!(plan.blocks.len(), 1);
+    assert_eq!(plan.blocks[0].status_after, ItemStatus::Cancelled);
+    let mut after = s.clone();
+    plan.apply(&mut after);
+    assert_eq!(
+        EventCommand::ChangePax(ChangePax {
+            pax: 5,
+            activities: Default::default()
+        })
+        .plan(&after, 1, &[]),
+        Err(CascadeError::EventCancelled)
     );
 }

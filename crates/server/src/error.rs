@@ -165,6 +165,8 @@ impl Problem {
             Problem::MethodNotAllowed => "method-not-allowed",
             Problem::Cascade(CascadeError::ClosedFolio { .. }) => "closed-folio",
             Problem::Cascade(CascadeError::ChargeNotActive) => "charge-not-active",
+            Problem::Cascade(CascadeError::EventCancelled) => "event-cancelled",
+            Problem::Cascade(CascadeError::BlockCancelled) => "block-cancelled",
             Problem::Cascade(CascadeError::HallTaken { .. }) => "hall-taken",
             Problem::Cascade(CascadeError::ActivityCancelled) => "activity-cancelled",
             Problem::Cascade(_) => "invalid-fields",
@@ -636,6 +638,8 @@ fn cascade_conflict(e: &CascadeError) -> bool {
             | CascadeError::HallTaken { .. }
             | CascadeError::ActivityCancelled
             | CascadeError::ChargeNotActive
+            | CascadeError::EventCancelled
+            | CascadeError::BlockCancelled
     )
 }
 
@@ -669,6 +673,31 @@ fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
                 format!("Фолио {folio_id} е затворено: начисленията в него не се променят и не се добавят нови."),
                 format!("Folio {folio_id} is closed: its charges never change and it takes no new ones."),
             ),
+        ),
+        CascadeError::EventCancelled => (
+            pick(
+                l,
+                "Мероприятие отменено",
+                "Мероприятието е анулирано",
+                "Event cancelled",
+            ),
+            pick(
+                l,
+                "Мероприятие отменено: его активности, блоки и даты больше не меняются.",
+                "Мероприятието е анулирано: дейностите, блоковете и датите му вече не се променят.",
+                "The event is cancelled: its activities, blocks and dates change no more.",
+            )
+            .into(),
+        ),
+        CascadeError::BlockCancelled => (
+            pick(l, "Блок отменён", "Блокът е анулиран", "Block cancelled"),
+            pick(
+                l,
+                "Отменённый блок номеров изменить нельзя.",
+                "Анулиран блок стаи не може да се променя.",
+                "A cancelled room block cannot change.",
+            )
+            .into(),
         ),
         CascadeError::ChargeNotActive => (
             pick(

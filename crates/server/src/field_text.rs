@@ -472,6 +472,16 @@ pub fn cascade(e: &CascadeError, l: Locale) -> String {
             format!("фолио {folio_id} е затворено"),
             format!("folio {folio_id} is closed"),
         ),
+        CascadeError::EventCancelled => p(
+            "мероприятие отменено",
+            "мероприятието е анулирано",
+            "the event is cancelled",
+        ),
+        CascadeError::BlockCancelled => p(
+            "блок номеров отменён",
+            "блокът стаи е анулиран",
+            "the room block is cancelled",
+        ),
         CascadeError::ChargeNotActive => p(
             "начисление аннулировано или отменено",
             "начислението е анулирано или отменено",
@@ -860,6 +870,8 @@ mod tests {
             CascadeError::NotAHall,
             CascadeError::ClosedFolio { folio_id: 9 },
             CascadeError::ChargeNotActive,
+            CascadeError::EventCancelled,
+            CascadeError::BlockCancelled,
             CascadeError::ServiceDateOutsidePeriod,
             CascadeError::NegativePrice,
             CascadeError::NoReason,
@@ -888,6 +900,8 @@ mod tests {
                 | CascadeError::NotAHall
                 | CascadeError::ClosedFolio { .. }
                 | CascadeError::ChargeNotActive
+                | CascadeError::EventCancelled
+                | CascadeError::BlockCancelled
                 | CascadeError::ServiceDateOutsidePeriod
                 | CascadeError::NegativePrice
                 | CascadeError::NoReason

@@ -83,6 +83,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/charges/{id}"),
     ("post", "/api/v1/charges/{id}/void"),
     ("post", "/api/v1/charges/{id}/transfer"),
+    ("patch", "/api/v1/events/{id}"),
+    ("post", "/api/v1/events/{id}/cancel"),
+    ("post", "/api/v1/events/{id}/activities/{activity_id}/cancel"),
+    ("patch", "/api/v1/events/{id}/blocks/{block_id}"),
+    ("post", "/api/v1/events/{id}/blocks/{block_id}/cancel"),
 ];
 
 #[tokio::test]
@@ -116,6 +121,7 @@ fn concrete(path: &str) -> String {
     path.replace("{number}", "1")
         .replace("{id}", "1")
         .replace("{activity_id}", "1")
+        .replace("{block_id}", "1")
 }
 
 #[tokio::test]

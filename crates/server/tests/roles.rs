@@ -66,6 +66,12 @@ struct Targets {
     folio_to_close: i64,
     /// A charge on that folio to correct, transfer and void.
     charge: i64,
+    /// An activity of the shared event to cancel.
+    activity_to_cancel: i64,
+    /// A room block of the shared event to edit and cancel.
+    block: i64,
+    /// An event of its own to cancel.
+    event_to_cancel: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -152,6 +158,31 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
         .ok(201)["id"]
         .as_i64()
         .expect("charge id");
+    let id_of = |a: &common::Answer| a.ok(201)["id"].as_i64().expect("id");
+    let activity_to_cancel = id_of(
+        &w.admin
+            .post(
+                &format!("/api/v1/events/{}/activities", fx.event),
+                json!({"kind": "other", "name": "Экскурсия", "date": "2031-03-02", "pax": 10}),
+            )
+            .await,
+    );
+    let block = id_of(
+        &w.admin
+            .post(
+                &format!("/api/v1/events/{}/blocks", fx.event),
+                json!({"name": "Стаи", "rooms": 4}),
+            )
+            .await,
+    );
+    let event_to_cancel = id_of(
+        &w.admin
+            .post(
+                "/api/v1/events",
+                json!({"venue_id": w.venue, "name": "Отменяемое", "start_date": "2031-05-01", "end_date": "2031-05-01", "pax": 3}),
+            )
+            .await,
+    );
     Targets {
         new_order,
         confirmed_ticket,
@@ -160,6 +191,9 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
         cancel_order,
         folio_to_close,
         charge,
+        activity_to_cancel,
+        block,
+        event_to_cancel,
     }
 }
 
@@ -510,6 +544,36 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             EVENTS_201,
         ),
         row(M::GET, format!("/api/v1/folios/{}", fx.folio), None, EVENTS),
+        row(
+            M::PATCH,
+            format!("/api/v1/events/{e}"),
+            Some(json!({"name": unique("Форум")})),
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/events/{e}/activities/{}/cancel", t.activity_to_cancel),
+            Some(json!({})),
+            EVENTS,
+        ),
+        row(
+            M::PATCH,
+            format!("/api/v1/events/{e}/blocks/{}", t.block),
+            Some(json!({"rooms": 5})),
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/events/{e}/blocks/{}/cancel", t.block),
+            None,
+            EVENTS,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/events/{}/cancel", t.event_to_cancel),
+            Some(json!({})),
+            EVENTS,
+        ),
         row(
             M::PATCH,
             format!("/api/v1/charges/{}", t.charge),

@@ -109,6 +109,7 @@ mod tests {
             blocks: vec![],
             folios: vec![],
             charges: vec![charge; charges],
+            cancelled: false,
         })
     }
 

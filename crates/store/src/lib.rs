@@ -38,7 +38,9 @@ pub use catalogue_edits::{ItemPatch, PremisesPatch, VenuePatch};
 pub use conn::{Conn, Dialect};
 pub use door::{CheckFilter, CheckPage, CheckRow, OfflineCheck, PassKeyRow, Presence};
 pub use error::{Conflict, StoreError};
-pub use events::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
+pub use events::{
+    ActivityRow, AuditEntry, BlockEdit, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent,
+};
 pub use idempotency::KeyState;
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};

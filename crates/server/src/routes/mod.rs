@@ -43,7 +43,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/tickets/{number}", get(me::my_ticket))
         .route("/api/v1/me/orders", get(me::my_orders))
         .route("/api/v1/events", post(events::create).get(events::list))
-        .route("/api/v1/events/{id}", get(events::get_one))
+        .route("/api/v1/events/{id}", get(events::get_one).patch(events::patch_event))
+        .route("/api/v1/events/{id}/cancel", post(events::cancel_event))
+        .route(
+            "/api/v1/events/{id}/activities/{activity_id}/cancel",
+            post(events::cancel_activity),
+        )
+        .route(
+            "/api/v1/events/{id}/blocks/{block_id}",
+            axum::routing::patch(events::patch_block),
+        )
+        .route(
+            "/api/v1/events/{id}/blocks/{block_id}/cancel",
+            post(events::cancel_block),
+        )
         .route("/api/v1/events/{id}/activities", post(events::add_activity))
         .route(
             "/api/v1/events/{id}/activities/{activity_id}",

@@ -147,6 +147,26 @@ fn command_text(command: Change, l: Locale) -> &'static str {
             "Начислението е прехвърлено в друго фолио",
             "Charge moved to another folio",
         ),
+        Change::CancelActivity => pick(l, "Активность отменена", "Дейността е анулирана", "Activity cancelled"),
+        Change::CancelEvent => pick(
+            l,
+            "Мероприятие отменено",
+            "Мероприятието е анулирано",
+            "Event cancelled",
+        ),
+        Change::RenameEvent => pick(
+            l,
+            "Мероприятие переименовано",
+            "Мероприятието е преименувано",
+            "Event renamed",
+        ),
+        Change::EditBlock => pick(l, "Изменён блок номеров", "Променен блок стаи", "Room block changed"),
+        Change::CancelBlock => pick(
+            l,
+            "Блок номеров отменён",
+            "Блокът стаи е анулиран",
+            "Room block cancelled",
+        ),
     }
 }
 

@@ -54,7 +54,14 @@ pub(super) fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
     out.push_str("],\"blocks\":[");
     for (i, b) in plan.blocks.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
-        let _ = write!(out, "{sep}[{},\"{}\",\"{}\"]", b.id, b.start_date, b.end_date);
+        let _ = write!(
+            out,
+            "{sep}[{},\"{}\",\"{}\",\"{}\"]",
+            b.id,
+            b.start_date,
+            b.end_date,
+            b.status_after.as_str()
+        );
     }
     // Closed-folio charges the change left as they were.
     out.push_str("],\"kept\":[");
@@ -62,7 +69,7 @@ pub(super) fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(out, "{sep}{}", k.id);
     }
-    out.push_str("]}");
+    let _ = write!(out, "],\"cancelled\":{}}}", plan.cancelled);
     out
 }
 
@@ -134,6 +141,7 @@ mod tests {
                 service_date: d("2024-02-12"),
                 quantity: rust_decimal::Decimal::from(100),
             }],
+            cancelled: false,
         };
         let v: serde_json::Value =
             serde_json::from_str(&audit_detail(&plan, &alike_charges(&plan.charges))).expect("valid JSON");

@@ -15,6 +15,15 @@ pub(super) struct Header {
     pub(super) version: i64,
     /// The day charges' service days count from.
     pub(super) charge_epoch: String,
+    /// `active` or `cancelled`.
+    pub(super) status: String,
+}
+
+impl Header {
+    /// Whether the event is cancelled.
+    pub(super) fn cancelled(&self) -> bool {
+        self.status == "cancelled"
+    }
 }
 
 /// Locks the event for this transaction and checks the client's version.
@@ -23,7 +32,7 @@ pub(super) async fn begin_change(c: &mut Conn<'_>, id: i64, if_match: Option<i64
         "{}{}",
         sql!(
             c,
-            "SELECT venue_id, start_date, end_date, version, charge_epoch FROM events WHERE id = $1"
+            "SELECT venue_id, start_date, end_date, version, charge_epoch, status FROM events WHERE id = $1"
         ),
         c.for_update()
     );

@@ -18,6 +18,7 @@ use tessera_events::CascadeError;
 
 use crate::{Result, StoreError};
 
+pub use parts::BlockEdit;
 pub use shapes::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 
 pub(super) fn bad(what: &str) -> StoreError {

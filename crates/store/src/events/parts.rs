@@ -49,6 +49,7 @@ impl Store {
         self.write(move |mut c| {
             Box::pin(async move {
                 let view = begin_change(&mut c, id, if_match).await?;
+                tessera_events::check_event_live(view.cancelled()).map_err(StoreError::Cascade)?;
                 let period = EventState {
                     pax: 1,
                     start_date: date(&view.start_date)?,
@@ -57,6 +58,7 @@ impl Store {
                     blocks: vec![],
                     folios: vec![],
                     charges: vec![],
+                    cancelled: false,
                 };
                 tessera_events::validate_new_activity(&period, a.date, a.pax).map_err(StoreError::Cascade)?;
                 if let Some(p) = a.premises_id {
@@ -119,6 +121,7 @@ impl Store {
         self.write(move |mut c| {
             Box::pin(async move {
                 let view = begin_change(&mut c, id, if_match).await?;
+                tessera_events::check_event_live(view.cancelled()).map_err(StoreError::Cascade)?;
                 let (bid,): (i64,) = c
                     .one(
                         sql!(c, "INSERT INTO blocks (event_id, name, rooms, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id"),
@@ -280,4 +283,97 @@ impl Store {
         })
         .await
     }
+}
+
+impl Store {
+    /// Renames an event.
+    pub async fn rename_event(
+        &self,
+        id: i64,
+        name: String,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<EventView> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                begin_change(&mut c, id, if_match).await?;
+                let (before,): (String,) = c
+                    .one(sql!(c, "SELECT name FROM events WHERE id = $1"), &args![id])
+                    .await?;
+                c.exec(
+                    sql!(c, "UPDATE events SET name = $2 WHERE id = $1"),
+                    &args![id, name.as_str()],
+                )
+                .await?;
+                let detail = serde_json::json!({"name_before": before, "name_after": name}).to_string();
+                finish_change(&mut c, id, actor, at, Change::RenameEvent, detail).await?;
+                event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))
+            })
+        })
+        .await
+    }
+
+    /// Renames or resizes a room block (`None` keeps the value), or cancels
+    /// it: an active block of a live event only.
+    pub async fn change_block(
+        &self,
+        id: i64,
+        block_id: i64,
+        change: BlockEdit,
+        if_match: Option<i64>,
+        actor: i64,
+        at: i64,
+    ) -> Result<EventView> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let header = begin_change(&mut c, id, if_match).await?;
+                let (name, rooms, status): (String, i64, String) = c
+                    .opt(
+                        sql!(c, "SELECT name, rooms, status FROM blocks WHERE id = $1 AND event_id = $2"),
+                        &args![block_id, id],
+                    )
+                    .await?
+                    .ok_or(StoreError::NotFound(Thing::Block))?;
+                let status = ItemStatus::try_from(status)?;
+                tessera_events::check_block_change(header.cancelled(), status).map_err(StoreError::Cascade)?;
+                let (command, detail) = match &change {
+                    BlockEdit::Edit { name: new_name, rooms: new_rooms } => {
+                        c.exec(
+                            sql!(c, "UPDATE blocks SET name = COALESCE($2, name), rooms = COALESCE($3, rooms) WHERE id = $1"),
+                            &args![block_id, new_name.clone(), *new_rooms],
+                        )
+                        .await?;
+                        let detail = serde_json::json!({
+                            "block": block_id,
+                            "before": {"name": name, "rooms": rooms},
+                            "after": {"name": new_name.as_deref().unwrap_or(&name), "rooms": new_rooms.unwrap_or(rooms)},
+                        });
+                        (Change::EditBlock, detail)
+                    }
+                    BlockEdit::Cancel => {
+                        c.exec(sql!(c, "UPDATE blocks SET status = 'cancelled' WHERE id = $1"), &args![block_id]).await?;
+                        (Change::CancelBlock, serde_json::json!({"block": block_id}))
+                    }
+                };
+                finish_change(&mut c, id, actor, at, command, detail.to_string()).await?;
+                event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))
+            })
+        })
+        .await
+    }
+}
+
+/// A change of one room block.
+#[derive(Debug, Clone)]
+pub enum BlockEdit {
+    /// A new name or number of rooms (`None` keeps it).
+    Edit {
+        /// New name.
+        name: Option<String>,
+        /// New number of rooms.
+        rooms: Option<i64>,
+    },
+    /// Cancel it (kept, never deleted).
+    Cancel,
 }

@@ -204,14 +204,15 @@ pub(super) async fn write_plan(
     c.exec(
         sql!(
             c,
-            "UPDATE events SET pax = $2, start_date = $3, end_date = $4, charge_epoch = $5 WHERE id = $1"
+            "UPDATE events SET pax = $2, start_date = $3, end_date = $4, charge_epoch = $5, status = $6 WHERE id = $1"
         ),
         &args![
             id,
             i64::from(plan.pax),
             plan.start_date.to_string(),
             plan.end_date.to_string(),
-            day_zero_after.to_string()
+            day_zero_after.to_string(),
+            if plan.cancelled { "cancelled" } else { "active" }
         ],
     )
     .await?;
@@ -269,8 +270,16 @@ pub(super) async fn write_plan(
     write_charges(c, charge_groups(state, alike, zero_shift)).await?;
     for b in &plan.blocks {
         c.exec(
-            sql!(c, "UPDATE blocks SET start_date = $2, end_date = $3 WHERE id = $1"),
-            &args![b.id, b.start_date.to_string(), b.end_date.to_string()],
+            sql!(
+                c,
+                "UPDATE blocks SET start_date = $2, end_date = $3, status = $4 WHERE id = $1"
+            ),
+            &args![
+                b.id,
+                b.start_date.to_string(),
+                b.end_date.to_string(),
+                b.status_after.as_str()
+            ],
         )
         .await?;
     }
@@ -309,6 +318,7 @@ pub(super) mod tests {
             activities: vec![],
             blocks: vec![],
             folios: vec![],
+            cancelled: false,
             charges: charges
                 .iter()
                 .map(|&(id, date, status)| Charge {

@@ -42,12 +42,14 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
         end_date: String,
         version: i64,
         charge_epoch: String,
+        #[sqlx(try_from = "String")]
+        status: ItemStatus,
     }
     let Some(e) = c
         .opt::<Row>(
             sql!(
                 c,
-                "SELECT id, venue_id, name, pax, start_date, end_date, version, charge_epoch FROM events WHERE id = $1"
+                "SELECT id, venue_id, name, pax, start_date, end_date, version, charge_epoch, status FROM events WHERE id = $1"
             ),
             &args![id],
         )
@@ -80,7 +82,7 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
         .all(
             sql!(
                 c,
-                "SELECT id, name, rooms, start_date, end_date FROM blocks WHERE event_id = $1 ORDER BY id"
+                "SELECT id, name, rooms, start_date, end_date, status FROM blocks WHERE event_id = $1 ORDER BY id"
             ),
             &args![id],
         )
@@ -166,6 +168,7 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
         start_date: e.start_date,
         end_date: e.end_date,
         version: e.version,
+        status: e.status,
         activities,
         blocks,
         folios,
@@ -201,6 +204,7 @@ pub(super) fn state_of(v: &EventView) -> Result<EventState> {
                     id: b.id,
                     start_date: date(&b.start_date)?,
                     end_date: date(&b.end_date)?,
+                    status: b.status,
                 })
             })
             .collect::<Result<_>>()?,
@@ -227,6 +231,7 @@ pub(super) fn state_of(v: &EventView) -> Result<EventState> {
                 })
             })
             .collect::<Result<_>>()?,
+        cancelled: v.status == ItemStatus::Cancelled,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct EventView {
     pub end_date: String,
     /// Optimistic-concurrency version.
     pub version: i64,
+    /// Active, or cancelled.
+    pub status: ItemStatus,
     /// Activities.
     pub activities: Vec<ActivityRow>,
     /// Blocks.
@@ -64,6 +66,9 @@ pub struct BlockRow {
     pub start_date: String,
     /// Last day.
     pub end_date: String,
+    /// Active, or cancelled.
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
 }
 
 /// A folio row.

@@ -144,3 +144,37 @@ pub async fn audit(
         .collect();
     Ok(axum::Json(crate::wire::Page { items, next_cursor }))
 }
+
+/// A new name for the event.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventPatch {
+    /// Name.
+    #[schema(value_type = Option<crate::rules::Name>)]
+    pub name: Option<String>,
+}
+
+/// Renames the event.
+#[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", request_body = EventPatch, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Event id")),
+    responses((status = 200, body = EventOut), (status = 404, body = ProblemBody), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn patch_event(
+    State(state): State<AppState>,
+    EventManager(m): EventManager,
+    Number(id): Number,
+    super::IfMatch(v): super::IfMatch,
+    Json(b): Json<EventPatch>,
+) -> Result<Response, Problem> {
+    let Some(name) = b.name else {
+        let view = state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
+        return Ok(with_etag(StatusCode::OK, event_out(view)));
+    };
+    let mut errors = Vec::new();
+    let name = text_field("name", &name, crate::rules::NAME_MAX, &mut errors);
+    check(errors)?;
+    let view = state
+        .store
+        .rename_event(id, name, v, m.user.id, state.clock.now().as_second())
+        .await?;
+    Ok(with_etag(StatusCode::OK, event_out(view)))
+}

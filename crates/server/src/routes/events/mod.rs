@@ -3,6 +3,8 @@
 //! `dry_run` to preview the very plan an apply would write.
 
 mod activity_change;
+mod blocks;
+mod cancel;
 mod charges;
 mod dates;
 mod event;
@@ -11,6 +13,8 @@ mod pax;
 mod shapes;
 
 pub use activity_change::*;
+pub use blocks::*;
+pub use cancel::*;
 pub use charges::*;
 pub use dates::*;
 pub use event::*;

@@ -151,6 +151,8 @@ pub struct BlockOut {
     pub start_date: String,
     /// Last day (the event's).
     pub end_date: String,
+    /// `active` or `cancelled`.
+    pub status: String,
 }
 
 /// An event with everything on it.
@@ -170,6 +172,8 @@ pub struct EventOut {
     pub pax: i64,
     /// Version for `If-Match`.
     pub version: i64,
+    /// `active` or `cancelled`.
+    pub status: String,
     /// Activities.
     pub activities: Vec<ActivityOut>,
     /// Blocks.
@@ -206,6 +210,7 @@ pub(super) fn event_out(v: EventView) -> EventOut {
         end_date: v.end_date,
         pax: v.pax,
         version: v.version,
+        status: v.status.as_str().to_owned(),
         activities: v
             .activities
             .into_iter()
@@ -228,6 +233,7 @@ pub(super) fn event_out(v: EventView) -> EventOut {
                 rooms: b.rooms,
                 start_date: b.start_date,
                 end_date: b.end_date,
+                status: b.status.as_str().to_owned(),
             })
             .collect(),
         folios: v
