@@ -34,7 +34,7 @@ test('PAX: activities at the default PAX are pre-filled, others left empty; over
   const page = await openEvent();
   await screenshot(page, 'event-ru');
   // The seed's second case: the catering is not for every guest (80 of 100).
-  await cell(page, 'activity', 'Кетъринг', 6).getByRole('button', { name: 'Изменить' }).click();
+  await cell(page, 'activity', 'Кетъринг', 7).getByRole('button', { name: 'Изменить' }).click();
   const act = page.locator('#activity-dialog');
   await act.locator('input[name=pax]').fill('80');
   await act.getByRole('button', { name: 'Предпросмотр' }).click();
@@ -66,8 +66,8 @@ test('PAX: activities at the default PAX are pre-filled, others left empty; over
   await dialog.locator('.preview li', { hasText: 'Обяд' }).waitFor();
   await dialog.getByRole('button', { name: 'Применить' }).click();
   await page.waitForFunction(() => document.querySelector('#event-pax').textContent.trim() === '110');
-  assert.equal(await text(cell(page, 'activity', 'Зала за мероприятия', 4)), '110');
-  assert.equal(await text(cell(page, 'activity', 'Кетъринг', 4)), '90');
+  assert.equal(await text(cell(page, 'activity', 'Зала за мероприятия', 5)), '110');
+  assert.equal(await text(cell(page, 'activity', 'Кетъринг', 5)), '90');
   assert.equal(await text(cell(page, 'charge', 'Наем на зала', 3)), '110');
   assert.equal(await text(cell(page, 'charge', 'Техника', 3)), '110');
   assert.equal(await text(cell(page, 'charge', 'Обяд', 3)), '90');
@@ -102,7 +102,7 @@ test('Move: after a preview, every charge date shifts with the new arrival day',
   await page.context().close();
 });
 
-test('Shorten cancels what falls outside, and a closed folio refuses changes to its charges', async () => {
+test('Shorten cancels what falls outside, and a closed folio keeps its charges as they are', async () => {
   const page = await openEvent();
   const [start, end] = (await text(page.locator('#event-period'))).split(' - ');
   await page.getByRole('button', { name: 'Календарь' }).click();
@@ -123,9 +123,14 @@ test('Shorten cancels what falls outside, and a closed folio refuses changes to 
   await dialog.locator('input[name=start_date]').fill(iso(start));
   await dialog.locator('input[name=end_date]').fill(iso(shift(end, -1)));
   await dialog.getByRole('button', { name: 'Предпросмотр' }).click();
-  await dialog.locator('.form-error:not([hidden])').waitFor();
-  assert.match(await dialog.locator('.form-error').textContent(), /Техника/);
-  assert.ok(await dialog.getByRole('button', { name: 'Применить' }).isDisabled());
+  // A closed folio no longer blocks the change: its charges stay as they are, listed.
+  await dialog.locator('.preview li.kept').first().waitFor();
+  assert.match(await dialog.locator('.preview li.kept', { hasText: 'Техника' }).textContent(), /остаётся как есть: фолио \d+ закрыто/);
+  assert.equal(await dialog.locator('.preview li.cancel', { hasText: 'Техника' }).count(), 0);
+  await screenshot(page, 'event-preview-kept');
+  await dialog.getByRole('button', { name: 'Применить' }).click();
+  await page.locator('#event-period', { hasText: shift(end, -1) }).waitFor();
+  assert.equal(await page.locator('tr[data-name="Техника"].cancelled').count(), 0, 'the closed folio\'s charge stays active');
   await page.context().close();
 });
 

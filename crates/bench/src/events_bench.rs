@@ -77,6 +77,8 @@ pub async fn build(store: &Store) -> anyhow::Result<i64> {
             date: day,
             pax: 100,
             premises_id: None,
+            time: tessera_events::DayTime::WHOLE_DAY,
+            notes: String::new(),
         };
         let (aid, _) = store
             .add_activity(event.id, activity, None, user.id, 0)

@@ -57,6 +57,9 @@ pub enum Refusal {
     /// More entries than allowed.
     #[error("at most {0} entries")]
     TooMany(usize),
+    /// A stretch of days longer than one answer covers.
+    #[error("at most {0} days after the first day")]
+    TooManyDays(i32),
     /// Not an IANA time zone.
     #[error("not an IANA time zone")]
     NotTimeZone,
@@ -80,6 +83,12 @@ pub enum Refusal {
     /// A last day before the first.
     #[error("must not be before the first day")]
     BeforeStart,
+    /// An end time not after its start time on the same day.
+    #[error("the end time must be after the start time")]
+    TimeNotAfterStart,
+    /// A time given without the other of its pair (start and end).
+    #[error("give both the start and the end time (or neither, for the whole day)")]
+    TimePairIncomplete,
     /// A period given both ways or neither.
     #[error("give either start_date and end_date, or date, start_time and end_time")]
     PeriodShape,

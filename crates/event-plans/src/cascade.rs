@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::model::{
-    ActivityChange, BlockChange, CascadeError, ChargeChange, EventState, FolioStatus, HallHolding, Id, ItemStatus,
-    KeptCharge, Plan, PremisesFacts, in_event_years,
+    ActivityChange, ActivityTexts, BlockChange, CascadeError, ChargeChange, DayTime, EventState, FolioStatus,
+    HallHolding, Id, ItemStatus, KeptCharge, Plan, PremisesFacts, in_event_years,
 };
 
 /// Largest PAX we accept (a typo guard, not a venue's capacity).
@@ -55,12 +55,18 @@ pub enum DateChange {
 }
 
 /// A change of one activity.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeActivity {
     /// New date (within the event period).
     pub date: Option<Date>,
     /// New PAX.
     pub pax: Option<i64>,
+    /// New time on its day (the whole day is [`DayTime::WHOLE_DAY`]).
+    pub time: Option<DayTime>,
+    /// New name.
+    pub name: Option<String>,
+    /// New notes (empty for none).
+    pub notes: Option<String>,
 }
 
 fn pax_of(v: i64) -> Result<u32, CascadeError> {
@@ -94,6 +100,7 @@ fn empty_plan(s: &EventState) -> Plan {
         charges: vec![],
         blocks: vec![],
         kept: vec![],
+        texts: vec![],
         cancelled: s.cancelled,
     }
 }
@@ -149,7 +156,8 @@ fn keep_closed_folios(s: &EventState, plan: &mut Plan) {
     plan.kept = kept;
 }
 
-/// Refuses a plan that would have two activities hold one hall on one day.
+/// Refuses a plan that would have two activities hold one hall at
+/// overlapping times of one day.
 fn refuse_hall_clash(s: &EventState, plan: &Plan, event_id: Id, others: &[HallHolding]) -> Result<(), CascadeError> {
     let halls: std::collections::HashSet<Id> = s
         .activities
@@ -163,39 +171,35 @@ fn refuse_hall_clash(s: &EventState, plan: &Plan, event_id: Id, others: &[HallHo
     }
     let mut after = s.clone();
     plan.apply(&mut after);
-    let held: Vec<(Id, Id, Date)> = after
+    let held: Vec<(Id, Id, Date, DayTime)> = after
         .activities
         .iter()
         .filter(|a| a.status == ItemStatus::Active)
-        .filter_map(|a| a.premises_id.map(|p| (a.id, p, a.date)))
+        .filter_map(|a| a.premises_id.map(|p| (a.id, p, a.date, a.time)))
         .collect();
     for change in &plan.activities {
-        let Some(&(id, premises_id, date)) = held.iter().find(|(id, _, _)| *id == change.id) else {
+        let Some(&(id, premises_id, date, time)) = held.iter().find(|(id, ..)| *id == change.id) else {
             continue;
+        };
+        let taken = |other_activity_id, other_event_id| CascadeError::HallTaken {
+            activity_id: id,
+            premises_id,
+            date,
+            time,
+            other_activity_id,
+            other_event_id,
         };
         if let Some(o) = others
             .iter()
-            .find(|o| o.premises_id == premises_id && o.date == date && o.event_id != event_id)
+            .find(|o| o.premises_id == premises_id && o.date == date && o.time.overlaps(time) && o.event_id != event_id)
         {
-            return Err(CascadeError::HallTaken {
-                activity_id: id,
-                premises_id,
-                date,
-                other_activity_id: o.activity_id,
-                other_event_id: o.event_id,
-            });
+            return Err(taken(o.activity_id, o.event_id));
         }
-        if let Some(&(other, _, _)) = held
+        if let Some(&(other, ..)) = held
             .iter()
-            .find(|(o, p, d)| *o != id && *p == premises_id && *d == date)
+            .find(|(o, p, d, t)| *o != id && *p == premises_id && *d == date && t.overlaps(time))
         {
-            return Err(CascadeError::HallTaken {
-                activity_id: id,
-                premises_id,
-                date,
-                other_activity_id: other,
-                other_event_id: event_id,
-            });
+            return Err(taken(other, event_id));
         }
     }
     Ok(())
@@ -235,6 +239,8 @@ pub fn plan_pax_change(s: &EventState, cmd: &ChangePax) -> Result<Plan, CascadeE
                 date_after: a.date,
                 pax_before: a.pax,
                 pax_after: after,
+                time_before: a.time,
+                time_after: a.time,
                 status_after: a.status,
             });
         }
@@ -291,6 +297,8 @@ pub fn plan_date_change(
                         date_after,
                         pax_before: a.pax,
                         pax_after: a.pax,
+                        time_before: a.time,
+                        time_after: a.time,
                         status_after: a.status,
                     });
                 }
@@ -339,6 +347,8 @@ pub fn plan_date_change(
                     date_after: a.date,
                     pax_before: a.pax,
                     pax_after: a.pax,
+                    time_before: a.time,
+                    time_after: a.time,
                     status_after: ItemStatus::Cancelled,
                 });
             }
@@ -399,15 +409,25 @@ pub fn plan_activity_change(
         Some(p) => pax_of(p)?,
         None => a.pax,
     };
+    let time = cmd.time.unwrap_or(a.time);
     let mut plan = empty_plan(s);
-    if date != a.date || pax != a.pax {
+    if date != a.date || pax != a.pax || time != a.time {
         plan.activities.push(ActivityChange {
             id: a.id,
             date_before: a.date,
             date_after: date,
             pax_before: a.pax,
             pax_after: pax,
+            time_before: a.time,
+            time_after: time,
             status_after: a.status,
+        });
+    }
+    if cmd.name.is_some() || cmd.notes.is_some() {
+        plan.texts.push(ActivityTexts {
+            id: a.id,
+            name: cmd.name.clone(),
+            notes: cmd.notes.clone(),
         });
     }
     for ch in s
@@ -501,6 +521,8 @@ fn cancelled_activity(a: &crate::model::Activity) -> ActivityChange {
         date_after: a.date,
         pax_before: a.pax,
         pax_after: a.pax,
+        time_before: a.time,
+        time_after: a.time,
         status_after: ItemStatus::Cancelled,
     }
 }
@@ -552,6 +574,7 @@ pub fn check_new_activity_hall(
     event_venue: Id,
     premises_id: Id,
     date: Date,
+    time: DayTime,
     premises: Option<PremisesFacts>,
     held_by: Option<&HallHolding>,
 ) -> Result<(), CascadeError> {
@@ -563,6 +586,7 @@ pub fn check_new_activity_hall(
             activity_id: 0,
             premises_id,
             date,
+            time,
             other_activity_id: h.activity_id,
             other_event_id: h.event_id,
         }),
@@ -595,7 +619,7 @@ mod tests {
     #[test]
     fn a_free_hall_of_the_events_venue_takes_the_activity() {
         assert_eq!(
-            check_new_activity_hall(1, 5, day(), Some(HALL_OF_VENUE_1), None),
+            check_new_activity_hall(1, 5, day(), DayTime::WHOLE_DAY, Some(HALL_OF_VENUE_1), None),
             Ok(())
         );
     }
@@ -612,7 +636,7 @@ mod tests {
         };
         for premises in [None, Some(coworking), Some(elsewhere)] {
             assert_eq!(
-                check_new_activity_hall(1, 5, day(), premises, None),
+                check_new_activity_hall(1, 5, day(), DayTime::WHOLE_DAY, premises, None),
                 Err(CascadeError::NotAHall),
                 "{premises:?}"
             );
@@ -626,16 +650,140 @@ mod tests {
             activity_id: 40,
             premises_id: 5,
             date: day(),
+            time: DayTime::WHOLE_DAY,
         };
         assert_eq!(
-            check_new_activity_hall(1, 5, day(), Some(HALL_OF_VENUE_1), Some(&holder)),
+            check_new_activity_hall(1, 5, day(), DayTime::WHOLE_DAY, Some(HALL_OF_VENUE_1), Some(&holder)),
             Err(CascadeError::HallTaken {
                 activity_id: 0,
                 premises_id: 5,
                 date: day(),
+                time: DayTime::WHOLE_DAY,
                 other_activity_id: 40,
                 other_event_id: 9,
             })
         );
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+    use crate::model::{Activity, ActivityKind, Block, Folio, FolioStatus};
+    use jiff::civil::{date, time};
+
+    fn t(h: i8, m: i8, h2: i8, m2: i8) -> DayTime {
+        DayTime::new(time(h, m, 0, 0), time(h2, m2, 0, 0)).expect("time")
+    }
+
+    fn two_sessions() -> EventState {
+        let hall = |id, time| Activity {
+            id,
+            kind: ActivityKind::Hall,
+            date: date(2024, 2, 10),
+            pax: 50,
+            premises_id: Some(7),
+            time,
+            status: ItemStatus::Active,
+        };
+        EventState {
+            pax: 50,
+            start_date: date(2024, 2, 10),
+            end_date: date(2024, 2, 11),
+            activities: vec![hall(1, t(9, 0, 12, 0)), hall(2, t(13, 0, 17, 0))],
+            blocks: vec![Block {
+                id: 1,
+                start_date: date(2024, 2, 10),
+                end_date: date(2024, 2, 11),
+                status: ItemStatus::Active,
+            }],
+            folios: vec![Folio {
+                id: 1,
+                status: FolioStatus::Open,
+            }],
+            charges: vec![],
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn times_are_half_open_and_the_end_comes_after_the_start() {
+        assert!(
+            !t(9, 0, 12, 0).overlaps(t(12, 0, 13, 0)),
+            "12:00 ends one and starts the next"
+        );
+        assert!(t(9, 0, 12, 0).overlaps(t(11, 59, 13, 0)));
+        assert!(DayTime::WHOLE_DAY.overlaps(t(23, 0, 23, 30)));
+        assert_eq!(
+            DayTime::new(time(12, 0, 0, 0), time(9, 0, 0, 0)),
+            Err(CascadeError::EndTimeNotAfterStart)
+        );
+        assert_eq!(
+            DayTime::new(time(9, 0, 0, 0), time(9, 0, 0, 0)),
+            Err(CascadeError::EndTimeNotAfterStart)
+        );
+        assert_eq!(t(9, 5, 12, 30).hh_mm(), Some(("09:05".into(), "12:30".into())));
+        assert_eq!(DayTime::WHOLE_DAY.hh_mm(), None);
+    }
+
+    #[test]
+    fn a_morning_and_an_afternoon_share_a_hall_but_never_overlap() {
+        let s = two_sessions();
+        let longer = ChangeActivity {
+            time: Some(t(9, 0, 13, 30)),
+            ..Default::default()
+        };
+        match plan_activity_change(&s, 1, &longer, 1, &[]) {
+            Err(CascadeError::HallTaken { other_activity_id, .. }) => assert_eq!(other_activity_id, 2),
+            other => panic!("an overlap must be refused: {other:?}"),
+        }
+        let earlier = ChangeActivity {
+            time: Some(t(8, 0, 13, 0)),
+            ..Default::default()
+        };
+        let plan = plan_activity_change(&s, 1, &earlier, 1, &[]).expect("ends as the other starts");
+        assert_eq!(plan.activities[0].time_after, t(8, 0, 13, 0));
+        let whole_day = ChangeActivity {
+            time: Some(DayTime::WHOLE_DAY),
+            ..Default::default()
+        };
+        assert!(plan_activity_change(&s, 1, &whole_day, 1, &[]).is_err());
+    }
+
+    #[test]
+    fn another_events_time_in_the_hall_is_respected_on_a_move() {
+        let s = two_sessions();
+        let others = [HallHolding {
+            event_id: 9,
+            activity_id: 90,
+            premises_id: 7,
+            date: date(2024, 2, 12),
+            time: t(17, 0, 22, 0),
+        }];
+        let plan = plan_date_change(
+            &s,
+            &DateChange::Move {
+                start_date: date(2024, 2, 12),
+            },
+            1,
+            &others,
+        )
+        .expect("the evening is free of our sessions");
+        assert_eq!(plan.activities.len(), 2);
+        let late = [HallHolding {
+            time: t(16, 0, 22, 0),
+            ..others[0].clone()
+        }];
+        assert!(matches!(
+            plan_date_change(
+                &s,
+                &DateChange::Move {
+                    start_date: date(2024, 2, 12)
+                },
+                1,
+                &late
+            ),
+            Err(CascadeError::HallTaken { other_event_id: 9, .. })
+        ));
     }
 }

@@ -232,8 +232,9 @@ mod tests {
 }
 
 /// A folio's totals, one per currency in the order first met: the sum of
-/// its active charges' quantity × unit price (voided and cancelled ones
-/// stay on the folio and count for nothing).
+/// its active charges' quantity × unit price, each line rounded to cents as
+/// the folio shows it (voided and cancelled ones stay on the folio and count
+/// for nothing).
 pub fn folio_totals<'a>(
     charges: impl IntoIterator<Item = (ItemStatus, &'a str, Decimal, Decimal)>,
 ) -> Vec<(String, Decimal)> {
@@ -242,14 +243,11 @@ pub fn folio_totals<'a>(
         if status != ItemStatus::Active {
             continue;
         }
-        let amount = quantity.checked_mul(unit_price).unwrap_or(Decimal::MAX);
+        let amount = quantity.checked_mul(unit_price).unwrap_or(Decimal::MAX).round_dp(2);
         match totals.iter_mut().find(|(c, _)| c == currency) {
             Some((_, sum)) => *sum = sum.saturating_add(amount),
             None => totals.push((currency.to_owned(), amount)),
         }
-    }
-    for (_, sum) in &mut totals {
-        *sum = sum.normalize();
     }
     totals
 }
@@ -267,8 +265,13 @@ mod total_tests {
             (ItemStatus::Cancelled, "BGN", d("1"), d("7")),
             (ItemStatus::Active, "EUR", d("0.5"), d("10")),
             (ItemStatus::Active, "BGN", d("2"), d("0.25")),
+            (ItemStatus::Active, "BGN", d("0.333"), d("1")),
         ]);
-        assert_eq!(totals, vec![("BGN".into(), d("2550.5")), ("EUR".into(), d("5"))]);
+        assert_eq!(
+            totals,
+            vec![("BGN".into(), d("2550.83")), ("EUR".into(), d("5"))],
+            "each line in cents"
+        );
         assert!(folio_totals([]).is_empty());
     }
 }

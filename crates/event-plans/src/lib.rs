@@ -16,7 +16,7 @@ pub use cascade::{
 pub use charge::{ChargeCommand, ChargeEdit, ChargeFacts, TargetFolio, check_charge_command, folio_totals};
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
-    Activity, ActivityChange, ActivityKind, Block, BlockChange, CascadeError, Charge, ChargeChange, EventState,
-    FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, KeptCharge, LAST_YEAR, Plan, PremisesFacts,
-    in_event_years,
+    Activity, ActivityChange, ActivityKind, ActivityTexts, Block, BlockChange, CascadeError, Charge, ChargeChange,
+    DayTime, EventState, FIRST_YEAR, Folio, FolioStatus, HallHolding, Id, ItemStatus, KeptCharge, LAST_YEAR, Plan,
+    PremisesFacts, in_event_years,
 };

@@ -103,6 +103,54 @@ impl FolioStatus {
 // Rows decode straight into the enums (`#[sqlx(try_from = "String")]`).
 tessera_domain::from_stored_name!(ActivityKind => "activity kind", ItemStatus => "item status", FolioStatus => "folio status");
 
+/// When on its day an activity holds its hall: minutes from midnight in the
+/// venue's time zone, half-open; the whole day is `0..1440`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct DayTime {
+    /// First minute held.
+    pub start: u16,
+    /// First minute no longer held.
+    pub end: u16,
+}
+
+impl DayTime {
+    /// The whole day: an activity given no times.
+    pub const WHOLE_DAY: DayTime = DayTime { start: 0, end: 1440 };
+
+    /// `start`–`end` on one day; the end must come after the start.
+    pub fn new(start: jiff::civil::Time, end: jiff::civil::Time) -> Result<DayTime, CascadeError> {
+        let minutes =
+            |t: jiff::civil::Time| u16::from(t.hour().unsigned_abs()) * 60 + u16::from(t.minute().unsigned_abs());
+        let (start, end) = (minutes(start), minutes(end));
+        if end <= start {
+            return Err(CascadeError::EndTimeNotAfterStart);
+        }
+        Ok(DayTime { start, end })
+    }
+
+    /// From stored minutes; `None` when they are not a time of one day.
+    pub fn from_minutes(start: i64, end: i64) -> Option<DayTime> {
+        let (start, end) = (u16::try_from(start).ok()?, u16::try_from(end).ok()?);
+        (start < end && end <= 1440).then_some(DayTime { start, end })
+    }
+
+    /// Whether it is the whole day.
+    pub fn is_whole_day(self) -> bool {
+        self == DayTime::WHOLE_DAY
+    }
+
+    /// Whether two times on one day share a minute.
+    pub fn overlaps(self, other: DayTime) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// `HH:MM` of the start and the end; `None` for the whole day.
+    pub fn hh_mm(self) -> Option<(String, String)> {
+        let f = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        (!self.is_whole_day()).then(|| (f(self.start), f(self.end)))
+    }
+}
+
 /// An activity of the event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
@@ -116,6 +164,8 @@ pub struct Activity {
     pub pax: u32,
     /// The hall it holds, if any.
     pub premises_id: Option<Id>,
+    /// Its time on its day (the whole day when none was given).
+    pub time: DayTime,
     /// Status.
     pub status: ItemStatus,
 }
@@ -193,6 +243,8 @@ pub struct HallHolding {
     pub premises_id: Id,
     /// The day.
     pub date: Date,
+    /// The time held that day.
+    pub time: DayTime,
 }
 
 /// Premises as the venue keeps them, for placing an activity there.
@@ -217,6 +269,10 @@ pub struct ActivityChange {
     pub pax_before: u32,
     /// PAX after.
     pub pax_after: u32,
+    /// Time before.
+    pub time_before: DayTime,
+    /// Time after.
+    pub time_after: DayTime,
     /// Status after.
     pub status_after: ItemStatus,
 }
@@ -282,14 +338,28 @@ pub struct Plan {
     pub blocks: Vec<BlockChange>,
     /// Closed-folio charges the change leaves as they are.
     pub kept: Vec<KeptCharge>,
+    /// New names and notes of activities (no cascade follows them).
+    pub texts: Vec<ActivityTexts>,
     /// Whether the event is cancelled after.
     pub cancelled: bool,
+}
+
+/// An activity's new name or notes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityTexts {
+    /// The activity.
+    pub id: Id,
+    /// New name.
+    pub name: Option<String>,
+    /// New notes (empty for none).
+    pub notes: Option<String>,
 }
 
 impl Plan {
     /// Whether nothing changes.
     pub fn is_empty(&self, before: &EventState) -> bool {
         self.activities.is_empty()
+            && self.texts.is_empty()
             && self.charges.is_empty()
             && self.blocks.is_empty()
             && self.pax == before.pax
@@ -308,7 +378,7 @@ impl Plan {
         let activities: HashMap<Id, &ActivityChange> = self.activities.iter().map(|c| (c.id, c)).collect();
         for a in &mut state.activities {
             if let Some(c) = activities.get(&a.id) {
-                (a.date, a.pax, a.status) = (c.date_after, c.pax_after, c.status_after);
+                (a.date, a.pax, a.time, a.status) = (c.date_after, c.pax_after, c.time_after, c.status_after);
             }
         }
         let charges: HashMap<Id, &ChargeChange> = self.charges.iter().map(|c| (c.id, c)).collect();
@@ -384,6 +454,9 @@ pub enum CascadeError {
     /// The charge is voided or cancelled: it changes no more.
     #[error("the charge is no longer active")]
     ChargeNotActive,
+    /// An activity's end time not after its start.
+    #[error("the end time must be after the start time")]
+    EndTimeNotAfterStart,
     /// A charge's service date outside the event period.
     #[error("the service date is outside the event period")]
     ServiceDateOutsidePeriod,
@@ -408,6 +481,8 @@ pub enum CascadeError {
         premises_id: Id,
         /// The day.
         date: Date,
+        /// The time wanted that day.
+        time: DayTime,
         /// Who holds it.
         other_activity_id: Id,
         /// Of which event.

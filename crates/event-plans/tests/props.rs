@@ -16,7 +16,7 @@ prop_compose! {
         let start = day(40);
         let activities: Vec<Activity> = acts.iter().enumerate().map(|(i, (d, p, at_default))| Activity {
             id: i as i64 + 1, kind: ActivityKind::Catering, date: day(40 + d.min(&len)),
-            pax: if *at_default { pax } else { *p }, premises_id: None, status: ItemStatus::Active,
+            pax: if *at_default { pax } else { *p }, premises_id: None, time: DayTime::WHOLE_DAY, status: ItemStatus::Active,
         }).collect();
         let charges = charges.iter().enumerate().map(|(i, (d, a, q, at_pax, second_folio))| {
             let activity_id = a.filter(|a| *a < activities.len()).map(|a| a as i64 + 1);
@@ -48,7 +48,8 @@ fn any_command() -> impl Strategy<Value = EventCommand> {
             activity_id: a,
             change: ChangeActivity {
                 date: Some(day(40 + d)),
-                pax: Some(p)
+                pax: Some(p),
+                ..Default::default()
             },
         }),
         (1i64..7).prop_map(|activity_id| EventCommand::CancelActivity { activity_id }),

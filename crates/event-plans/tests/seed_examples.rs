@@ -17,6 +17,7 @@ fn event() -> EventState {
                 date: date(2024, 2, 10),
                 pax: 100,
                 premises_id: Some(7),
+                time: DayTime::WHOLE_DAY,
                 status: ItemStatus::Active,
             },
             Activity {
@@ -25,6 +26,7 @@ fn event() -> EventState {
                 date: date(2024, 2, 11),
                 pax: 100,
                 premises_id: None,
+                time: DayTime::WHOLE_DAY,
                 status: ItemStatus::Active,
             },
         ],
@@ -164,7 +166,7 @@ fn moving_an_activity_gives_its_charges_its_new_date() {
         2,
         &ChangeActivity {
             date: Some(date(2024, 2, 16)),
-            pax: None,
+            ..Default::default()
         },
         1,
         &[],
@@ -185,6 +187,7 @@ fn an_activity_given_its_own_date_leaves_its_charges_dates_alone() {
         &ChangeActivity {
             date: Some(date(2024, 2, 11)),
             pax: Some(80),
+            ..Default::default()
         },
         1,
         &[],
@@ -352,6 +355,7 @@ fn a_move_into_a_held_hall_is_refused_naming_the_holder() {
         activity_id: 90,
         premises_id: 7,
         date: date(2024, 2, 15),
+        time: DayTime::WHOLE_DAY,
     }];
     let r = plan_date_change(
         &s,
@@ -367,6 +371,7 @@ fn a_move_into_a_held_hall_is_refused_naming_the_holder() {
             activity_id: 1,
             premises_id: 7,
             date: date(2024, 2, 15),
+            time: DayTime::WHOLE_DAY,
             other_activity_id: 90,
             other_event_id: 9
         })

@@ -656,11 +656,17 @@ fn cascade_field(e: &CascadeError) -> &'static str {
         CascadeError::NegativeQuantity => "quantity",
         CascadeError::NotAHall => "premises_id",
         CascadeError::ServiceDateOutsidePeriod => "service_date",
+        CascadeError::EndTimeNotAfterStart => "end_time",
         CascadeError::NegativePrice => "unit_price",
         CascadeError::NoReason => "reason",
         CascadeError::NotThisEventsFolio => "folio_id",
         _ => "",
     }
+}
+
+/// ` 09:00–12:00`, or nothing for the whole day.
+fn at(t: tessera_events::DayTime) -> String {
+    t.hh_mm().map(|(s, e)| format!(" {s}–{e}")).unwrap_or_default()
 }
 
 fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
@@ -717,6 +723,7 @@ fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
         CascadeError::HallTaken {
             premises_id,
             date,
+            time,
             other_activity_id,
             other_event_id,
             ..
@@ -725,23 +732,25 @@ fn cascade_text(e: &CascadeError, l: Locale) -> (&'static str, String) {
             if *other_activity_id == 0 {
                 // Refused by the database's hall index: the holder is not known here.
                 format!(
-                    "{} {premises_id}, {date}.",
+                    "{} {premises_id}, {date}{}.",
                     pick(
                         l,
                         "Зал занят другой активностью:",
                         "Залата е заета от друга дейност:",
                         "The hall is held by another activity:"
-                    )
+                    ),
+                    at(*time)
                 )
             } else {
                 format!(
-                    "{} {premises_id}, {date}: {other_activity_id} ({other_event_id})",
+                    "{} {premises_id}, {date}{}: {other_activity_id} ({other_event_id})",
                     pick(
                         l,
                         "Зал занят другой активностью:",
                         "Залата е заета от друга дейност:",
                         "The hall is held by another activity:"
-                    )
+                    ),
+                    at(*time)
                 )
             },
         ),

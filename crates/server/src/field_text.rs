@@ -43,6 +43,16 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             "очаква се час във вида ЧЧ:ММ",
             "expected a time as HH:MM",
         ),
+        Refusal::TimeNotAfterStart => p(
+            "время окончания должно быть позже начала",
+            "часът на края трябва да е след началото",
+            "the end time must be after the start time",
+        ),
+        Refusal::TimePairIncomplete => p(
+            "укажите и начало, и окончание (или ни того, ни другого — на весь день)",
+            "посочете и начало, и край (или нито едното — за целия ден)",
+            "give both the start and the end time (or neither, for the whole day)",
+        ),
         Refusal::NotDecimal => p(
             "это не десятичное число",
             "това не е десетично число",
@@ -59,6 +69,12 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             format!("от {min} до {max}"),
             format!("от {min} до {max}"),
             format!("must be from {min} to {max}"),
+        ),
+        Refusal::TooManyDays(n) => say(
+            l,
+            format!("не больше {n} дней после первого дня"),
+            format!("не повече от {n} дни след първия ден"),
+            format!("at most {n} days after the first day"),
         ),
         Refusal::TooLong(n) => say(
             l,
@@ -487,6 +503,7 @@ pub fn cascade(e: &CascadeError, l: Locale) -> String {
             "начислението е анулирано или отменено",
             "the charge is voided or cancelled",
         ),
+        CascadeError::EndTimeNotAfterStart => refusal(&Refusal::TimeNotAfterStart, l),
         CascadeError::ServiceDateOutsidePeriod => p(
             "дата услуги вне периода мероприятия",
             "датата на услугата е извън периода на мероприятието",
@@ -503,12 +520,20 @@ pub fn cascade(e: &CascadeError, l: Locale) -> String {
             "това не е фолио на това мероприятие",
             "this is not a folio of this event",
         ),
-        CascadeError::HallTaken { premises_id, date, .. } => say(
-            l,
-            format!("зал {premises_id} занят {date}"),
-            format!("зала {premises_id} е заета на {date}"),
-            format!("hall {premises_id} is held on {date}"),
-        ),
+        CascadeError::HallTaken {
+            premises_id,
+            date,
+            time,
+            ..
+        } => {
+            let at = time.hh_mm().map(|(s, e)| format!(" {s}–{e}")).unwrap_or_default();
+            say(
+                l,
+                format!("зал {premises_id} занят {date}{at}"),
+                format!("зала {premises_id} е заета на {date}{at}"),
+                format!("hall {premises_id} is held on {date}{at}"),
+            )
+        }
     }
 }
 
@@ -720,12 +745,15 @@ mod tests {
             Refusal::Expected(vec!["move".into(), "extend".into()]),
             Refusal::NotDate,
             Refusal::NotTime,
+            Refusal::TimeNotAfterStart,
+            Refusal::TimePairIncomplete,
             Refusal::YearOutOfRange,
             Refusal::NotDecimal,
             Refusal::Negative,
             Refusal::AtLeastOne,
             Refusal::Between { min: 1, max: 3650 },
             Refusal::TooLong(200),
+            Refusal::TooManyDays(366),
             Refusal::TooMany(50),
             Refusal::NotTimeZone,
             Refusal::NotCurrency,
@@ -798,12 +826,15 @@ mod tests {
                 | Refusal::Expected(_)
                 | Refusal::NotDate
                 | Refusal::NotTime
+                | Refusal::TimeNotAfterStart
+                | Refusal::TimePairIncomplete
                 | Refusal::YearOutOfRange
                 | Refusal::NotDecimal
                 | Refusal::Negative
                 | Refusal::AtLeastOne
                 | Refusal::Between { .. }
                 | Refusal::TooLong(_)
+                | Refusal::TooManyDays(_)
                 | Refusal::TooMany(_)
                 | Refusal::NotTimeZone
                 | Refusal::NotCurrency
@@ -873,6 +904,7 @@ mod tests {
             CascadeError::EventCancelled,
             CascadeError::BlockCancelled,
             CascadeError::ServiceDateOutsidePeriod,
+            CascadeError::EndTimeNotAfterStart,
             CascadeError::NegativePrice,
             CascadeError::NoReason,
             CascadeError::NotThisEventsFolio,
@@ -880,6 +912,7 @@ mod tests {
                 activity_id: 1,
                 premises_id: 2,
                 date,
+                time: tessera_events::DayTime::WHOLE_DAY,
                 other_activity_id: 3,
                 other_event_id: 4,
             },
@@ -903,6 +936,7 @@ mod tests {
                 | CascadeError::EventCancelled
                 | CascadeError::BlockCancelled
                 | CascadeError::ServiceDateOutsidePeriod
+                | CascadeError::EndTimeNotAfterStart
                 | CascadeError::NegativePrice
                 | CascadeError::NoReason
                 | CascadeError::NotThisEventsFolio

@@ -27,6 +27,8 @@ pub const DESCRIPTION_MAX: usize = 500;
 pub const DIRECTIONS_MAX: usize = 2000;
 /// A comment on an order's change of status.
 pub const COMMENT_MAX: usize = 1000;
+/// Longest notes on an activity.
+pub const NOTES_MAX: usize = 2000;
 /// Longest user search and visitor filter.
 pub const SEARCH_MAX: usize = 100;
 /// Longest pass token.
@@ -104,6 +106,11 @@ fn trimmed_up_to(max: usize) -> Object {
 /// Directions: any text, trimmed; blank means none.
 pub fn directions() -> Object {
     trimmed_up_to(DIRECTIONS_MAX)
+}
+
+/// Notes on an activity: any text, trimmed; blank means none.
+pub fn notes() -> Object {
+    trimmed_up_to(NOTES_MAX)
 }
 
 /// A comment on a change of status: any text, trimmed; blank means none.
@@ -599,6 +606,10 @@ components! {
     Comment = comment();
     /// Why a charge is voided (1 to 1000 characters, trimmed, no control characters).
     Reason = reason();
+    /// Notes on an activity for the staff (at most 2000 characters once trimmed; blank means none).
+    Notes = notes();
+    /// A wall time, `HH:MM`.
+    Time = time();
     /// An e-mail address.
     Email = email();
     /// A phone number (blank means none).
@@ -656,6 +667,7 @@ pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
         "search" => one(search()),
         "role" => one(role()),
         "number" => one(number_filter()),
+        "from" | "to" if path == "/api/v1/halls/diary" => one(date()),
         "from" | "to" => Some((query_date(), false)),
         "visitor" => one(visitor_filter()),
         "status" if path == "/api/v1/orders" => Some((order_statuses(), true)),

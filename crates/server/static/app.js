@@ -50,7 +50,6 @@
 
   // A row's name on the page (an activity's, a charge's), or its id.
   const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : '#' + id; };
-  const namesOf = (ids, attr) => (ids || []).map((id) => nameOf(attr, id) + ' (' + id + ')').join(', ');
 
   function showProblem(root, general, problem) {
     const p = problem || {};
@@ -64,7 +63,6 @@
     });
     if (general) {
       let text = p.detail || p.title || '';
-      if (p.charges && p.charges.length) text += ' ' + namesOf(p.charges, 'data-charge');
       if (!shownAtField && p.errors && p.errors.length) {
         text += ' ' + p.errors.map((e) => e.field + ': ' + e.message).join('; ');
       }
@@ -159,6 +157,13 @@
       if (c.service_date_before && c.service_date_before !== c.service_date_after) bits.push(day(c.service_date_before) + ' → ' + day(c.service_date_after));
       if (c.quantity_before !== undefined && c.quantity_before !== c.quantity_after) bits.push(c.quantity_before + ' → ' + c.quantity_after);
       line(nameOf('data-charge', c.id) + (bits.length ? ': ' + bits.join('; ') : ''), c.status_after === 'cancelled');
+    });
+    // Closed-folio charges stay exactly as they are; the manager sees which.
+    (plan.kept || []).forEach((k) => {
+      const li = document.createElement('li');
+      li.classList.add('kept');
+      li.textContent = nameOf('data-charge', k.id) + ' — ' + (words.kept || 'stays: folio {folio} is closed').replace('{folio}', k.folio_id);
+      list.appendChild(li);
     });
     if (!list.children.length) line(words.nothing || '—');
     box.hidden = false;

@@ -82,14 +82,14 @@ async fn a_folio_shows_every_charge_and_totals_of_the_active_ones() {
     assert_eq!(body["event_id"], json!(ev.id));
     assert_eq!(body["status"], "open");
     assert_eq!(body["charges"].as_array().map(Vec::len), Some(2));
-    assert_eq!(totals(body), json!([{"currency": "EUR", "amount": "6550"}]));
+    assert_eq!(totals(body), json!([{"currency": "EUR", "amount": "6550.00"}]));
     let named = ev.em.get(&format!("/api/v1/folios/{}", ev.other_folio)).await;
     assert_eq!(named.ok(200)["name"], "Организатор");
     assert_eq!(named.body["totals"], json!([]), "an empty folio totals nothing");
     let event = ev.em.get(&format!("/api/v1/events/{}", ev.id)).await;
     assert_eq!(
         event.ok(200)["folios"][0]["totals"],
-        json!([{"currency": "EUR", "amount": "6550"}])
+        json!([{"currency": "EUR", "amount": "6550.00"}])
     );
     assert_eq!(event.body["folios"][1]["name"], "Организатор");
     ev.em.get("/api/v1/folios/999999").await.problem(404);
@@ -132,7 +132,7 @@ async fn a_voided_charge_stays_with_who_when_and_why_and_counts_for_nothing() {
     );
     assert_eq!(
         totals(&f.body),
-        json!([{"currency": "EUR", "amount": "4000"}]),
+        json!([{"currency": "EUR", "amount": "4000.00"}]),
         "only the lunch counts"
     );
 
@@ -210,7 +210,7 @@ async fn an_edit_corrects_a_charge_and_bad_values_change_nothing() {
     assert_eq!(c["follows_pax"], false);
     assert_eq!(c["quantity"], "100", "what is left out stays");
     let f = ev.em.get(&format!("/api/v1/folios/{}", ev.folio)).await;
-    assert_eq!(totals(f.ok(200)), json!([{"currency": "EUR", "amount": "6200"}]));
+    assert_eq!(totals(f.ok(200)), json!([{"currency": "EUR", "amount": "6200.00"}]));
     // Pinned now: a PAX change leaves its quantity.
     let pax = ev
         .em
@@ -251,9 +251,9 @@ async fn a_transfer_goes_to_another_open_folio_of_the_same_event_only() {
     let moved = ev.em.post(&path, json!({"folio_id": ev.other_folio})).await;
     assert_eq!(moved.ok(200)["folio_id"], json!(ev.other_folio));
     let to = ev.em.get(&format!("/api/v1/folios/{}", ev.other_folio)).await;
-    assert_eq!(totals(to.ok(200)), json!([{"currency": "EUR", "amount": "4000"}]));
+    assert_eq!(totals(to.ok(200)), json!([{"currency": "EUR", "amount": "4000.00"}]));
     let from = ev.em.get(&format!("/api/v1/folios/{}", ev.folio)).await;
-    assert_eq!(totals(from.ok(200)), json!([{"currency": "EUR", "amount": "2550"}]));
+    assert_eq!(totals(from.ok(200)), json!([{"currency": "EUR", "amount": "2550.00"}]));
 
     // Into a closed folio: refused, naming it.
     ev.em

@@ -88,6 +88,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/events/{id}/activities/{activity_id}/cancel"),
     ("patch", "/api/v1/events/{id}/blocks/{block_id}"),
     ("post", "/api/v1/events/{id}/blocks/{block_id}/cancel"),
+    ("get", "/api/v1/halls/diary"),
 ];
 
 #[tokio::test]
@@ -168,7 +169,8 @@ async fn every_role_meets_exactly_its_doors() {
             (_, p)
                 if p.starts_with("/api/v1/events")
                     || p.starts_with("/api/v1/folios")
-                    || p.starts_with("/api/v1/charges") =>
+                    || p.starts_with("/api/v1/charges")
+                    || p.starts_with("/api/v1/halls") =>
             {
                 &["admin", "event_manager"]
             }

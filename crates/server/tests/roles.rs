@@ -545,6 +545,12 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
         ),
         row(M::GET, format!("/api/v1/folios/{}", fx.folio), None, EVENTS),
         row(
+            M::GET,
+            format!("/api/v1/halls/diary?venue_id={venue}&from=2031-03-01&to=2031-03-31"),
+            None,
+            EVENTS,
+        ),
+        row(
             M::PATCH,
             format!("/api/v1/events/{e}"),
             Some(json!({"name": unique("Форум")})),

@@ -145,9 +145,16 @@ impl StoreError {
         }
     }
 
-    /// Whether the hall index refused the row: the hall is held that day.
+    /// Whether the database refused the row because another live activity
+    /// holds the hall at an overlapping time that day (PostgreSQL's
+    /// exclusion constraint, SQLite's trigger of the same name).
     pub fn is_hall_taken(&self) -> bool {
-        self.violates("activities_hall_once", "activities.premises_id, activities.date")
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                e.constraint() == Some("activities_hall_overlap") || e.message().contains("activities_hall_overlap")
+            }
+            _ => false,
+        }
     }
 
     /// Whether the row's e-mail is another account's.

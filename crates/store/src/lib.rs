@@ -39,7 +39,8 @@ pub use conn::{Conn, Dialect};
 pub use door::{CheckFilter, CheckPage, CheckRow, OfflineCheck, PassKeyRow, Presence};
 pub use error::{Conflict, StoreError};
 pub use events::{
-    ActivityRow, AuditEntry, BlockEdit, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent,
+    ActivityRow, AuditEntry, BlockEdit, BlockRow, ChargeRow, DiaryEntry, DiaryHall, EventView, FolioRow, NewActivity,
+    NewCharge, NewEvent,
 };
 pub use idempotency::KeyState;
 pub use order_list::{OrderFilter, OrderPage};

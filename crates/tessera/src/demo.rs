@@ -460,11 +460,20 @@ async fn event(store: &Store, seed: &Seed, venue: i64, hall: i64, manager: i64, 
         date,
         pax: 100,
         premises_id,
+        time: tessera_events::DayTime::WHOLE_DAY,
+        notes: String::new(),
     };
+    // The hall is held for the morning; the afternoon is free for another session.
+    let morning = tessera_events::DayTime::new(jiff::civil::time(9, 0, 0, 0), jiff::civil::time(13, 0, 0, 0))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     store
         .add_activity(
             e.id,
-            activity(ActivityKind::Hall, "Зала за мероприятия", first, Some(hall)),
+            NewActivity {
+                time: morning,
+                notes: "Сцена, проектор и два микрофона".into(),
+                ..activity(ActivityKind::Hall, "Зала за мероприятия", first, Some(hall))
+            },
             None,
             manager,
             at,

@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/folios/{id}/charges", post(events::add_charge))
         .route("/api/v1/folios/{id}/close", post(events::close_folio))
         .route("/api/v1/folios/{id}", get(events::get_folio))
+        .route("/api/v1/halls/diary", get(events::diary))
         .route("/api/v1/charges/{id}", axum::routing::patch(events::edit_charge))
         .route("/api/v1/charges/{id}/void", post(events::void_charge))
         .route("/api/v1/charges/{id}/transfer", post(events::transfer_charge))

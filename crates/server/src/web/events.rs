@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use rust_decimal::Decimal;
 use tessera_domain::Locale;
 use tessera_domain::money::cents_text;
 use tessera_domain::money_text::{money_text, number_text};
@@ -54,6 +53,9 @@ pub struct ActivityLine {
     name: String,
     date: String,
     date_iso: String,
+    /// `09:00–13:00`, or the whole day.
+    time: String,
+    notes: String,
     pax: i64,
     /// At the event's default PAX: the PAX dialog fills its new PAX in.
     at_default: bool,
@@ -71,6 +73,8 @@ pub struct ChargeLine {
     amount: String,
     active: bool,
     status: &'static str,
+    /// Why it was voided, shown beside its status.
+    void_reason: Option<String>,
     pinned: bool,
     activity: Option<String>,
 }
@@ -203,6 +207,11 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
             name: a.name.clone(),
             date: day(&a.date, l),
             date_iso: a.date.clone(),
+            time: a
+                .time
+                .hh_mm()
+                .map_or_else(|| v.ui.whole_day.to_owned(), |(s, e)| format!("{s}–{e}")),
+            notes: a.notes.clone(),
             pax: a.pax,
             at_default: a.pax == e.pax,
             active: a.status == ItemStatus::Active,
@@ -226,21 +235,20 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .folios
         .iter()
         .map(|f| {
-            let mut total = Some(Decimal::ZERO);
-            let mut currency = String::new();
+            let mine: Vec<&tessera_store::ChargeRow> = e.charges.iter().filter(|c| c.folio_id == f.id).collect();
+            // One rule for every total: the events domain's.
+            let totals = tessera_events::folio_totals(
+                mine.iter()
+                    .map(|c| (c.status, c.currency.as_str(), c.quantity, c.unit_price)),
+            );
             let charges = e
                 .charges
                 .iter()
                 .filter(|c| c.folio_id == f.id)
                 .map(|c| {
-                    // Rounded to cents, as the domain prices everything; a
-                    // price may be negative (a discount), so not `Money`.
+                    // Rounded to cents, as the folio totals count each line.
                     let amount = c.unit_price.checked_mul(c.quantity).map(|a| a.round_dp(2));
                     let active = c.status == ItemStatus::Active;
-                    if active {
-                        total = total.zip(amount).and_then(|(t, a)| t.checked_add(a));
-                    }
-                    currency.clone_from(&c.currency);
                     ChargeLine {
                         id: c.id,
                         description: c.description.clone(),
@@ -251,7 +259,12 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                             .map(|a| money_text(&cents_text(a), &c.currency, l))
                             .unwrap_or_default(),
                         active,
-                        status: if active { v.ui.active } else { v.ui.cancelled },
+                        status: match c.status {
+                            ItemStatus::Active => v.ui.active,
+                            ItemStatus::Cancelled => v.ui.cancelled,
+                            ItemStatus::Void => v.ui.voided,
+                        },
+                        void_reason: c.void_reason.clone(),
                         pinned: c.follows_pax == 0,
                         activity: c.activity_id.and_then(activity_name),
                     }
@@ -261,9 +274,11 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 id: f.id,
                 open: f.status == FolioStatus::Open,
                 charges,
-                total: total
-                    .map(|t| money_text(&cents_text(t), &currency, l))
-                    .unwrap_or_default(),
+                total: totals
+                    .iter()
+                    .map(|(currency, t)| money_text(&cents_text(*t), currency, l))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
             }
         })
         .collect();

@@ -17,20 +17,22 @@ pub(super) fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
     let mut out = String::with_capacity(256 + plan.charges.len() * 8 + plan.activities.len() * 48);
     let _ = write!(
         out,
-        "{{\"pax\":{},\"start_date\":\"{}\",\"end_date\":\"{}\",\"rows\":\"[id, date_before, date_after, pax_before, pax_after, status_after]\",\"activities\":[",
+        "{{\"pax\":{},\"start_date\":\"{}\",\"end_date\":\"{}\",\"rows\":\"[id, date_before, date_after, pax_before, pax_after, status_after, time_before, time_after]\",\"activities\":[",
         plan.pax, plan.start_date, plan.end_date
     );
     for (i, a) in plan.activities.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(
             out,
-            "{sep}[{},\"{}\",\"{}\",{},{},\"{}\"]",
+            "{sep}[{},\"{}\",\"{}\",{},{},\"{}\",{},{}]",
             a.id,
             a.date_before,
             a.date_after,
             a.pax_before,
             a.pax_after,
-            a.status_after.as_str()
+            a.status_after.as_str(),
+            time_json(a.time_before),
+            time_json(a.time_after)
         );
     }
     out.push_str("],\"charges\":[");
@@ -69,8 +71,21 @@ pub(super) fn audit_detail(plan: &Plan, alike: &[AlikeCharges]) -> String {
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(out, "{sep}{}", k.id);
     }
-    let _ = write!(out, "],\"cancelled\":{}}}", plan.cancelled);
+    out.push_str("],\"texts\":");
+    let texts: Vec<serde_json::Value> = plan
+        .texts
+        .iter()
+        .map(|t| serde_json::json!({"id": t.id, "name": t.name, "notes": t.notes}))
+        .collect();
+    out.push_str(&serde_json::Value::Array(texts).to_string());
+    let _ = write!(out, ",\"cancelled\":{}}}", plan.cancelled);
     out
+}
+
+/// An activity's time in the audit: `"09:00-12:00"`, or `null` for the whole day.
+fn time_json(t: tessera_events::DayTime) -> String {
+    t.hh_mm()
+        .map_or_else(|| "null".to_owned(), |(s, e)| format!("\"{s}-{e}\""))
 }
 
 impl Store {
@@ -127,6 +142,12 @@ mod tests {
                 date_after: d("2024-02-16"),
                 pax_before: 100,
                 pax_after: 110,
+                time_before: tessera_events::DayTime::WHOLE_DAY,
+                time_after: tessera_events::DayTime::new(
+                    jiff::civil::time(9, 0, 0, 0),
+                    jiff::civil::time(12, 30, 0, 0),
+                )
+                .expect("time"),
                 status_after: ItemStatus::Active,
             }],
             charges: vec![
@@ -141,6 +162,7 @@ mod tests {
                 service_date: d("2024-02-12"),
                 quantity: rust_decimal::Decimal::from(100),
             }],
+            texts: vec![],
             cancelled: false,
         };
         let v: serde_json::Value =
@@ -149,7 +171,7 @@ mod tests {
         assert_eq!(v["start_date"], "2024-02-15");
         assert_eq!(
             v["activities"][0],
-            serde_json::json!([7, "2024-02-11", "2024-02-16", 100, 110, "active"])
+            serde_json::json!([7, "2024-02-11", "2024-02-16", 100, 110, "active", null, "09:00-12:30"])
         );
         assert_eq!(
             v["charges"][0],

@@ -4,6 +4,7 @@
 mod audit;
 mod cascade;
 mod charges;
+mod diary;
 mod frame;
 mod parts;
 mod plan_writer;
@@ -18,6 +19,7 @@ use tessera_events::CascadeError;
 
 use crate::{Result, StoreError};
 
+pub use diary::{DiaryEntry, DiaryHall};
 pub use parts::BlockEdit;
 pub use shapes::{ActivityRow, AuditEntry, BlockRow, ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 
@@ -57,6 +59,7 @@ pub(super) fn hall_taken_by_index(
     activity_id: i64,
     premises_id: i64,
     date: jiff::civil::Date,
+    time: tessera_events::DayTime,
 ) -> StoreError {
     if !e.is_hall_taken() {
         return e;
@@ -65,6 +68,7 @@ pub(super) fn hall_taken_by_index(
         activity_id,
         premises_id,
         date,
+        time,
         other_activity_id: 0,
         other_event_id: 0,
     })

@@ -73,18 +73,21 @@ impl Store {
                         })
                         .transpose()?;
                     let held_by = c
-                        .opt::<(i64, i64)>(
-                            sql!(c, "SELECT id, event_id FROM activities WHERE premises_id = $1 AND date = $2 AND status = 'active'"),
-                            &args![p, a.date.to_string()],
+                        .opt::<(i64, i64, i64, i64)>(
+                            sql!(c, "SELECT id, event_id, CAST(start_min AS BIGINT), CAST(end_min AS BIGINT) FROM activities
+                                     WHERE premises_id = $1 AND date = $2 AND status = 'active' AND start_min < $4 AND $3 < end_min
+                                     ORDER BY start_min LIMIT 1"),
+                            &args![p, a.date.to_string(), i64::from(a.time.start), i64::from(a.time.end)],
                         )
                         .await?
-                        .map(|(activity_id, event_id)| HallHolding {
+                        .map(|(activity_id, event_id, start, end)| HallHolding {
                             event_id,
                             activity_id,
                             premises_id: p,
                             date: a.date,
+                            time: tessera_events::DayTime::from_minutes(start, end).unwrap_or(a.time),
                         });
-                    tessera_events::check_new_activity_hall(view.venue_id, p, a.date, premises, held_by.as_ref())
+                    tessera_events::check_new_activity_hall(view.venue_id, p, a.date, a.time, premises, held_by.as_ref())
                         .map_err(|e| match e {
                             CascadeError::NotAHall => StoreError::unprocessable("premises_id", Refusal::NotAHall),
                             e => StoreError::Cascade(e),
@@ -92,15 +95,28 @@ impl Store {
                 }
                 let (aid,): (i64,) = c
                     .one(
-                        sql!(c, "INSERT INTO activities (event_id, kind, name, date, pax, premises_id, status) VALUES ($1, $2, $3, $4, $5, $6, 'active') RETURNING id"),
-                        &args![id, a.kind.as_str(), a.name.as_str(), a.date.to_string(), a.pax, a.premises_id],
+                        sql!(c, "INSERT INTO activities (event_id, kind, name, date, pax, premises_id, status, start_min, end_min, notes)
+                                 VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9) RETURNING id"),
+                        &args![
+                            id,
+                            a.kind.as_str(),
+                            a.name.as_str(),
+                            a.date.to_string(),
+                            a.pax,
+                            a.premises_id,
+                            i64::from(a.time.start),
+                            i64::from(a.time.end),
+                            a.notes.as_str()
+                        ],
                     )
                     .await
                     // Checked above, but a concurrent transaction on another
                     // connection may have taken the hall since: the index is
                     // the last word.
-                    .map_err(|e| hall_taken_by_index(e, 0, a.premises_id.unwrap_or(0), a.date))?;
-                let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax}).to_string();
+                    .map_err(|e| hall_taken_by_index(e, 0, a.premises_id.unwrap_or(0), a.date, a.time))?;
+                let times = a.time.hh_mm();
+                let detail = serde_json::json!({"activity": aid, "kind": a.kind.as_str(), "date": a.date.to_string(), "pax": a.pax,
+                    "start_time": times.as_ref().map(|t| &t.0), "end_time": times.as_ref().map(|t| &t.1)}).to_string();
                 finish_change(&mut c, id, actor, at, Change::AddActivity, detail).await?;
                 Ok((aid, event_view(&mut c, id).await?.ok_or(StoreError::NotFound(Thing::Event))?))
             })

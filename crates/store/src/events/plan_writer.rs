@@ -233,39 +233,62 @@ pub(super) async fn write_plan(
             .exec(
                 sql!(
                     c,
-                    "UPDATE activities SET date = $2, pax = $3, status = $4 WHERE id = $1"
+                    "UPDATE activities SET date = $2, pax = $3, status = $4, start_min = $5, end_min = $6 WHERE id = $1"
                 ),
                 &args![
                     a.id,
                     a.date_after.to_string(),
                     i64::from(a.pax_after),
-                    a.status_after.as_str()
+                    a.status_after.as_str(),
+                    i64::from(a.time_after.start),
+                    i64::from(a.time_after.end)
                 ],
             )
             .await;
         if let Err(e) = r {
             // The unique hall index refused it: a concurrent change won.
-            return Err(hall_taken_by_index(e, a.id, 0, a.date_after));
+            return Err(hall_taken_by_index(e, a.id, 0, a.date_after, a.time_after));
         }
     }
     if !rest.is_empty() {
         let rows: Vec<serde_json::Value> = rest
             .iter()
-            .map(|a| serde_json::json!([a.id, a.date_after.to_string(), a.pax_after, a.status_after.as_str()]))
+            .map(|a| {
+                serde_json::json!([
+                    a.id,
+                    a.date_after.to_string(),
+                    a.pax_after,
+                    a.status_after.as_str(),
+                    a.time_after.start,
+                    a.time_after.end
+                ])
+            })
             .collect();
         let q = match c.dialect() {
             Dialect::Sqlite => {
-                "UPDATE activities SET date = j.d, pax = j.p, status = j.s
+                "UPDATE activities SET date = j.d, pax = j.p, status = j.s, start_min = j.st, end_min = j.en
                  FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d,
-                              json_extract(value, '$[2]') AS p, json_extract(value, '$[3]') AS s FROM json_each(?1)) AS j
+                              json_extract(value, '$[2]') AS p, json_extract(value, '$[3]') AS s,
+                              json_extract(value, '$[4]') AS st, json_extract(value, '$[5]') AS en FROM json_each(?1)) AS j
                  WHERE activities.id = j.id"
             }
             Dialect::Postgres => {
-                "UPDATE activities SET date = j.v->>1, pax = (j.v->>2)::bigint, status = j.v->>3
+                "UPDATE activities SET date = j.v->>1, pax = (j.v->>2)::bigint, status = j.v->>3,
+                        start_min = (j.v->>4)::int, end_min = (j.v->>5)::int
                  FROM jsonb_array_elements($1::jsonb) AS j(v) WHERE activities.id = (j.v->>0)::bigint"
             }
         };
         c.exec(q, &args![serde_json::Value::Array(rows).to_string()]).await?;
+    }
+    for t in &plan.texts {
+        c.exec(
+            sql!(
+                c,
+                "UPDATE activities SET name = COALESCE($2, name), notes = COALESCE($3, notes) WHERE id = $1"
+            ),
+            &args![t.id, t.name.clone(), t.notes.clone()],
+        )
+        .await?;
     }
     write_charges(c, charge_groups(state, alike, zero_shift)).await?;
     for b in &plan.blocks {

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use tessera_domain::refusal::Thing;
-use tessera_events::{Activity, ActivityKind, Block, Charge, EventState, Folio, HallHolding, ItemStatus};
+use tessera_events::{Activity, ActivityKind, Block, Charge, DayTime, EventState, Folio, HallHolding, ItemStatus};
 
 use super::shapes::{ActivityRow, ChargeRow, EventView, FolioRow};
 use super::{bad, date, decimal, service_date};
@@ -57,27 +57,44 @@ pub(super) async fn event_parts(c: &mut Conn<'_>, id: i64, with_charges: bool) -
     else {
         return Ok(None);
     };
-    type ActivityTuple = (i64, ActivityKind, String, String, i64, Option<i64>, ItemStatus);
+    type ActivityTuple = (
+        i64,
+        ActivityKind,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        ItemStatus,
+        i64,
+        i64,
+        String,
+    );
     let activities = json_rows::<ActivityTuple>(
         c,
-        "SELECT COALESCE(json_group_array(json_array(id, kind, name, date, pax, premises_id, status)), '[]')
-         FROM (SELECT * FROM activities WHERE event_id = ?1 ORDER BY date, id)",
-        "SELECT COALESCE(json_agg(json_build_array(id, kind, name, date, pax, premises_id, status) ORDER BY date, id), '[]')::text
+        "SELECT COALESCE(json_group_array(json_array(id, kind, name, date, pax, premises_id, status, start_min, end_min, notes)), '[]')
+         FROM (SELECT * FROM activities WHERE event_id = ?1 ORDER BY date, start_min, id)",
+        "SELECT COALESCE(json_agg(json_build_array(id, kind, name, date, pax, premises_id, status, start_min, end_min, notes) ORDER BY date, start_min, id), '[]')::text
          FROM activities WHERE event_id = $1",
         id,
     )
     .await?
     .into_iter()
-    .map(|(id, kind, name, date, pax, premises_id, status)| ActivityRow {
-        id,
-        kind,
-        name,
-        date,
-        pax,
-        premises_id,
-        status,
-    })
-    .collect();
+    .map(
+        |(id, kind, name, date, pax, premises_id, status, start, end, notes)| {
+            Ok(ActivityRow {
+                id,
+                kind,
+                name,
+                date,
+                pax,
+                premises_id,
+                time: DayTime::from_minutes(start, end).ok_or_else(|| bad("activity time"))?,
+                notes,
+                status,
+            })
+        },
+    )
+    .collect::<Result<_>>()?;
     let blocks = c
         .all(
             sql!(
@@ -192,6 +209,7 @@ pub(super) fn state_of(v: &EventView) -> Result<EventState> {
                     date: date(&a.date)?,
                     pax: u32::try_from(a.pax).map_err(|_| bad("pax"))?,
                     premises_id: a.premises_id,
+                    time: a.time,
                     status: a.status,
                 })
             })
@@ -286,13 +304,15 @@ pub(super) async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<H
         id: i64,
         premises_id: i64,
         date: String,
+        start_min: i64,
+        end_min: i64,
     }
     let rows: Vec<Row> = c
         .all(
             sql!(
                 c,
-                "SELECT event_id, id, premises_id, date FROM activities
-                     WHERE premises_id IS NOT NULL AND status = 'active' AND event_id <> $1"
+                "SELECT event_id, id, premises_id, date, CAST(start_min AS BIGINT) AS start_min, CAST(end_min AS BIGINT) AS end_min
+                     FROM activities WHERE premises_id IS NOT NULL AND status = 'active' AND event_id <> $1"
             ),
             &args![event_id],
         )
@@ -304,6 +324,7 @@ pub(super) async fn other_halls(c: &mut Conn<'_>, event_id: i64) -> Result<Vec<H
                 activity_id: r.id,
                 premises_id: r.premises_id,
                 date: date(&r.date)?,
+                time: DayTime::from_minutes(r.start_min, r.end_min).ok_or_else(|| bad("activity time"))?,
             })
         })
         .collect()

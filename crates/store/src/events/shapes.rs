@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use tessera_events::{ActivityKind, Change, FolioStatus, ItemStatus};
+use tessera_events::{ActivityKind, Change, DayTime, FolioStatus, ItemStatus};
 
 /// An event as read, with everything on it.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct EventView {
 }
 
 /// An activity row.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ActivityRow {
     /// Id.
     pub id: i64,
@@ -49,6 +49,10 @@ pub struct ActivityRow {
     pub pax: i64,
     /// Hall.
     pub premises_id: Option<i64>,
+    /// Its time on its day.
+    pub time: DayTime,
+    /// Notes for the staff (empty for none).
+    pub notes: String,
     /// Status.
     pub status: ItemStatus,
 }
@@ -162,6 +166,10 @@ pub struct NewActivity {
     pub pax: i64,
     /// Hall.
     pub premises_id: Option<i64>,
+    /// Its time on its day (the whole day when none was given).
+    pub time: DayTime,
+    /// Notes for the staff (empty for none).
+    pub notes: String,
 }
 
 /// A new charge.

@@ -28,6 +28,40 @@ pub struct ActivityPatch {
     #[schema(value_type = Option<crate::rules::Pax>)]
     #[serde(default, deserialize_with = "crate::rules::opt_int")]
     pub pax: Option<i64>,
+    /// New name.
+    #[schema(value_type = Option<crate::rules::Name>)]
+    pub name: Option<String>,
+    /// New start, `HH:MM`, sent with `end_time`; both `null` make it the whole day.
+    #[schema(value_type = Option<crate::rules::Time>)]
+    #[serde(default, deserialize_with = "crate::rules::present")]
+    pub start_time: Option<Option<String>>,
+    /// New end, `HH:MM`, excluded; sent with `start_time`.
+    #[schema(value_type = Option<crate::rules::Time>)]
+    #[serde(default, deserialize_with = "crate::rules::present")]
+    pub end_time: Option<Option<String>>,
+    /// New notes for the staff; blank clears them.
+    #[schema(value_type = Option<crate::rules::Notes>)]
+    pub notes: Option<String>,
+}
+
+/// The activity's new time, if the patch sets one: both fields or neither.
+fn patched_time(b: &ActivityPatch, errors: &mut Vec<crate::error::FieldFault>) -> Option<tessera_events::DayTime> {
+    match (&b.start_time, &b.end_time) {
+        (None, None) => None,
+        (Some(s), Some(e)) if s.is_some() == e.is_some() => super::activity_time(s.as_deref(), e.as_deref(), errors),
+        (s, _) => {
+            let field = if s.as_ref().is_some_and(Option::is_some) {
+                "end_time"
+            } else {
+                "start_time"
+            };
+            errors.push(crate::error::FieldFault {
+                field: field.into(),
+                refusal: tessera_domain::refusal::Refusal::TimePairIncomplete,
+            });
+            None
+        }
+    }
 }
 
 /// The activity cascade, previewed or applied: one plan either way.
@@ -48,10 +82,24 @@ pub(super) async fn activity_change(
     }
     let mut errors = Vec::new();
     let date = b.date.as_deref().and_then(|d| req_date("date", d, &mut errors));
+    let time = patched_time(&b, &mut errors);
+    let name = b
+        .name
+        .as_deref()
+        .map(|n| crate::wire::text_field("name", n, crate::rules::NAME_MAX, &mut errors));
+    let notes = b.notes.as_deref().map(|n| {
+        crate::wire::optional_text("notes", Some(n), crate::rules::NOTES_MAX, &mut errors).unwrap_or_default()
+    });
     check(errors)?;
     let command = EventCommand::ChangeActivity {
         activity_id: aid,
-        change: ChangeActivity { date, pax: b.pax },
+        change: ChangeActivity {
+            date,
+            pax: b.pax,
+            time,
+            name,
+            notes,
+        },
     };
     let (plan, version) = state
         .store
@@ -91,6 +139,10 @@ pub struct ActivityPlanItem {
     pub pax_before: u32,
     /// PAX after.
     pub pax_after: u32,
+    /// Start after, `HH:MM` (`null`: the whole day).
+    pub start_time_after: Option<String>,
+    /// End after, `HH:MM` (`null`: the whole day).
+    pub end_time_after: Option<String>,
     /// `active` or `cancelled`.
     pub status_after: String,
 }
@@ -153,6 +205,8 @@ pub async fn preview_activity(
                 date_after: a.date_after,
                 pax_before: a.pax_before,
                 pax_after: a.pax_after,
+                start_time_after: a.time_after.hh_mm().map(|t| t.0),
+                end_time_after: a.time_after.hh_mm().map(|t| t.1),
                 status_after: a.status_after.as_str().into(),
             })
             .collect(),

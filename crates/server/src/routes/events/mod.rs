@@ -7,6 +7,7 @@ mod blocks;
 mod cancel;
 mod charges;
 mod dates;
+mod diary;
 mod event;
 mod parts;
 mod pax;
@@ -17,6 +18,7 @@ pub use blocks::*;
 pub use cancel::*;
 pub use charges::*;
 pub use dates::*;
+pub use diary::*;
 pub use event::*;
 pub use parts::*;
 pub use pax::*;
@@ -92,4 +94,36 @@ pub(super) fn req_date(field: &str, v: &str, errors: &mut Vec<FieldFault>) -> Op
         return None;
     }
     Some(d)
+}
+
+/// An activity's `start_time` and `end_time` (`HH:MM`): both or neither
+/// (neither is the whole day); the end after the start. `None` after a
+/// refusal, which is pushed to `errors`.
+pub(super) fn activity_time(
+    start: Option<&str>,
+    end: Option<&str>,
+    errors: &mut Vec<FieldFault>,
+) -> Option<tessera_events::DayTime> {
+    let (start, end) = match (start, end) {
+        (None, None) => return Some(tessera_events::DayTime::WHOLE_DAY),
+        (Some(s), Some(e)) => (s, e),
+        (None, Some(_)) | (Some(_), None) => {
+            let field = if start.is_none() { "start_time" } else { "end_time" };
+            errors.push(FieldFault {
+                field: field.into(),
+                refusal: Refusal::TimePairIncomplete,
+            });
+            return None;
+        }
+    };
+    let s = crate::wire::parse_time("start_time", start, errors);
+    let e = crate::wire::parse_time("end_time", end, errors);
+    let time = tessera_events::DayTime::new(s?, e?);
+    if time.is_err() {
+        errors.push(FieldFault {
+            field: "end_time".into(),
+            refusal: Refusal::TimeNotAfterStart,
+        });
+    }
+    time.ok()
 }

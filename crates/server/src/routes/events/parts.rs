@@ -40,6 +40,15 @@ pub struct ActivityIn {
     #[schema(value_type = Option<crate::rules::Id>)]
     #[serde(default, deserialize_with = "crate::rules::opt_id")]
     pub premises_id: Option<i64>,
+    /// Start, `HH:MM` in the venue's time zone; with `end_time`, or neither for the whole day.
+    #[schema(value_type = Option<crate::rules::Time>)]
+    pub start_time: Option<String>,
+    /// End, `HH:MM`, excluded; after `start_time`.
+    #[schema(value_type = Option<crate::rules::Time>)]
+    pub end_time: Option<String>,
+    /// Notes for the staff (the event sheet shows them).
+    #[schema(value_type = Option<crate::rules::Notes>)]
+    pub notes: Option<String>,
 }
 
 /// Adds an activity.
@@ -57,8 +66,10 @@ pub async fn add_activity(
     let name = text_field("name", &b.name, crate::rules::NAME_MAX, &mut errors);
     let kind = one_of("kind", &b.kind, ActivityKind::parse, ActivityKind::NAMES, &mut errors);
     let date = req_date("date", &b.date, &mut errors);
+    let time = super::activity_time(b.start_time.as_deref(), b.end_time.as_deref(), &mut errors);
+    let notes = crate::wire::optional_text("notes", b.notes.as_deref(), crate::rules::NOTES_MAX, &mut errors);
     check(errors)?;
-    let (Some(kind), Some(date)) = (kind, date) else {
+    let (Some(kind), Some(date), Some(time)) = (kind, date, time) else {
         return Err(Problem::field("date", Refusal::Required));
     };
     let new = NewActivity {
@@ -67,6 +78,8 @@ pub async fn add_activity(
         date,
         pax: b.pax,
         premises_id: b.premises_id,
+        time,
+        notes: notes.unwrap_or_default(),
     };
     let (aid, view) = state
         .store

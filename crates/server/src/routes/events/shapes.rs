@@ -41,7 +41,7 @@ pub struct ChargeOut {
 pub struct TotalOut {
     /// ISO 4217 code.
     pub currency: String,
-    /// Decimal amount.
+    /// Decimal amount, in cents (`6550.00`).
     pub amount: String,
 }
 
@@ -55,7 +55,7 @@ pub(super) fn totals_of(charges: &[tessera_store::ChargeRow]) -> Vec<TotalOut> {
     .into_iter()
     .map(|(currency, amount)| TotalOut {
         currency,
-        amount: amount.to_string(),
+        amount: format!("{amount:.2}"),
     })
     .collect()
 }
@@ -134,6 +134,12 @@ pub struct ActivityOut {
     pub pax: i64,
     /// The hall held.
     pub premises_id: Option<i64>,
+    /// Start, `HH:MM` in the venue's time zone (`null`: the whole day).
+    pub start_time: Option<String>,
+    /// End, `HH:MM`, excluded (`null`: the whole day).
+    pub end_time: Option<String>,
+    /// Notes for the staff (empty for none).
+    pub notes: String,
     /// `active` or `cancelled`.
     pub status: String,
 }
@@ -214,14 +220,20 @@ pub(super) fn event_out(v: EventView) -> EventOut {
         activities: v
             .activities
             .into_iter()
-            .map(|a| ActivityOut {
-                id: a.id,
-                kind: a.kind.as_str().to_owned(),
-                name: a.name,
-                date: a.date,
-                pax: a.pax,
-                premises_id: a.premises_id,
-                status: a.status.as_str().to_owned(),
+            .map(|a| {
+                let times = a.time.hh_mm();
+                ActivityOut {
+                    id: a.id,
+                    kind: a.kind.as_str().to_owned(),
+                    name: a.name,
+                    date: a.date,
+                    pax: a.pax,
+                    premises_id: a.premises_id,
+                    start_time: times.as_ref().map(|t| t.0.clone()),
+                    end_time: times.map(|t| t.1),
+                    notes: a.notes,
+                    status: a.status.as_str().to_owned(),
+                }
             })
             .collect(),
         blocks: v
