@@ -206,6 +206,7 @@ pub async fn run(store: &Store, url: &str, backend: &str, runs: u32) -> anyhow::
             ms(percentiles(&mut read_apply).p50)
         ));
     }
+    out.push_str(&one_thing_changes(store, id, runs).await?);
     let mut preview = time(store, id, &shorten, true, runs).await?;
     // A shorten cancels for good, so it is applied once.
     let mut apply = time(store, id, &shorten, false, 1).await?;
@@ -217,5 +218,119 @@ pub async fn run(store: &Store, url: &str, backend: &str, runs: u32) -> anyhow::
         ms(a.p50),
         ms(a.max)
     ));
+    // Last, as it ends the event: cancelling every activity, block and charge.
+    let cancel = |_: u32, _: bool| EventCommand::CancelEvent;
+    let mut preview = time(store, id, &cancel, true, runs).await?;
+    let mut apply = time(store, id, &cancel, false, 1).await?;
+    let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));
+    out.push_str(&format!(
+        "| Cancel the event (every activity, block and charge; applied once) | {} | {} | {} | {} | | | |\n",
+        ms(p.p50),
+        ms(p.max),
+        ms(a.p50),
+        ms(a.max)
+    ));
+    Ok(out)
+}
+
+/// The commands that change one activity or one charge of the big event:
+/// an activity's time and name, cancelling an activity (a different one each
+/// run, with its 39 charges), a charge's edit, transfer and void.
+async fn one_thing_changes(store: &Store, id: i64, runs: u32) -> anyhow::Result<String> {
+    use tessera_events::{ChangeActivity, ChargeCommand, ChargeEdit, DayTime};
+    let view = store
+        .event(id)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| anyhow::anyhow!("no event"))?;
+    let activities: Vec<i64> = view.activities.iter().map(|a| a.id).collect();
+    let charges: Vec<i64> = view
+        .charges
+        .iter()
+        .filter(|c| c.activity_id.is_none())
+        .map(|c| c.id)
+        .collect();
+    let first = *activities.first().ok_or_else(|| anyhow::anyhow!("no activity"))?;
+    let morning = DayTime::new(jiff::civil::time(9, 0, 0, 0), jiff::civil::time(12, 0, 0, 0))?;
+    let retime = move |i: u32, _: bool| EventCommand::ChangeActivity {
+        activity_id: first,
+        change: ChangeActivity {
+            time: Some(if i.is_multiple_of(2) {
+                morning
+            } else {
+                DayTime::WHOLE_DAY
+            }),
+            name: Some(format!("Catering, run {i}")),
+            ..Default::default()
+        },
+    };
+    let mut out = String::new();
+    let mut preview = time(store, id, &retime, true, runs).await?;
+    let mut apply = time(store, id, &retime, false, runs).await?;
+    let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));
+    out.push_str(&format!(
+        "| An activity's time and name | {} | {} | {} | {} | | | |\n",
+        ms(p.p50),
+        ms(p.max),
+        ms(a.p50),
+        ms(a.max)
+    ));
+    // Cancelled for good: each run previews and cancels another activity.
+    let last = activities.len();
+    let ids = activities.clone();
+    let cancel = move |i: u32, _: bool| EventCommand::CancelActivity {
+        activity_id: ids.get(last - 1 - (i as usize % last)).copied().unwrap_or(first),
+    };
+    let mut preview = time(store, id, &cancel, true, runs).await?;
+    let mut apply = time(store, id, &cancel, false, runs).await?;
+    let (p, a) = (percentiles(&mut preview), percentiles(&mut apply));
+    out.push_str(&format!(
+        "| Cancel an activity (with its 39 charges) | {} | {} | {} | {} | | | |\n",
+        ms(p.p50),
+        ms(p.max),
+        ms(a.p50),
+        ms(a.max)
+    ));
+    let (second_folio, _) = store.add_folio(id, "Organiser".into(), None, 1, 0).await.map_err(err)?;
+    let folio = view
+        .folios
+        .first()
+        .map(|f| f.id)
+        .ok_or_else(|| anyhow::anyhow!("no folio"))?;
+    let edit = |i: u32| {
+        let price = Decimal::new(if i.is_multiple_of(2) { 9500 } else { 9000 }, 2);
+        let cmd = ChargeCommand::Edit(ChargeEdit {
+            unit_price: Some(price),
+            ..Default::default()
+        });
+        (charges.first().copied().unwrap_or(0), cmd)
+    };
+    let transfer = |i: u32| {
+        let to = if i.is_multiple_of(2) { second_folio } else { folio };
+        (
+            charges.get(1).copied().unwrap_or(0),
+            ChargeCommand::Transfer { folio_id: to },
+        )
+    };
+    let void = |i: u32| {
+        let at = 2 + i as usize % charges.len().saturating_sub(2).max(1);
+        let reason = "Posted twice".to_owned();
+        (charges.get(at).copied().unwrap_or(0), ChargeCommand::Void { reason })
+    };
+    for (name, make) in [
+        ("A charge's unit price", &edit as &dyn Fn(u32) -> (i64, ChargeCommand)),
+        ("A charge to another folio", &transfer),
+        ("Void a charge (another each run)", &void),
+    ] {
+        let mut samples = Vec::new();
+        for i in 0..runs {
+            let (charge, cmd) = make(i);
+            let t = Instant::now();
+            store.change_charge(charge, cmd, None, 1, 0).await.map_err(err)?;
+            samples.push(t.elapsed());
+        }
+        let a = percentiles(&mut samples);
+        out.push_str(&format!("| {name} | | | {} | {} | | | |\n", ms(a.p50), ms(a.max)));
+    }
     Ok(out)
 }

@@ -20,11 +20,21 @@ pub struct EventRow {
     pax: i64,
 }
 
+/// A choice in a select: its value and what it reads.
+pub struct Choice {
+    id: i64,
+    name: String,
+}
+
 #[derive(Template)]
 #[template(path = "events.html")]
 struct ListPage {
     v: Viewer,
     rows: Vec<EventRow>,
+    /// Venues an event may be created at.
+    venues: Vec<Choice>,
+    /// The first day offered for a new event.
+    today: String,
 }
 
 /// The events list.
@@ -43,7 +53,16 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Result<Html, WebE
             pax,
         })
         .collect();
-    render(&ListPage { v, rows }, l)
+    let venues = state
+        .store
+        .venues()
+        .await?
+        .into_iter()
+        .filter(|x| x.archived_at.is_none())
+        .map(|x| Choice { id: x.id, name: x.name })
+        .collect();
+    let today = state.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    render(&ListPage { v, rows, venues, today }, l)
 }
 
 /// An activity on the page.
@@ -55,6 +74,9 @@ pub struct ActivityLine {
     date_iso: String,
     /// `09:00–13:00`, or the whole day.
     time: String,
+    /// `HH:MM` for the edit dialog; empty for the whole day.
+    start_iso: String,
+    end_iso: String,
     notes: String,
     pax: i64,
     /// At the event's default PAX: the PAX dialog fills its new PAX in.
@@ -68,6 +90,10 @@ pub struct ChargeLine {
     id: i64,
     description: String,
     service_date: String,
+    /// The values as the edit dialog takes them.
+    service_date_iso: String,
+    quantity_raw: String,
+    unit_price_raw: String,
     quantity: String,
     unit_price: String,
     amount: String,
@@ -75,6 +101,8 @@ pub struct ChargeLine {
     status: &'static str,
     /// Why it was voided, shown beside its status.
     void_reason: Option<String>,
+    /// Active in an open folio: it may be corrected, voided, transferred.
+    changeable: bool,
     pinned: bool,
     activity: Option<String>,
 }
@@ -82,6 +110,8 @@ pub struct ChargeLine {
 /// A folio with its charges.
 pub struct FolioBox {
     id: i64,
+    /// Its name; empty when it has none.
+    name: String,
     open: bool,
     charges: Vec<ChargeLine>,
     total: String,
@@ -116,6 +146,14 @@ struct EventPage {
     blocks: Vec<BlockLine>,
     folios: Vec<FolioBox>,
     audit: Vec<AuditLine>,
+    /// Whether the whole event is cancelled.
+    cancelled: bool,
+    /// The venue's halls, for a new activity.
+    halls: Vec<Choice>,
+    /// Live activities, for a charge posted through one.
+    live_activities: Vec<Choice>,
+    /// Open folios, for a transfer.
+    open_folios: Vec<Choice>,
 }
 
 fn kind_text(kind: ActivityKind, v: &Viewer) -> &'static str {
@@ -211,6 +249,8 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .time
                 .hh_mm()
                 .map_or_else(|| v.ui.whole_day.to_owned(), |(s, e)| format!("{s}–{e}")),
+            start_iso: a.time.hh_mm().map(|t| t.0).unwrap_or_default(),
+            end_iso: a.time.hh_mm().map(|t| t.1).unwrap_or_default(),
             notes: a.notes.clone(),
             pax: a.pax,
             at_default: a.pax == e.pax,
@@ -253,6 +293,9 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                         id: c.id,
                         description: c.description.clone(),
                         service_date: day(&c.service_date, l),
+                        service_date_iso: c.service_date.clone(),
+                        quantity_raw: c.quantity.normalize().to_string(),
+                        unit_price_raw: c.unit_price.to_string(),
                         quantity: number_text(&c.quantity.to_string(), l),
                         unit_price: money_text(&c.unit_price.to_string(), &c.currency, l),
                         amount: amount
@@ -265,6 +308,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                             ItemStatus::Void => v.ui.voided,
                         },
                         void_reason: c.void_reason.clone(),
+                        changeable: active && f.status == FolioStatus::Open,
                         pinned: c.follows_pax == 0,
                         activity: c.activity_id.and_then(activity_name),
                     }
@@ -272,6 +316,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .collect();
             FolioBox {
                 id: f.id,
+                name: f.name.clone(),
                 open: f.status == FolioStatus::Open,
                 charges,
                 total: totals
@@ -282,7 +327,41 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
             }
         })
         .collect();
+    let halls = state
+        .store
+        .premises_list(Some(e.venue_id))
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == tessera_domain::premises::PremisesKind::Hall && p.archived_at.is_none())
+        .map(|p| Choice { id: p.id, name: p.name })
+        .collect();
+    let live_activities = e
+        .activities
+        .iter()
+        .filter(|a| a.status == ItemStatus::Active)
+        .map(|a| Choice {
+            id: a.id,
+            name: format!("{} · {}", a.name, day(&a.date, l)),
+        })
+        .collect();
+    let open_folios = e
+        .folios
+        .iter()
+        .filter(|f| f.status == FolioStatus::Open)
+        .map(|f| Choice {
+            id: f.id,
+            name: if f.name.is_empty() {
+                format!("{} {}", v.ui.folio, f.id)
+            } else {
+                format!("{} {} · {}", v.ui.folio, f.id, f.name)
+            },
+        })
+        .collect();
     let page = EventPage {
+        cancelled: e.status == ItemStatus::Cancelled,
+        halls,
+        live_activities,
+        open_folios,
         id: e.id,
         name: e.name.clone(),
         period: format!("{} - {}", day(&e.start_date, l), day(&e.end_date, l)),

@@ -140,6 +140,54 @@ pub struct Ui {
     pub will_cancel: &'static str,
     /// A closed-folio charge a cascade leaves as it is; `{folio}` is the folio's number.
     pub stays_closed_folio: &'static str,
+    /// A new event.
+    pub new_event: &'static str,
+    /// The venue an event is held at.
+    pub event_venue: &'static str,
+    /// Creating a new thing.
+    pub create: &'static str,
+    /// Adding an activity.
+    pub add_activity: &'static str,
+    /// The hall an activity holds.
+    pub hall: &'static str,
+    /// An activity holding no hall.
+    pub no_hall: &'static str,
+    /// Notes for the staff.
+    pub notes: &'static str,
+    /// How to hold the whole day.
+    pub times_hint: &'static str,
+    /// Posting a charge.
+    pub add_charge: &'static str,
+    /// The activity a charge is posted through.
+    pub through_activity: &'static str,
+    /// A charge posted straight to the folio.
+    pub straight_to_folio: &'static str,
+    /// Correcting a charge.
+    pub correct_charge: &'static str,
+    /// Voiding a charge.
+    pub void: &'static str,
+    /// The void dialog's title.
+    pub void_charge: &'static str,
+    /// Why a charge is voided.
+    pub reason: &'static str,
+    /// Moving a charge to another folio.
+    pub transfer: &'static str,
+    /// The transfer dialog's title.
+    pub transfer_charge: &'static str,
+    /// The folio a charge goes to.
+    pub to_folio: &'static str,
+    /// Opening another folio.
+    pub add_folio: &'static str,
+    /// A folio's optional name.
+    pub folio_name: &'static str,
+    /// Cancelling an activity.
+    pub cancel_activity: &'static str,
+    /// Cancelling the whole event.
+    pub cancel_event: &'static str,
+    /// A cancelled event's banner.
+    pub event_cancelled: &'static str,
+    /// A row's actions column.
+    pub actions: &'static str,
     pub edit_activity: &'static str,
     pub audit: &'static str,
     pub forbidden_title: &'static str,
@@ -363,6 +411,30 @@ const RU: Ui = Ui {
     nothing_changes: "Ничего не изменится.",
     will_cancel: "будет отменено",
     stays_closed_folio: "остаётся как есть: фолио {folio} закрыто",
+    new_event: "Новое мероприятие",
+    event_venue: "Площадка",
+    create: "Создать",
+    add_activity: "Добавить активность",
+    hall: "Зал",
+    no_hall: "— без зала —",
+    notes: "Заметки",
+    times_hint: "Без времени — на весь день",
+    add_charge: "Добавить начисление",
+    through_activity: "Через активность",
+    straight_to_folio: "— напрямую в фолио —",
+    correct_charge: "Исправить начисление",
+    void: "Аннулировать",
+    void_charge: "Аннулировать начисление",
+    reason: "Причина",
+    transfer: "Перенести",
+    transfer_charge: "Перенести начисление в другое фолио",
+    to_folio: "В фолио",
+    add_folio: "Добавить фолио",
+    folio_name: "Название (необязательно)",
+    cancel_activity: "Отменить активность",
+    cancel_event: "Отменить мероприятие",
+    event_cancelled: "Мероприятие отменено",
+    actions: "Действия",
     edit_activity: "Изменить активность",
     audit: "Журнал изменений",
     forbidden_title: "Нет доступа",
@@ -586,6 +658,30 @@ const BG: Ui = Ui {
     nothing_changes: "Нищо няма да се промени.",
     will_cancel: "ще бъде анулирано",
     stays_closed_folio: "остава както е: фолио {folio} е затворено",
+    new_event: "Ново мероприятие",
+    event_venue: "Обект",
+    create: "Създай",
+    add_activity: "Добави дейност",
+    hall: "Зала",
+    no_hall: "— без зала —",
+    notes: "Бележки",
+    times_hint: "Без часове — за целия ден",
+    add_charge: "Добави начисление",
+    through_activity: "Чрез дейност",
+    straight_to_folio: "— направо във фолиото —",
+    correct_charge: "Коригирай начисление",
+    void: "Сторнирай",
+    void_charge: "Сторниране на начисление",
+    reason: "Причина",
+    transfer: "Прехвърли",
+    transfer_charge: "Прехвърляне на начисление в друго фолио",
+    to_folio: "Във фолио",
+    add_folio: "Добави фолио",
+    folio_name: "Име (по желание)",
+    cancel_activity: "Анулирай дейността",
+    cancel_event: "Анулирай мероприятието",
+    event_cancelled: "Мероприятието е анулирано",
+    actions: "Действия",
     edit_activity: "Промяна на дейност",
     audit: "Дневник на промените",
     forbidden_title: "Нямате достъп",
@@ -809,6 +905,30 @@ const EN: Ui = Ui {
     nothing_changes: "Nothing will change.",
     will_cancel: "will be cancelled",
     stays_closed_folio: "stays as it is: folio {folio} is closed",
+    new_event: "New event",
+    event_venue: "Venue",
+    create: "Create",
+    add_activity: "Add activity",
+    hall: "Hall",
+    no_hall: "— no hall —",
+    notes: "Notes",
+    times_hint: "No times: the whole day",
+    add_charge: "Add charge",
+    through_activity: "Through activity",
+    straight_to_folio: "— straight to the folio —",
+    correct_charge: "Correct the charge",
+    void: "Void",
+    void_charge: "Void the charge",
+    reason: "Reason",
+    transfer: "Transfer",
+    transfer_charge: "Move the charge to another folio",
+    to_folio: "To folio",
+    add_folio: "Add folio",
+    folio_name: "Name (optional)",
+    cancel_activity: "Cancel activity",
+    cancel_event: "Cancel event",
+    event_cancelled: "Event cancelled",
+    actions: "Actions",
     edit_activity: "Edit activity",
     audit: "Audit trail",
     forbidden_title: "Access denied",

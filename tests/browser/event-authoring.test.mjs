@@ -1,0 +1,121 @@
+// An event manager does the whole job by clicking: creates an event, puts a
+// morning and an afternoon session in one hall, posts charges, opens a second
+// folio, transfers and voids a charge, cancels an activity — in ru and bg,
+// on a desktop and a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+
+let server; let browser;
+before(async () => { server = await startServer(); browser = await startBrowser(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const row = (page, kind, name) => page.locator(`tr[data-${kind}][data-name="${name}"]`);
+const text = async (loc) => (await loc.textContent()).replace(/\s+/g, ' ').trim();
+
+async function newEvent(page, name, day) {
+  await page.getByRole('button', { name: /Новое мероприятие|Ново мероприятие/ }).click();
+  const d = page.locator('#new-event-dialog');
+  await d.locator('input[name=name]').fill(name);
+  await d.locator('input[name=start_date]').fill(day);
+  await d.locator('input[name=end_date]').fill(day);
+  await d.locator('input[name=pax]').fill('80');
+  await d.locator('button[type=submit]').click();
+  await page.waitForURL('**/admin/events/*');
+}
+
+async function addSession(page, name, day, start, end) {
+  await page.locator('[data-open="add-activity-dialog"]').click();
+  const d = page.locator('#add-activity-dialog');
+  await d.locator('select[name=kind]').selectOption('hall');
+  await d.locator('input[name=name]').fill(name);
+  await d.locator('input[name=date]').fill(day);
+  await d.locator('input[name=start_time]').fill(start);
+  await d.locator('input[name=end_time]').fill(end);
+  await d.locator('select[name=premises_id]').selectOption({ index: 1 });
+  await d.locator('button[type=submit]').click();
+  return d;
+}
+
+test('an event manager creates an event and runs it by clicking, in Russian', async () => {
+  const page = await signIn(browser, server.base, ...logins.events);
+  await newEvent(page, 'Весенний форум', '2031-06-10');
+  assert.equal(await text(page.locator('h1')), 'Весенний форум');
+
+  await addSession(page, 'Утренняя сессия', '2031-06-10', '09:00', '12:00');
+  await row(page, 'activity', 'Утренняя сессия').waitFor();
+  await addSession(page, 'Дневная сессия', '2031-06-10', '13:00', '17:00');
+  await row(page, 'activity', 'Дневная сессия').waitFor();
+  assert.match(await text(row(page, 'activity', 'Утренняя сессия')), /09:00–12:00/);
+  assert.match(await text(row(page, 'activity', 'Дневная сессия')), /13:00–17:00/);
+
+  // A third one overlapping both is refused in the dialog, in Russian, and nothing is added.
+  const refused = await addSession(page, 'Лишняя', '2031-06-10', '11:00', '14:00');
+  await refused.locator('.form-error:not([hidden])').waitFor();
+  assert.match(await text(refused.locator('.form-error')), /Зал занят/);
+  await refused.getByRole('button', { name: 'Отмена' }).click();
+  assert.equal(await row(page, 'activity', 'Лишняя').count(), 0);
+
+  // A charge through the morning session, and one straight on the folio.
+  for (const [description, price, through] of [['Кофе-брейк', '5', 1], ['Аренда проектора', '120', 0]]) {
+    await page.locator('[data-open="add-charge-dialog"]').first().click();
+    const d = page.locator('#add-charge-dialog');
+    await d.locator('input[name=description]').fill(description);
+    await d.locator('input[name=service_date]').fill('2031-06-10');
+    await d.locator('input[name=unit_price]').fill(price);
+    await d.locator('select[name=activity_id]').selectOption({ index: through });
+    await d.locator('button[type=submit]').click();
+    await row(page, 'charge', description).waitFor();
+  }
+  assert.match(await text(row(page, 'charge', 'Кофе-брейк')), /Утренняя сессия/);
+  assert.match(await text(page.locator('.folio tfoot').first()), /10\s000,00/, '80 × 5 + 80 × 120');
+
+  // A second, named folio; the projector moves there.
+  await page.getByRole('button', { name: 'Добавить фолио' }).click();
+  await page.locator('#add-folio-dialog input[name=name]').fill('Организатор');
+  await page.locator('#add-folio-dialog button[type=submit]').click();
+  await page.locator('.folio h2', { hasText: 'Организатор' }).waitFor();
+  await row(page, 'charge', 'Аренда проектора').getByRole('button', { name: 'Перенести' }).click();
+  const target = await page.locator('#transfer-dialog option', { hasText: 'Организатор' }).getAttribute('value');
+  await page.locator('#transfer-dialog select[name=folio_id]').selectOption(target);
+  await page.locator('#transfer-dialog button[type=submit]').click();
+  await page.locator('.folio', { hasText: 'Организатор' }).locator('tr[data-name="Аренда проектора"]').waitFor();
+
+  // Correct the coffee's price, then void it with a reason: it stays, greyed, with the reason.
+  await row(page, 'charge', 'Кофе-брейк').getByRole('button', { name: 'Изменить' }).click();
+  const edit = page.locator('#edit-charge-dialog');
+  await edit.locator('input[name=unit_price]').fill('4.50');
+  await edit.locator('button[type=submit]').click();
+  await page.locator('tr[data-name="Кофе-брейк"]', { hasText: '360,00' }).waitFor();
+  await row(page, 'charge', 'Кофе-брейк').getByRole('button', { name: 'Аннулировать' }).click();
+  const voiding = page.locator('#void-dialog');
+  await voiding.locator('button[type=submit]').click();
+  await voiding.locator('[data-error-for=reason]', { hasText: /./ }).waitFor();
+  await voiding.locator('textarea[name=reason]').fill('Заказчик отказался');
+  await voiding.locator('button[type=submit]').click();
+  await page.locator('tr.cancelled[data-name="Кофе-брейк"]').waitFor();
+  assert.match(await text(row(page, 'charge', 'Кофе-брейк')), /Аннулировано · Заказчик отказался/);
+
+  // Cancelling the afternoon session: previewed, then applied; it stays, cancelled.
+  await row(page, 'activity', 'Дневная сессия').getByRole('button', { name: 'Отменить активность' }).click();
+  const cancel = page.locator('#cancel-activity-dialog');
+  await cancel.getByRole('button', { name: 'Предпросмотр' }).click();
+  await cancel.locator('.preview li.cancel', { hasText: 'Дневная сессия' }).waitFor();
+  await screenshot(page, 'event-cancel-activity-ru');
+  await cancel.getByRole('button', { name: 'Применить' }).click();
+  await page.locator('tr.cancelled[data-name="Дневная сессия"]').waitFor();
+  await screenshot(page, 'event-authored-ru');
+  await page.context().close();
+});
+
+test('the authoring dialogs speak Bulgarian and fit a phone', async () => {
+  const page = await signIn(browser, server.base, ...logins.events, 'bg-BG', phone);
+  await newEvent(page, 'Пролетен форум', '2031-07-01');
+  const d = await addSession(page, 'Сутрешна сесия', '2031-07-01', '12:00', '09:00');
+  await d.locator('[data-error-for=end_time]', { hasText: /след началото/ }).waitFor();
+  await screenshot(page, 'event-add-activity-bg-phone');
+  await d.getByRole('button', { name: 'Отказ' }).click();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= page.viewportSize().width, `no sideways scroll: ${width}`);
+  await page.context().close();
+});
