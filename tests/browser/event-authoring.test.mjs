@@ -16,6 +16,9 @@ const text = async (loc) => (await loc.textContent()).replace(/\s+/g, ' ').trim(
 async function newEvent(page, name, day) {
   await page.getByRole('button', { name: /Новое мероприятие|Ново мероприятие/ }).click();
   const d = page.locator('#new-event-dialog');
+  // The demo's hotel in Sofia has the hall.
+  const hotel = await d.locator('option', { hasText: 'София' }).getAttribute('value');
+  await d.locator('select[name=venue_id]').selectOption(hotel);
   await d.locator('input[name=name]').fill(name);
   await d.locator('input[name=start_date]').fill(day);
   await d.locator('input[name=end_date]').fill(day);

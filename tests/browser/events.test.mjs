@@ -116,7 +116,7 @@ test('Shorten cancels what falls outside, and a closed folio keeps its charges a
   await dialog.getByRole('button', { name: 'Отмена' }).click();
 
   page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Закрыть фолио' }).click();
+  await page.getByRole('button', { name: 'Закрыть фолио' }).first().click();
   await page.locator('.folio-head .muted', { hasText: 'Закрыто' }).waitFor();
   await page.getByRole('button', { name: 'Календарь' }).click();
   await dialog.getByLabel('Сократить период').check();

@@ -176,9 +176,20 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
         .create_premises(premises("Коворкинг на 2 этаже"))
         .await
         .map_err(err)?;
+    // The events page's conference is held in Sofia, as the source page's is.
+    let hotel = store
+        .create_venue(NewVenue {
+            name: "Хотел „Тесера“, София".into(),
+            time_zone: "Europe/Sofia".into(),
+            currency: "EUR".into(),
+            locale: "bg".into(),
+            limits: tessera_domain::booking::VenueLimits::DEFAULT,
+        })
+        .await
+        .map_err(err)?;
     let hall = store
         .create_premises(NewPremises {
-            venue_id: venue.id,
+            venue_id: hotel.id,
             name: "Зала за мероприятия".into(),
             kind: PremisesKind::Hall,
             directions: None,
@@ -424,7 +435,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<DemoLogins> {
                 .map_err(err)?;
         }
     }
-    event(store, &seed, venue.id, hall.id, ids[2], n).await?;
+    event(store, &seed, hotel.id, hall.id, ids[2], n).await?;
     Ok(DemoLogins(logins))
 }
 
@@ -512,5 +523,46 @@ async fn event(store: &Store, seed: &Seed, venue: i64, hall: i64, manager: i64, 
         };
         store.add_charge(folio, charge, None, manager, at).await.map_err(err)?;
     }
+    // A flip chart posted by mistake and voided, kept with its reason; the
+    // organiser's own folio with the team's coffee.
+    let flip_chart = NewCharge {
+        description: "Флипчарт".into(),
+        service_date: first,
+        quantity: Decimal::from(1),
+        unit_price: "15.00".parse()?,
+        activity_id: None,
+        follows_pax: false,
+    };
+    let voided = store
+        .add_charge(folio, flip_chart, None, manager, at)
+        .await
+        .map_err(err)?;
+    let reason = "Не е използван".to_owned();
+    store
+        .change_charge(
+            voided.id,
+            tessera_events::ChargeCommand::Void { reason },
+            None,
+            manager,
+            at,
+        )
+        .await
+        .map_err(err)?;
+    let (organiser, _) = store
+        .add_folio(e.id, "Организатор".into(), None, manager, at)
+        .await
+        .map_err(err)?;
+    let coffee = NewCharge {
+        description: "Кафе за екипа".into(),
+        service_date: second,
+        quantity: Decimal::from(6),
+        unit_price: "3.50".parse()?,
+        activity_id: None,
+        follows_pax: false,
+    };
+    store
+        .add_charge(organiser, coffee, None, manager, at)
+        .await
+        .map_err(err)?;
     Ok(())
 }
