@@ -4,6 +4,10 @@
 // on a desktop and a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
 
 let server; let browser;
@@ -120,5 +124,51 @@ test('the authoring dialogs speak Bulgarian and fit a phone', async () => {
   await d.getByRole('button', { name: 'Отказ' }).click();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= page.viewportSize().width, `no sideways scroll: ${width}`);
+  await page.context().close();
+});
+
+test('the event sheet prints on A4 with every activity, and the hall diary shows both sessions', async () => {
+  const page = await signIn(browser, server.base, ...logins.events);
+  await newEvent(page, 'Летний форум', '2031-08-05');
+  await addSession(page, 'Открытие', '2031-08-05', '09:00', '12:00');
+  await row(page, 'activity', 'Открытие').waitFor();
+  await addSession(page, 'Секции', '2031-08-05', '13:00', '17:00');
+  await row(page, 'activity', 'Секции').waitFor();
+  const eventUrl = page.url();
+
+  await page.getByRole('link', { name: 'Лист мероприятия' }).click();
+  await page.waitForURL('**/sheet');
+  assert.match(await text(page.locator('h1')), /Лист мероприятия: Летний форум/);
+  await screenshot(page, 'event-sheet-ru');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav.side').isVisible(), false, 'no navigation on paper');
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  assert.equal(pdf.subarray(0, 4).toString(), '%PDF');
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-sheet-'));
+  writeFileSync(join(dir, 'sheet.pdf'), pdf);
+  const printed = execFileSync('pdftotext', ['-layout', join(dir, 'sheet.pdf'), '-'], { encoding: 'utf8' });
+  for (const expected of ['Летний форум', 'Открытие', '09:00–12:00', 'Секции', '13:00–17:00', 'Зала за мероприятия']) {
+    assert.ok(printed.includes(expected), `the printed sheet has ${expected}:\n${printed}`);
+  }
+  await page.emulateMedia({ media: 'screen' });
+
+  // The diary: the week of 05.08.2031 in the hotel's halls; an activity opens its event.
+  await page.goto(server.base + '/admin/events/diary?from=2031-08-05');
+  const cells = page.locator('table.diary a.held', { hasText: 'Летний форум' });
+  assert.equal(await cells.count(), 2);
+  assert.match(await text(cells.first()), /09:00–12:00 Открытие/);
+  await screenshot(page, 'hall-diary-ru');
+  await cells.nth(1).click();
+  await page.waitForURL(eventUrl);
+  await page.context().close();
+});
+
+test('the hall diary fits a phone by scrolling inside its own box, in English', async () => {
+  const page = await signIn(browser, server.base, ...logins.events, 'en-GB', phone);
+  await page.goto(server.base + '/admin/events/diary');
+  assert.equal(await text(page.locator('h1')), 'Hall diary');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= page.viewportSize().width, `no sideways scroll: ${width}`);
+  await screenshot(page, 'hall-diary-phone-en');
   await page.context().close();
 });

@@ -252,6 +252,9 @@
     });
   });
 
+  // ---- printing ---------------------------------------------------------------
+  $$('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
+
   // ---- dialogs --------------------------------------------------------------
   $$('[data-open]').forEach((opener) => {
     opener.addEventListener('click', () => {

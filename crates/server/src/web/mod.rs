@@ -10,6 +10,7 @@ mod app;
 pub(crate) mod app_text;
 mod assets;
 mod coworking;
+mod diary;
 mod door;
 mod events;
 mod format;
@@ -19,6 +20,7 @@ mod people;
 mod redirect;
 mod session;
 mod settings;
+mod sheet;
 pub(crate) mod text;
 mod viewer;
 
@@ -61,6 +63,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/settings", get(settings::venues))
         .route("/admin/settings/venues/{id}", get(settings::venue))
         .route("/admin/events", get(events::list))
+        .route("/admin/events/diary", get(diary::diary))
+        .route("/admin/events/{id}/sheet", get(sheet::sheet))
         .route("/admin/events/{id}", get(events::event))
         .layer(axum::middleware::from_fn_with_state(state, localize_error_pages))
 }

@@ -140,6 +140,24 @@ pub struct Ui {
     pub will_cancel: &'static str,
     /// A closed-folio charge a cascade leaves as it is; `{folio}` is the folio's number.
     pub stays_closed_folio: &'static str,
+    /// The halls × days page.
+    pub hall_diary: &'static str,
+    /// The diary a week back.
+    pub previous_week: &'static str,
+    /// The diary a week on.
+    pub next_week: &'static str,
+    /// Showing what a filter picks.
+    pub show: &'static str,
+    /// A hall nothing holds that day.
+    pub hall_free: &'static str,
+    /// A venue without halls.
+    pub no_halls: &'static str,
+    /// The printable event sheet (BEO).
+    pub event_sheet: &'static str,
+    /// Printing a page.
+    pub print: &'static str,
+    /// A day's activities on the sheet.
+    pub day_programme: &'static str,
     /// A new event.
     pub new_event: &'static str,
     /// The venue an event is held at.
@@ -411,6 +429,15 @@ const RU: Ui = Ui {
     nothing_changes: "Ничего не изменится.",
     will_cancel: "будет отменено",
     stays_closed_folio: "остаётся как есть: фолио {folio} закрыто",
+    hall_diary: "Шахматка залов",
+    previous_week: "← Неделя назад",
+    next_week: "Неделя вперёд →",
+    show: "Показать",
+    hall_free: "свободен",
+    no_halls: "У площадки нет залов.",
+    event_sheet: "Лист мероприятия",
+    print: "Печать",
+    day_programme: "Программа дня",
     new_event: "Новое мероприятие",
     event_venue: "Площадка",
     create: "Создать",
@@ -658,6 +685,15 @@ const BG: Ui = Ui {
     nothing_changes: "Нищо няма да се промени.",
     will_cancel: "ще бъде анулирано",
     stays_closed_folio: "остава както е: фолио {folio} е затворено",
+    hall_diary: "График на залите",
+    previous_week: "← Предишна седмица",
+    next_week: "Следваща седмица →",
+    show: "Покажи",
+    hall_free: "свободна",
+    no_halls: "Обектът няма зали.",
+    event_sheet: "Лист на събитието",
+    print: "Печат",
+    day_programme: "Програма за деня",
     new_event: "Ново мероприятие",
     event_venue: "Обект",
     create: "Създай",
@@ -905,6 +941,15 @@ const EN: Ui = Ui {
     nothing_changes: "Nothing will change.",
     will_cancel: "will be cancelled",
     stays_closed_folio: "stays as it is: folio {folio} is closed",
+    hall_diary: "Hall diary",
+    previous_week: "← Previous week",
+    next_week: "Next week →",
+    show: "Show",
+    hall_free: "free",
+    no_halls: "The venue has no halls.",
+    event_sheet: "Event sheet",
+    print: "Print",
+    day_programme: "The day's programme",
     new_event: "New event",
     event_venue: "Venue",
     create: "Create",
