@@ -213,3 +213,61 @@ proptest! {
         }
     }
 }
+
+prop_compose! {
+    /// An event whose activities hold two halls at random times of random
+    /// days, none overlapping another in its hall.
+    fn hall_event()(base in event(), slots in prop::collection::vec((0i32..4, 0u16..20, 1u16..10, 0i64..2), 0..8)) -> EventState {
+        let mut s = base;
+        let mut taken: Vec<(i64, Date, DayTime)> = Vec::new();
+        let first = s.activities.len() as i64;
+        for (i, (d, start, len, hall)) in slots.into_iter().enumerate() {
+            let time = DayTime::from_minutes(i64::from(start) * 60, i64::from((start + len).min(24)) * 60)
+                .unwrap_or(DayTime::WHOLE_DAY);
+            let date = day(40 + d.min((s.end_date - s.start_date).get_days()));
+            let premises = 100 + hall;
+            if taken.iter().any(|(p, dd, t)| *p == premises && *dd == date && t.overlaps(time)) {
+                continue;
+            }
+            taken.push((premises, date, time));
+            s.activities.push(Activity {
+                id: first + i as i64 + 1, kind: ActivityKind::Hall, date, pax: s.pax,
+                premises_id: Some(premises), time, status: ItemStatus::Active,
+            });
+        }
+        s
+    }
+}
+
+fn any_hall_command() -> impl Strategy<Value = EventCommand> {
+    prop_oneof![
+        any_command(),
+        (1i64..16, 0u16..20, 1u16..10, 0i32..4).prop_map(|(a, start, len, d)| EventCommand::ChangeActivity {
+            activity_id: a,
+            change: ChangeActivity {
+                time: DayTime::from_minutes(i64::from(start) * 60, i64::from((start + len).min(24)) * 60),
+                date: Some(day(40 + d)),
+                ..Default::default()
+            },
+        }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn no_two_live_activities_ever_overlap_in_one_hall(s in hall_event(), cmd in any_hall_command()) {
+        if let Ok(plan) = cmd.plan(&s, 1, &[]) {
+            let mut after = s.clone();
+            plan.apply(&mut after);
+            let live: Vec<&Activity> = after.activities.iter().filter(|a| a.status == ItemStatus::Active && a.premises_id.is_some()).collect();
+            for (i, a) in live.iter().enumerate() {
+                for b in &live[i + 1..] {
+                    prop_assert!(
+                        !(a.premises_id == b.premises_id && a.date == b.date && a.time.overlaps(b.time)),
+                        "{:?} and {:?} overlap after {:?}", a, b, cmd
+                    );
+                }
+            }
+        }
+    }
+}
