@@ -172,3 +172,32 @@ test('the hall diary fits a phone by scrolling inside its own box, in English', 
   await screenshot(page, 'hall-diary-phone-en');
   await page.context().close();
 });
+
+test('an event is renamed and its room blocks are added, resized and cancelled', async () => {
+  const page = await signIn(browser, server.base, ...logins.events);
+  await newEvent(page, 'Осенний форум', '2031-09-15');
+  await page.getByRole('button', { name: 'Переименовать' }).click();
+  const rename = page.locator('#rename-dialog');
+  await rename.locator('input[name=name]').fill('  ');
+  await rename.locator('button[type=submit]').click();
+  await rename.locator('[data-error-for=name]', { hasText: /./ }).waitFor();
+  await rename.locator('input[name=name]').fill('Осенний форум 2031');
+  await rename.locator('button[type=submit]').click();
+  await page.locator('h1', { hasText: 'Осенний форум 2031' }).waitFor();
+
+  await page.getByRole('button', { name: 'Добавить блок' }).click();
+  const add = page.locator('#add-block-dialog');
+  await add.locator('input[name=name]').fill('Делегаты');
+  await add.locator('input[name=rooms]').fill('25');
+  await add.locator('button[type=submit]').click();
+  await row(page, 'block', 'Делегаты').waitFor();
+  await row(page, 'block', 'Делегаты').getByRole('button', { name: 'Изменить' }).click();
+  await page.locator('#edit-block-dialog input[name=rooms]').fill('30');
+  await page.locator('#edit-block-dialog button[type=submit]').click();
+  await page.locator('tr[data-name="Делегаты"] td:nth-child(2)', { hasText: '30' }).waitFor();
+  page.once('dialog', (d) => d.accept());
+  await row(page, 'block', 'Делегаты').getByRole('button', { name: 'Отменить блок' }).click();
+  await page.locator('tr.cancelled[data-name="Делегаты"]').waitFor();
+  assert.match(await text(row(page, 'block', 'Делегаты')), /Отменено/);
+  await page.context().close();
+});

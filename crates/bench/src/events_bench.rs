@@ -334,3 +334,114 @@ async fn one_thing_changes(store: &Store, id: i64, runs: u32) -> anyhow::Result<
     }
     Ok(out)
 }
+
+/// Halls in the diary benchmark's venue.
+const DIARY_HALLS: i64 = 20;
+/// Days it covers.
+const DIARY_DAYS: i64 = 31;
+/// Activities held in those halls over those days.
+const DIARY_ACTIVITIES: i64 = 2_000;
+
+/// The hall diary of a venue with 20 halls and 2,000 timed activities of
+/// 40 events over 31 days, read whole, `runs` times: a Markdown line.
+pub async fn diary(store: &Store, runs: u32) -> anyhow::Result<String> {
+    use tessera_domain::premises::PremisesKind;
+    use tessera_events::DayTime;
+    let venue = store
+        .create_venue(NewVenue {
+            name: "Congress centre".into(),
+            time_zone: "Europe/Sofia".into(),
+            currency: "EUR".into(),
+            locale: "bg".into(),
+            limits: tessera_domain::booking::VenueLimits::DEFAULT,
+        })
+        .await
+        .map_err(err)?;
+    let mut halls = Vec::new();
+    for h in 0..DIARY_HALLS {
+        let p = store
+            .create_premises(tessera_store::NewPremises {
+                venue_id: venue.id,
+                name: format!("Hall {h:02}"),
+                kind: PremisesKind::Hall,
+                directions: None,
+            })
+            .await
+            .map_err(err)?;
+        halls.push(p.id);
+    }
+    let start = date(2031, 5, 1);
+    let end = day(start, DIARY_DAYS - 1);
+    let events_n = 40;
+    let mut events = Vec::new();
+    for e in 0..events_n {
+        let ev = store
+            .create_event(
+                NewEvent {
+                    venue_id: venue.id,
+                    name: format!("Event {e}"),
+                    start_date: start,
+                    end_date: end,
+                    pax: 50,
+                },
+                1,
+                0,
+            )
+            .await
+            .map_err(err)?;
+        events.push(ev.id);
+    }
+    // Four sessions a day in each hall (08–11, 11–14, 14–17, 17–20); the
+    // first 2,000 of the 2,480 slots are taken, by events in turn.
+    let mut placed = 0;
+    'fill: for d in 0..DIARY_DAYS {
+        for (hi, hall) in halls.iter().enumerate() {
+            for slot in 0..4i8 {
+                if placed == DIARY_ACTIVITIES {
+                    break 'fill;
+                }
+                let from = jiff::civil::time(8 + 3 * slot, 0, 0, 0);
+                let to = jiff::civil::time(11 + 3 * slot, 0, 0, 0);
+                let event = events[(placed as usize + hi) % events.len()];
+                store
+                    .add_activity(
+                        event,
+                        NewActivity {
+                            kind: ActivityKind::Hall,
+                            name: format!("Session {placed}"),
+                            date: day(start, d),
+                            pax: 50,
+                            premises_id: Some(*hall),
+                            time: DayTime::new(from, to)?,
+                            notes: String::new(),
+                        },
+                        None,
+                        1,
+                        0,
+                    )
+                    .await
+                    .map_err(err)?;
+                placed += 1;
+            }
+        }
+    }
+    let mut samples = Vec::new();
+    let mut held = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let d = store
+            .hall_diary(venue.id, start.to_string(), end.to_string())
+            .await
+            .map_err(err)?
+            .unwrap_or_default();
+        samples.push(t.elapsed());
+        held = d.iter().map(|h| h.activities.len()).sum::<usize>();
+    }
+    let p = percentiles(&mut samples);
+    Ok(format!(
+        "The hall diary through the store: {DIARY_HALLS} halls × {DIARY_DAYS} days, {held} activities of {events_n} events, {runs} runs: p50 {} ms, p99 {} ms, max {} ms\n",
+        ms(p.p50),
+        ms(p.p99),
+        ms(p.max)
+    ))
+}

@@ -176,10 +176,9 @@ async fn main() -> anyhow::Result<()> {
             };
             let store = Store::open(&url).await?;
             let backend = if database == "sqlite" { "SQLite" } else { "PostgreSQL" };
-            (
-                label,
-                tessera_bench::events_bench::run(&store, &url, backend, runs).await?,
-            )
+            let cascades = tessera_bench::events_bench::run(&store, &url, backend, runs).await?;
+            let diary = tessera_bench::events_bench::diary(&store, 200).await?;
+            (label, format!("{cascades}\n{diary}"))
         }
         Cmd::Calendar {
             server,

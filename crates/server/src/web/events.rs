@@ -119,9 +119,12 @@ pub struct FolioBox {
 
 /// A room block.
 pub struct BlockLine {
+    id: i64,
     name: String,
     rooms: i64,
     period: String,
+    active: bool,
+    status: &'static str,
 }
 
 /// A line of the audit trail.
@@ -266,9 +269,16 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .blocks
         .iter()
         .map(|b| BlockLine {
+            id: b.id,
             name: b.name.clone(),
             rooms: b.rooms,
             period: format!("{} - {}", day(&b.start_date, l), day(&b.end_date, l)),
+            active: b.status == ItemStatus::Active,
+            status: if b.status == ItemStatus::Active {
+                v.ui.active
+            } else {
+                v.ui.cancelled
+            },
         })
         .collect();
     let folios = e

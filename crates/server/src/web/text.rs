@@ -140,6 +140,16 @@ pub struct Ui {
     pub will_cancel: &'static str,
     /// A closed-folio charge a cascade leaves as it is; `{folio}` is the folio's number.
     pub stays_closed_folio: &'static str,
+    /// Adding a room block.
+    pub add_block: &'static str,
+    /// Editing a room block.
+    pub edit_block: &'static str,
+    /// Cancelling a room block.
+    pub cancel_block: &'static str,
+    /// Asked before a block is cancelled.
+    pub cancel_block_confirm: &'static str,
+    /// Renaming an event.
+    pub rename: &'static str,
     /// The halls × days page.
     pub hall_diary: &'static str,
     /// The diary a week back.
@@ -429,6 +439,11 @@ const RU: Ui = Ui {
     nothing_changes: "Ничего не изменится.",
     will_cancel: "будет отменено",
     stays_closed_folio: "остаётся как есть: фолио {folio} закрыто",
+    add_block: "Добавить блок",
+    edit_block: "Изменить блок",
+    cancel_block: "Отменить блок",
+    cancel_block_confirm: "Отменить блок номеров? Он останется в списке как отменённый.",
+    rename: "Переименовать",
     hall_diary: "Шахматка залов",
     previous_week: "← Неделя назад",
     next_week: "Неделя вперёд →",
@@ -685,6 +700,11 @@ const BG: Ui = Ui {
     nothing_changes: "Нищо няма да се промени.",
     will_cancel: "ще бъде анулирано",
     stays_closed_folio: "остава както е: фолио {folio} е затворено",
+    add_block: "Добави блок",
+    edit_block: "Промени блока",
+    cancel_block: "Анулирай блока",
+    cancel_block_confirm: "Да се анулира ли блокът стаи? Остава в списъка като анулиран.",
+    rename: "Преименувай",
     hall_diary: "График на залите",
     previous_week: "← Предишна седмица",
     next_week: "Следваща седмица →",
@@ -941,6 +961,11 @@ const EN: Ui = Ui {
     nothing_changes: "Nothing will change.",
     will_cancel: "will be cancelled",
     stays_closed_folio: "stays as it is: folio {folio} is closed",
+    add_block: "Add block",
+    edit_block: "Edit block",
+    cancel_block: "Cancel block",
+    cancel_block_confirm: "Cancel the room block? It stays listed, cancelled.",
+    rename: "Rename",
     hall_diary: "Hall diary",
     previous_week: "← Previous week",
     next_week: "Next week →",
