@@ -103,6 +103,24 @@ test('an event manager creates an event and runs it by clicking, in Russian', as
   await page.locator('tr.cancelled[data-name="Кофе-брейк"]').waitFor();
   assert.match(await text(row(page, 'charge', 'Кофе-брейк')), /Аннулировано · Заказчик отказался/);
 
+  // PAX 80 → 90: the sessions at the default follow; then the whole event moves a day on,
+  // its times with it.
+  await page.getByRole('button', { name: 'Изменить PAX' }).click();
+  const pax = page.locator('#pax-dialog');
+  await pax.locator('input[name=pax]').fill('90');
+  await pax.getByRole('button', { name: 'Предпросмотр' }).click();
+  await pax.locator('.preview li', { hasText: 'Утренняя сессия' }).waitFor();
+  await pax.getByRole('button', { name: 'Применить' }).click();
+  await page.locator('#event-pax', { hasText: '90' }).waitFor();
+  await page.getByRole('button', { name: 'Календарь' }).click();
+  const cal = page.locator('#calendar-dialog');
+  await cal.locator('input[name=start_date]').fill('2031-06-11');
+  await cal.getByRole('button', { name: 'Предпросмотр' }).click();
+  await cal.locator('.preview li', { hasText: 'Дневная сессия' }).waitFor();
+  await cal.getByRole('button', { name: 'Применить' }).click();
+  await page.locator('#event-period', { hasText: '11.06.2031' }).waitFor();
+  assert.match(await text(row(page, 'activity', 'Дневная сессия')), /11\.06\.2031.*13:00–17:00.*90/);
+
   // Cancelling the afternoon session: previewed, then applied; it stays, cancelled.
   await row(page, 'activity', 'Дневная сессия').getByRole('button', { name: 'Отменить активность' }).click();
   const cancel = page.locator('#cancel-activity-dialog');

@@ -271,3 +271,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn folio_totals_equal_the_sum_of_active_lines_in_cents(lines in prop::collection::vec((0u8..3, 0i64..100_000, 0i64..1_000_000, any::<bool>()), 0..30)) {
+        let lines: Vec<(ItemStatus, &str, Decimal, Decimal)> = lines
+            .into_iter()
+            .map(|(s, q, p, eur)| {
+                let status = [ItemStatus::Active, ItemStatus::Cancelled, ItemStatus::Void][usize::from(s)];
+                (status, if eur { "EUR" } else { "BGN" }, Decimal::new(q, 3), Decimal::new(p, 2))
+            })
+            .collect();
+        let totals = folio_totals(lines.iter().cloned());
+        for currency in ["EUR", "BGN"] {
+            let expected: Decimal = lines
+                .iter()
+                .filter(|l| l.0 == ItemStatus::Active && l.1 == currency)
+                .map(|l| (l.2 * l.3).round_dp(2))
+                .sum();
+            let got = totals.iter().find(|t| t.0 == currency).map(|t| t.1);
+            let any = lines.iter().any(|l| l.0 == ItemStatus::Active && l.1 == currency);
+            prop_assert_eq!(got, any.then_some(expected));
+        }
+    }
+}
