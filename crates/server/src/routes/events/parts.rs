@@ -54,7 +54,7 @@ pub struct ActivityIn {
 /// Adds an activity.
 #[utoipa::path(post, path = "/api/v1/events/{id}/activities", tag = "events", request_body = ActivityIn, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Event id")),
-    responses((status = 201, body = ActivityOut), (status = 409, body = ProblemBody), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = ActivityOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn add_activity(
     State(state): State<AppState>,
     EventManager(m): EventManager,
@@ -109,7 +109,7 @@ pub struct BlockIn {
 /// Adds a room block (its dates are the event's).
 #[utoipa::path(post, path = "/api/v1/events/{id}/blocks", tag = "events", request_body = BlockIn, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Event id")),
-    responses((status = 201, body = BlockOut), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = BlockOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 412, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn add_block(
     State(state): State<AppState>,
     EventManager(m): EventManager,
