@@ -110,10 +110,7 @@ pub async fn diary(State(state): State<AppState>, v: Viewer, Query(q): Query<Dia
                             event_id: a.event_id,
                             event_name: a.event_name.clone(),
                             name: a.name.clone(),
-                            time: a
-                                .time
-                                .hh_mm()
-                                .map_or_else(|| v.ui.whole_day.to_owned(), |(s, e)| format!("{s}–{e}")),
+                            time: super::format::day_time(a.time, v.ui.whole_day),
                             pax: a.pax,
                         })
                         .collect()

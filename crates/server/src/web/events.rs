@@ -248,10 +248,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
             name: a.name.clone(),
             date: day(&a.date, l),
             date_iso: a.date.clone(),
-            time: a
-                .time
-                .hh_mm()
-                .map_or_else(|| v.ui.whole_day.to_owned(), |(s, e)| format!("{s}–{e}")),
+            time: super::format::day_time(a.time, v.ui.whole_day),
             start_iso: a.time.hh_mm().map(|t| t.0).unwrap_or_default(),
             end_iso: a.time.hh_mm().map(|t| t.1).unwrap_or_default(),
             notes: a.notes.clone(),
@@ -329,11 +326,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 name: f.name.clone(),
                 open: f.status == FolioStatus::Open,
                 charges,
-                total: totals
-                    .iter()
-                    .map(|(currency, t)| money_text(&cents_text(*t), currency, l))
-                    .collect::<Vec<_>>()
-                    .join(" · "),
+                total: super::format::totals_text(&totals, l),
             }
         })
         .collect();
@@ -360,11 +353,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
         .filter(|f| f.status == FolioStatus::Open)
         .map(|f| Choice {
             id: f.id,
-            name: if f.name.is_empty() {
-                format!("{} {}", v.ui.folio, f.id)
-            } else {
-                format!("{} {} · {}", v.ui.folio, f.id, f.name)
-            },
+            name: super::format::folio_title(v.ui.folio, f.id, &f.name),
         })
         .collect();
     let page = EventPage {

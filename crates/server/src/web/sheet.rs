@@ -95,10 +95,7 @@ pub async fn sheet(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .iter()
                 .filter(|a| a.status == ItemStatus::Active && a.date == d)
                 .map(|a| SheetActivity {
-                    time: a
-                        .time
-                        .hh_mm()
-                        .map_or_else(|| v.ui.whole_day.to_owned(), |(s, e)| format!("{s}–{e}")),
+                    time: super::format::day_time(a.time, v.ui.whole_day),
                     name: a.name.clone(),
                     hall: hall_name(a.premises_id),
                     pax: a.pax,
@@ -130,11 +127,7 @@ pub async fn sheet(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                     .map(|c| (c.status, c.currency.as_str(), c.quantity, c.unit_price)),
             );
             SheetFolio {
-                title: if f.name.is_empty() {
-                    format!("{} {}", v.ui.folio, f.id)
-                } else {
-                    format!("{} {} · {}", v.ui.folio, f.id, f.name)
-                },
+                title: super::format::folio_title(v.ui.folio, f.id, &f.name),
                 lines: mine
                     .iter()
                     .map(|c| SheetLine {
@@ -149,11 +142,7 @@ pub async fn sheet(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                             .unwrap_or_default(),
                     })
                     .collect(),
-                total: totals
-                    .iter()
-                    .map(|(currency, t)| money_text(&cents_text(*t), currency, l))
-                    .collect::<Vec<_>>()
-                    .join(" · "),
+                total: super::format::totals_text(&totals, l),
             }
         })
         .collect();
