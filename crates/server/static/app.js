@@ -256,29 +256,32 @@
   $$('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
 
   // ---- dialogs --------------------------------------------------------------
-  $$('[data-open]').forEach((opener) => {
-    opener.addEventListener('click', () => {
-      const dialog = document.getElementById(opener.dataset.open);
-      if (!dialog) return;
-      const form = $('form', dialog);
-      if (form) {
-        clearErrors(form);
-        const box = $('.preview', form);
-        if (box) box.hidden = true;
-        if (form.dataset.preview !== undefined) $('button[type=submit]', form).disabled = true;
-        if (opener.dataset.fill) {
-          const fill = JSON.parse(opener.dataset.fill);
-          Object.entries(fill).forEach(([k, v]) => {
-            const el = form.elements.namedItem(k);
-            if (el) el.value = v;
-            $$('[data-slot="' + k + '"]', form).forEach((s) => { s.textContent = v; });
-          });
-        }
+  // One listener for every opener: an event page may list 20,000 charges,
+  // each with its buttons. A button's own data-fill wins; else its row's.
+  document.addEventListener('click', (ev) => {
+    const opener = ev.target.closest && ev.target.closest('[data-open]');
+    if (!opener) return;
+    const dialog = document.getElementById(opener.dataset.open);
+    if (!dialog) return;
+    const form = $('form', dialog);
+    if (form) {
+      clearErrors(form);
+      const box = $('.preview', form);
+      if (box) box.hidden = true;
+      if (form.dataset.preview !== undefined) $('button[type=submit]', form).disabled = true;
+      const source = opener.dataset.fill ? opener : opener.closest('[data-fill]');
+      if (source) {
+        const fill = JSON.parse(source.dataset.fill);
+        Object.entries(fill).forEach(([k, v]) => {
+          const el = form.elements.namedItem(k);
+          if (el) el.value = v;
+          $$('[data-slot="' + k + '"]', form).forEach((s) => { s.textContent = v; });
+        });
       }
-      dialog.showModal();
-      const first = dialog.querySelector('input:not([type=hidden]):not([disabled]), select, button:not([data-close])');
-      if (first) first.focus();
-    });
+    }
+    dialog.showModal();
+    const first = dialog.querySelector('input:not([type=hidden]):not([disabled]), select, button:not([data-close])');
+    if (first) first.focus();
   });
   $$('[data-close]').forEach((b) => b.addEventListener('click', () => b.closest('dialog').close()));
 
