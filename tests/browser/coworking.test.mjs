@@ -147,6 +147,16 @@ test('the workplace is changed to a free one', async () => {
   await page.context().close();
 });
 
+test('the price of a new order shows before a customer is picked', async () => {
+  const page = await signIn(browser, server.base, ...logins.rental);
+  await page.goto(server.base + '/admin/coworking/orders/new');
+  await page.locator('input[name="items.0.period.start_date"]').fill('2031-04-06');
+  await page.locator('input[name="items.0.period.end_date"]').fill('2031-04-08');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
+  assert.match((await page.locator('#quote').textContent()).trim(), /₽$/);
+  await page.context().close();
+});
+
 test('an order is added with the price shown before saving', async () => {
   const page = await signIn(browser, server.base, ...logins.rental);
   await page.getByRole('link', { name: 'Добавить заказ' }).click();

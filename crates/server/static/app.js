@@ -424,7 +424,9 @@
     const quoteSlot = $('#quote');
     const quote = debounce(async () => {
       const data = formBody(order);
-      if (data.customer_id === undefined) data.customer_id = 0;
+      // The price does not depend on whose tickets they will be: until a
+      // customer is picked, a manager's quote is asked in their own name.
+      if (data.customer_id === undefined) data.customer_id = Number(order.dataset.quoteAs || 0);
       const item = (data.items || [])[0] || {};
       const p = item.period || {};
       if (!((p.start_date && p.end_date) || (p.date && p.start_time && p.end_time))) { quoteSlot.textContent = '—'; return; }
