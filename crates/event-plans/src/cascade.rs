@@ -341,30 +341,14 @@ pub fn plan_date_change(
                 .iter()
                 .filter(|a| a.status == ItemStatus::Active && outside(a.date))
             {
-                plan.activities.push(ActivityChange {
-                    id: a.id,
-                    date_before: a.date,
-                    date_after: a.date,
-                    pax_before: a.pax,
-                    pax_after: a.pax,
-                    time_before: a.time,
-                    time_after: a.time,
-                    status_after: ItemStatus::Cancelled,
-                });
+                plan.activities.push(cancelled_activity(a));
             }
             for ch in s.charges.iter().filter(|c| c.status == ItemStatus::Active) {
                 let activity_cancelled = ch
                     .activity_id
                     .is_some_and(|aid| plan.activities.iter().any(|a| a.id == aid));
                 if activity_cancelled || outside(ch.service_date) {
-                    plan.charges.push(ChargeChange {
-                        id: ch.id,
-                        service_date_before: ch.service_date,
-                        service_date_after: ch.service_date,
-                        quantity_before: ch.quantity,
-                        quantity_after: ch.quantity,
-                        status_after: ItemStatus::Cancelled,
-                    });
+                    plan.charges.push(cancelled_charge(ch));
                 }
             }
         }
@@ -393,14 +377,7 @@ pub fn plan_activity_change(
     event_id: Id,
     others: &[HallHolding],
 ) -> Result<Plan, CascadeError> {
-    let a = s
-        .activities
-        .iter()
-        .find(|a| a.id == activity_id)
-        .ok_or(CascadeError::UnknownActivities(vec![activity_id]))?;
-    if a.status != ItemStatus::Active {
-        return Err(CascadeError::ActivityCancelled);
-    }
+    let a = active_activity(s, activity_id)?;
     let date = cmd.date.unwrap_or(a.date);
     if date < s.start_date || date > s.end_date {
         return Err(CascadeError::OutsidePeriod);
@@ -462,14 +439,7 @@ pub fn plan_activity_change(
 /// Cancels one activity: it and its open-folio charges are cancelled, never
 /// deleted; its closed-folio charges stay as they are (kept).
 pub fn plan_activity_cancel(s: &EventState, activity_id: Id) -> Result<Plan, CascadeError> {
-    let a = s
-        .activities
-        .iter()
-        .find(|a| a.id == activity_id)
-        .ok_or(CascadeError::UnknownActivities(vec![activity_id]))?;
-    if a.status != ItemStatus::Active {
-        return Err(CascadeError::ActivityCancelled);
-    }
+    let a = active_activity(s, activity_id)?;
     let mut plan = empty_plan(s);
     plan.activities.push(cancelled_activity(a));
     plan.charges = s
@@ -512,6 +482,20 @@ pub fn plan_event_cancel(s: &EventState) -> Plan {
         .collect();
     keep_closed_folios(s, &mut plan);
     plan
+}
+
+/// An activity of the event that is still in force.
+fn active_activity(s: &EventState, activity_id: Id) -> Result<&crate::model::Activity, CascadeError> {
+    let a = s
+        .activities
+        .iter()
+        .find(|a| a.id == activity_id)
+        .ok_or(CascadeError::UnknownActivities(vec![activity_id]))?;
+    if a.status == ItemStatus::Active {
+        Ok(a)
+    } else {
+        Err(CascadeError::ActivityCancelled)
+    }
 }
 
 fn cancelled_activity(a: &crate::model::Activity) -> ActivityChange {
