@@ -580,7 +580,7 @@ pub fn check_new_activity_hall(
 
 /// Checks a new charge's quantity.
 pub fn validate_new_charge(quantity: Decimal) -> Result<(), CascadeError> {
-    if quantity.is_sign_negative() && !quantity.is_zero() {
+    if crate::charge::negative(quantity) {
         Err(CascadeError::NegativeQuantity)
     } else {
         Ok(())

@@ -109,7 +109,8 @@ pub fn check_charge_command(
     }
 }
 
-fn negative(d: Decimal) -> bool {
+/// Below zero (`-0` is zero).
+pub(crate) fn negative(d: Decimal) -> bool {
     d.is_sign_negative() && !d.is_zero()
 }
 
@@ -231,6 +232,12 @@ mod tests {
     }
 }
 
+/// A charge line's amount as the folio shows and counts it: quantity ×
+/// unit price in cents; `None` past what a decimal holds.
+pub fn charge_amount(quantity: Decimal, unit_price: Decimal) -> Option<Decimal> {
+    quantity.checked_mul(unit_price).map(|a| a.round_dp(2))
+}
+
 /// A folio's totals, one per currency in the order first met: the sum of
 /// its active charges' quantity × unit price, each line rounded to cents as
 /// the folio shows it (voided and cancelled ones stay on the folio and count
@@ -243,7 +250,7 @@ pub fn folio_totals<'a>(
         if status != ItemStatus::Active {
             continue;
         }
-        let amount = quantity.checked_mul(unit_price).unwrap_or(Decimal::MAX).round_dp(2);
+        let amount = charge_amount(quantity, unit_price).unwrap_or(Decimal::MAX);
         match totals.iter_mut().find(|(c, _)| c == currency) {
             Some((_, sum)) => *sum = sum.saturating_add(amount),
             None => totals.push((currency.to_owned(), amount)),

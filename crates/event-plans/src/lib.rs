@@ -13,7 +13,9 @@ pub use cascade::{
     plan_activity_cancel, plan_activity_change, plan_date_change, plan_event_cancel, plan_pax_change,
     validate_new_activity, validate_new_charge,
 };
-pub use charge::{ChargeCommand, ChargeEdit, ChargeFacts, TargetFolio, check_charge_command, folio_totals};
+pub use charge::{
+    ChargeCommand, ChargeEdit, ChargeFacts, TargetFolio, charge_amount, check_charge_command, folio_totals,
+};
 pub use command::{Change, DateMode, EndDateRequired, EventCommand};
 pub use model::{
     Activity, ActivityChange, ActivityKind, ActivityTexts, Block, BlockChange, CascadeError, Charge, ChargeChange,

@@ -64,18 +64,29 @@ pub async fn diary(State(state): State<AppState>, v: Viewer, Query(q): Query<Dia
     v.require(Area::Events)?;
     let l = v.locale;
     let all = state.store.venues().await?;
-    let halls_of = state.store.premises_list(None).await?;
-    let has_halls = |venue: i64| {
-        halls_of.iter().any(|p| {
-            p.venue_id == venue && p.kind == tessera_domain::premises::PremisesKind::Hall && p.archived_at.is_none()
-        })
+    let wanted = q
+        .venue_id
+        .as_deref()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|w| all.iter().any(|x| x.id == *w));
+    let venue_id = match wanted {
+        Some(id) => id,
+        // None asked for: the first venue with a hall, the premises read only then.
+        None => {
+            let premises = state.store.premises_list(None).await?;
+            let has_halls = |venue: i64| {
+                premises.iter().any(|p| {
+                    p.venue_id == venue
+                        && p.kind == tessera_domain::premises::PremisesKind::Hall
+                        && p.archived_at.is_none()
+                })
+            };
+            all.iter()
+                .find(|x| has_halls(x.id))
+                .or_else(|| all.first())
+                .map_or(0, |x| x.id)
+        }
     };
-    let wanted = q.venue_id.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
-    let venue_id = wanted
-        .filter(|w| all.iter().any(|x| x.id == *w))
-        .or_else(|| all.iter().find(|x| has_halls(x.id)).map(|x| x.id))
-        .or_else(|| all.first().map(|x| x.id))
-        .unwrap_or(0);
     let zone = all
         .iter()
         .find(|x| x.id == venue_id)

@@ -294,7 +294,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .filter(|c| c.folio_id == f.id)
                 .map(|c| {
                     // Rounded to cents, as the folio totals count each line.
-                    let amount = c.unit_price.checked_mul(c.quantity).map(|a| a.round_dp(2));
+                    let amount = tessera_events::charge_amount(c.quantity, c.unit_price);
                     let active = c.status == ItemStatus::Active;
                     ChargeLine {
                         id: c.id,

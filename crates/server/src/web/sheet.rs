@@ -135,10 +135,8 @@ pub async fn sheet(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                         date: day(&c.service_date, l),
                         quantity: number_text(&c.quantity.to_string(), l),
                         unit_price: money_text(&c.unit_price.to_string(), &c.currency, l),
-                        amount: c
-                            .unit_price
-                            .checked_mul(c.quantity)
-                            .map(|a| money_text(&cents_text(a.round_dp(2)), &c.currency, l))
+                        amount: tessera_events::charge_amount(c.quantity, c.unit_price)
+                            .map(|a| money_text(&cents_text(a), &c.currency, l))
                             .unwrap_or_default(),
                     })
                     .collect(),

@@ -114,10 +114,8 @@ pub async fn cancel_activity(
     let (Ok(id), Ok(activity_id)) = (id.parse::<i64>(), aid.parse::<i64>()) else {
         return Err(Problem::NotFound(Thing::Activity));
     };
-    let view = state.store.event(id).await?.ok_or(Problem::NotFound(Thing::Event))?;
-    if !view.activities.iter().any(|a| a.id == activity_id) {
-        return Err(Problem::NotFound(Thing::Activity));
-    }
+    // The plan, under the event's lock, finds the activity or not: no read
+    // of the whole event (20,000 charges) beforehand to ask the same.
     run(
         &state,
         m.user.id,
@@ -127,4 +125,8 @@ pub async fn cancel_activity(
         b,
     )
     .await
+    .map_err(|p| match p {
+        Problem::Cascade(tessera_events::CascadeError::UnknownActivities(_)) => Problem::NotFound(Thing::Activity),
+        p => p,
+    })
 }
