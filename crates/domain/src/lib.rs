@@ -22,6 +22,7 @@ pub mod role;
 pub mod sign_in;
 pub mod stored;
 pub mod ticket_status;
+pub mod webhooks;
 
 pub use locale::Locale;
 pub use money::Money;

@@ -165,6 +165,15 @@ pub enum Refusal {
     /// An order with no workplace.
     #[error("an order books at least one workplace")]
     OrderBooksNothing,
+    /// A webhook URL that is not http(s) with a host.
+    #[error("an http:// or https:// address")]
+    NotWebhookUrl,
+    /// A webhook subscribed to a type that does not exist.
+    #[error("not an event type")]
+    UnknownEventType,
+    /// `*` beside other types.
+    #[error("\"*\" (every type) stands alone")]
+    EveryTypeAlone,
     /// A visitor ordering for someone else.
     #[error("a visitor orders for themselves")]
     VisitorOrdersForThemselves,
@@ -271,6 +280,10 @@ pub enum Thing {
     ServiceVariant,
     /// A modifier.
     Modifier,
+    /// A webhook endpoint.
+    Webhook,
+    /// A delivery of an event to a webhook.
+    Delivery,
     /// An API path.
     Route,
     /// Anything an id in the path names.
@@ -279,7 +292,7 @@ pub enum Thing {
 
 impl Thing {
     /// Every thing, for catalogues and tests.
-    pub const ALL: [Thing; 18] = [
+    pub const ALL: [Thing; 20] = [
         Thing::Event,
         Thing::Activity,
         Thing::Folio,
@@ -296,6 +309,8 @@ impl Thing {
         Thing::Tariff,
         Thing::ServiceVariant,
         Thing::Modifier,
+        Thing::Webhook,
+        Thing::Delivery,
         Thing::Route,
         Thing::Resource,
     ];
@@ -320,6 +335,8 @@ impl std::fmt::Display for Thing {
             Thing::Tariff => "tariff",
             Thing::ServiceVariant => "service variant",
             Thing::Modifier => "modifier",
+            Thing::Webhook => "webhook",
+            Thing::Delivery => "delivery",
             Thing::Route => "route",
             Thing::Resource => "resource",
         })

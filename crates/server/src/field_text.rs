@@ -216,6 +216,17 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
             "поръчката резервира поне едно работно място",
             "an order books at least one workplace",
         ),
+        Refusal::NotWebhookUrl => p(
+            "нужен веб-адрес, начинающийся с http:// или https://",
+            "нужен е уеб адрес, започващ с http:// или https://",
+            "an http:// or https:// address",
+        ),
+        Refusal::UnknownEventType => p("нет такого типа событий", "няма такъв вид събитие", "not an event type"),
+        Refusal::EveryTypeAlone => p(
+            "\"*\" (все типы) указывается один",
+            "\"*\" (всички видове) се посочва самостоятелно",
+            "\"*\" (every type) stands alone",
+        ),
         Refusal::VisitorOrdersForThemselves => p(
             "посетитель оформляет заказ только на себя",
             "посетителят поръчва само за себе си",
@@ -721,6 +732,13 @@ pub fn not_found(t: Thing, l: Locale) -> &'static str {
             "Модификаторът не е намерен.",
             "No such modifier.",
         ),
+        Thing::Webhook => pick(l, "Вебхук не найден.", "Уебхукът не е намерен.", "No such webhook."),
+        Thing::Delivery => pick(
+            l,
+            "Доставка не найдена.",
+            "Доставката не е намерена.",
+            "No such delivery.",
+        ),
         Thing::Route => pick(
             l,
             "Такого адреса в API нет.",
@@ -804,6 +822,9 @@ mod tests {
             Refusal::OtherVenue,
             Refusal::OrderInOneVenue,
             Refusal::OrderBooksNothing,
+            Refusal::NotWebhookUrl,
+            Refusal::UnknownEventType,
+            Refusal::EveryTypeAlone,
             Refusal::VisitorOrdersForThemselves,
             Refusal::TicketYoursAlready,
             Refusal::OnlyVisitorsHoldTickets,
@@ -867,6 +888,9 @@ mod tests {
                 | Refusal::OtherVenue
                 | Refusal::OrderInOneVenue
                 | Refusal::OrderBooksNothing
+                | Refusal::NotWebhookUrl
+                | Refusal::UnknownEventType
+                | Refusal::EveryTypeAlone
                 | Refusal::VisitorOrdersForThemselves
                 | Refusal::TicketYoursAlready
                 | Refusal::OnlyVisitorsHoldTickets
@@ -967,6 +991,8 @@ mod tests {
     /// fields, formats, standards and the product's own terms.
     const LATIN_ALLOWED: &[&str] = &[
         "PAX",
+        "http",
+        "https",
         "UUID",
         "RFC",
         "IANA",

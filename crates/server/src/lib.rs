@@ -22,12 +22,14 @@ mod state;
 pub mod telemetry;
 pub mod throttle;
 mod web;
+mod webhooks;
 mod wire;
 
 pub use auth::{hash_password_now, token_hash};
 pub use clock::Clock;
 pub use openapi::ApiDoc;
 pub use state::{AppState, Config};
+pub use webhooks::spawn_dispatcher;
 
 use std::time::Duration;
 

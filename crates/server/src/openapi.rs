@@ -184,6 +184,8 @@ impl Modify for ProblemResponses {
         routes::events::create, routes::events::list, routes::events::get_one, routes::events::add_activity,
         routes::events::patch_activity, routes::events::preview_activity, routes::events::add_block, routes::events::add_folio, routes::events::add_charge,
         routes::events::close_folio, routes::events::get_folio, routes::events::edit_charge, routes::events::void_charge, routes::events::transfer_charge, routes::events::patch_event, routes::events::cancel_event, routes::events::cancel_activity, routes::events::patch_block, routes::events::cancel_block, routes::events::diary, routes::events::pax, routes::events::dates, routes::events::audit,
+        routes::webhooks::create, routes::webhooks::list, routes::webhooks::patch, routes::webhooks::delete,
+        routes::webhooks::test, routes::webhooks::deliveries, routes::webhooks::retry,
     )
 )]
 pub struct ApiDoc;

@@ -652,6 +652,33 @@ components! {
     UnitPrice = unit_price();
     /// A visitor registering themselves.
     RegisterIn = register_in();
+    /// A webhook endpoint's URL.
+    WebhookUrl = webhook_url();
+    /// The event types a webhook hears: `["*"]`, or types.
+    EventTypes = event_types();
+    /// An admin's note on a webhook (at most 500 characters once trimmed; blank means none).
+    WebhookNote = trimmed_up_to(DESCRIPTION_MAX);
+}
+
+/// A webhook URL, as `tessera_domain::webhooks::check_url` takes it.
+pub fn webhook_url() -> Object {
+    string()
+        .max_length(Some(tessera_domain::webhooks::URL_MAX))
+        .pattern(Some(tessera_domain::webhooks::URL_PATTERN))
+        .build()
+}
+
+/// `["*"]` or a list of event types.
+pub fn event_types() -> Schema {
+    let names = std::iter::once(tessera_domain::webhooks::EVERY_TYPE)
+        .chain(tessera_domain::webhooks::EventType::ALL.iter().map(|t| t.as_str()));
+    Schema::Array(
+        ArrayBuilder::new()
+            .items(RefOr::T(Schema::from(one_of(names))))
+            .min_items(Some(1))
+            .max_items(Some(tessera_domain::webhooks::EventType::ALL.len() + 1))
+            .build(),
+    )
 }
 
 /// The schema of a query parameter by its name (the same name means the
@@ -673,7 +700,9 @@ pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
         "status" if path == "/api/v1/orders" => Some((order_statuses(), true)),
         "status" => Some((ticket_statuses(), true)),
         "customer_id" | "premises_id" | "ticket_number" => one(number_filter()),
-        "allowed" => one(string().pattern(Some("^(true|false)?$")).build()),
+        // Empty means absent (an HTML form's unticked filter), so the
+        // schema states the same three spellings the parser takes.
+        "allowed" | "archived" => one(string().pattern(Some("^(true|false)?$")).build()),
         "start_date" | "end_date" | "date" => one(date()),
         "start_time" | "end_time" => one(time()),
         _ => None,

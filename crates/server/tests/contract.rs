@@ -89,6 +89,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/events/{id}/blocks/{block_id}"),
     ("post", "/api/v1/events/{id}/blocks/{block_id}/cancel"),
     ("get", "/api/v1/halls/diary"),
+    ("post", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks"),
+    ("patch", "/api/v1/webhooks/{id}"),
+    ("delete", "/api/v1/webhooks/{id}"),
+    ("post", "/api/v1/webhooks/{id}/test"),
+    ("get", "/api/v1/webhooks/{id}/deliveries"),
+    ("post", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry"),
 ];
 
 #[tokio::test]
@@ -177,6 +184,7 @@ async fn every_role_meets_exactly_its_doors() {
             ("post", "/api/v1/access/check") | ("get", "/api/v1/access/keys") => &["admin", "gate"],
             ("post", "/api/v1/access/checks") => &["gate"],
             ("post", "/api/v1/access/keys/rotate") => &["admin"],
+            (_, p) if p.starts_with("/api/v1/webhooks") => &["admin"],
             ("get", "/api/v1/access/checks") | ("get", "/api/v1/premises/{id}/presence") => {
                 &["admin", "rental_manager"]
             }

@@ -72,6 +72,9 @@ struct Targets {
     block: i64,
     /// An event of its own to cancel.
     event_to_cancel: i64,
+    /// A webhook of its own (to an address nobody answers) and one of its deliveries.
+    webhook: i64,
+    delivery: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -183,7 +186,28 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
             )
             .await,
     );
+    let webhook = id_of(
+        &w.admin
+            .post(
+                "/api/v1/webhooks",
+                json!({"url": format!("http://127.0.0.1:9/hook-{i}"), "events": ["order.created"]}),
+            )
+            .await,
+    );
+    w.admin
+        .post(&format!("/api/v1/webhooks/{webhook}/test"), json!({}))
+        .await
+        .ok(202);
+    let delivery = loop {
+        let d = w.admin.get(&format!("/api/v1/webhooks/{webhook}/deliveries")).await;
+        if let Some(id) = d.ok(200)["items"][0]["id"].as_i64() {
+            break id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     Targets {
+        webhook,
+        delivery,
         new_order,
         confirmed_ticket,
         own_ticket,
@@ -603,6 +627,44 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             format!("/api/v1/folios/{}/close", t.folio_to_close),
             None,
             EVENTS,
+        ),
+        // Integrations are the admin's.
+        row(
+            M::POST,
+            "/api/v1/webhooks",
+            Some(json!({"url": format!("https://example.com/{role}"), "events": ["*"]})),
+            ADMIN_201,
+        ),
+        row(M::GET, "/api/v1/webhooks", None, ADMIN_EDIT),
+        row(
+            M::PATCH,
+            format!("/api/v1/webhooks/{}", t.webhook),
+            Some(json!({"description": unique("Бухгалтерия")})),
+            ADMIN_EDIT,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/webhooks/{}/test", t.webhook),
+            None,
+            [202, 403, 403, 403, 403, 401],
+        ),
+        row(
+            M::GET,
+            format!("/api/v1/webhooks/{}/deliveries", t.webhook),
+            None,
+            ADMIN_EDIT,
+        ),
+        row(
+            M::POST,
+            format!("/api/v1/webhooks/{}/deliveries/{}/retry", t.webhook, t.delivery),
+            None,
+            ADMIN_EDIT,
+        ),
+        row(
+            M::DELETE,
+            format!("/api/v1/webhooks/{}", t.webhook),
+            None,
+            [204, 403, 403, 403, 403, 401],
         ),
         // Last: signing out ends the caller's session.
         row(M::POST, "/api/v1/auth/logout", None, [204, 204, 204, 204, 204, 401]),

@@ -45,6 +45,8 @@ pub struct OfflineCheck {
 /// The door log's filters, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct CheckFilter {
+    /// One line, by its id (a webhook's `access.checked`).
+    pub id: Option<i64>,
     /// One premises.
     pub premises_id: Option<i64>,
     /// One ticket.
@@ -287,6 +289,9 @@ impl Store {
              LEFT JOIN venues v ON v.id = p.venue_id
              JOIN users g ON g.id = a.gate_id WHERE 1 = 1",
         );
+        if let Some(id) = f.id {
+            q.push(" AND a.id = ").bind(id);
+        }
         if let Some(p) = f.premises_id {
             q.push(" AND a.premises_id = ").bind(p);
         }

@@ -20,6 +20,7 @@ mod list_query;
 mod migrate;
 mod order_list;
 mod orders;
+mod outbox;
 mod people;
 mod rows;
 mod sessions;
@@ -30,6 +31,7 @@ mod ticket_list;
 mod tickets;
 mod users;
 mod visits;
+mod webhooks;
 mod writer;
 
 pub use args::Arg;
@@ -45,6 +47,7 @@ pub use events::{
 pub use idempotency::KeyState;
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
+pub use outbox::{Attempt, AttemptNext, DueDelivery, Fan, OutboxEvent};
 pub use people::UserPatch;
 pub use rows::*;
 pub use sign_in::SignInAttempt;
@@ -54,6 +57,7 @@ pub use ticket_list::{TicketFilter, TicketListItem, TicketPage};
 pub use tickets::{TicketView, VisitorChange};
 pub use users::NewUser;
 pub use visits::{PassClaim, PassState};
+pub use webhooks::{DeliveryRow, NewWebhook, WebhookPatch, WebhookRow};
 
 /// A result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -181,6 +181,19 @@ impl Store {
         }
     }
 
+    /// Like [`Store::write`], for a unit that writes only the outbox and
+    /// webhook deliveries (see [`Writer::write_quiet`]).
+    pub(crate) async fn write_quiet<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        match &*self.backend {
+            Backend::Sqlite { writer, .. } => writer.write_quiet(Box::new(work)).await,
+            Backend::Postgres(_) => self.write(work).await,
+        }
+    }
+
     /// Like [`Store::write`], for a unit that keeps itself atomic on SQLite
     /// (see `orders::insert_single_sqlite`): the writer skips its savepoint.
     pub(crate) async fn write_self_contained<T, F>(&self, work: F) -> Result<T>

@@ -37,6 +37,9 @@ trait Job: Send {
     /// Whether the unit keeps itself atomic (one multi-statement round trip
     /// that undoes itself on failure), so the writer need not wrap it.
     fn self_contained(&self) -> bool;
+    /// Whether the unit writes only tables no cache reads (the outbox and
+    /// its deliveries), so its batch need not move the generation.
+    fn quiet(&self) -> bool;
     fn run<'c>(self: Box<Self>, conn: Conn<'c>) -> BoxFuture<'c, (bool, Deliver)>;
     fn fail(self: Box<Self>, error: StoreError);
 }
@@ -45,11 +48,16 @@ struct Typed<T> {
     work: Work<T>,
     reply: oneshot::Sender<Result<T>>,
     self_contained: bool,
+    quiet: bool,
 }
 
 impl<T: Send + 'static> Job for Typed<T> {
     fn self_contained(&self) -> bool {
         self.self_contained
+    }
+
+    fn quiet(&self) -> bool {
+        self.quiet
     }
 
     fn run<'c>(self: Box<Self>, conn: Conn<'c>) -> BoxFuture<'c, (bool, Deliver)> {
@@ -146,12 +154,24 @@ impl Writer {
     /// Runs `work` in the next batch; answers after that batch committed.
     /// A `self_contained` unit undoes its own writes when it fails.
     pub async fn write<T: Send + 'static>(&self, work: Work<T>, self_contained: bool) -> Result<T> {
+        self.send(work, self_contained, false).await
+    }
+
+    /// Like [`Writer::write`] for a unit that writes only the outbox and its
+    /// deliveries: its batch leaves the generation alone, so the door's
+    /// cache stays good while webhooks go out.
+    pub async fn write_quiet<T: Send + 'static>(&self, work: Work<T>) -> Result<T> {
+        self.send(work, false, true).await
+    }
+
+    async fn send<T: Send + 'static>(&self, work: Work<T>, self_contained: bool, quiet: bool) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Item::Job(Box::new(Typed {
                 work,
                 reply,
                 self_contained,
+                quiet,
             })))
             .await
             .map_err(|_| StoreError::WriterGone)?;
@@ -266,6 +286,7 @@ async fn commit_batch(
         return;
     }
     let mut delivers = Vec::with_capacity(batch.len());
+    let loud = batch.iter().any(|job| !job.quiet());
     // Once a savepoint cannot be opened or closed, SQLite may have rolled
     // the whole transaction back and be in autocommit, where every further
     // statement would commit alone: nothing more runs, and the batch fails.
@@ -323,7 +344,9 @@ async fn commit_batch(
             }
         },
     };
-    generation.fetch_add(1, Ordering::AcqRel);
+    if loud {
+        generation.fetch_add(1, Ordering::AcqRel);
+    }
     answer_doors(doors, &door_outcome.and(commit.clone()));
     for deliver in delivers {
         deliver(

@@ -49,6 +49,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), Clock::system(), config);
     let sweeper = tessera_server::spawn_sweeper(state.clone(), sweep_every);
+    let dispatcher = tessera_server::spawn_dispatcher(state.clone());
     let upkeep = tessera_server::telemetry::spawn_upkeep(Duration::from_secs(10));
     let listener = TcpListener::bind(listen)
         .await
@@ -58,6 +59,7 @@ pub async fn run(
     println!("Tessera is listening on http://{addr}");
     serve(listener, tessera_server::app(state), header_read_timeout).await;
     sweeper.abort();
+    dispatcher.abort();
     upkeep.abort();
     store.close().await;
     tracing::info!("stopped");

@@ -396,6 +396,7 @@ pub async fn parse_check_filter(state: &AppState, q: &CheckListQuery) -> Result<
     let limit = limit(q.limit)?;
     refuse_query(errors)?;
     Ok(CheckFilter {
+        id: None,
         premises_id,
         ticket_number,
         allowed,

@@ -12,6 +12,7 @@ pub(crate) mod orders;
 pub(crate) mod people;
 pub(crate) mod tickets;
 pub(crate) mod users;
+pub(crate) mod webhooks;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -146,6 +147,17 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/coworking/tickets/{number}/workplace",
             axum::routing::put(tickets::change_workplace),
+        )
+        .route("/api/v1/webhooks", post(webhooks::create).get(webhooks::list))
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::patch(webhooks::patch).delete(webhooks::delete),
+        )
+        .route("/api/v1/webhooks/{id}/test", post(webhooks::test))
+        .route("/api/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
+            post(webhooks::retry),
         )
 }
 

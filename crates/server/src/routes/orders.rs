@@ -200,10 +200,26 @@ pub async fn get_one(
             Problem::Forbidden
         });
     }
+    Ok(axum::Json(order_detail(
+        order,
+        history,
+        caller.role.manages_coworking(),
+        l,
+    )))
+}
+
+/// An order as its `GET` answers it; `managing` says whether the caller
+/// moves it along (a manager) or may only cancel it (its visitor).
+pub(crate) fn order_detail(
+    order: tessera_store::OrderView,
+    history: Vec<tessera_store::OrderHistoryEntry>,
+    managing: bool,
+    l: tessera_domain::Locale,
+) -> OrderDetailOut {
     let tz = zone(&order.time_zone);
     // Managers move an order along its state machine; a visitor may only
     // cancel their own (`POST /api/v1/me/orders/{number}/cancel`).
-    let next: Vec<OrderStatus> = if caller.role.manages_coworking() {
+    let next: Vec<OrderStatus> = if managing {
         order.status.next().to_vec()
     } else {
         order.status.cancelled_by_visitor().into_iter().collect()
@@ -224,11 +240,11 @@ pub async fn get_one(
             comment: h.comment,
         })
         .collect();
-    Ok(axum::Json(OrderDetailOut {
+    OrderDetailOut {
         order: order_out(order, l),
         history,
         next_statuses,
-    }))
+    }
 }
 
 /// A status to move an order to.

@@ -47,6 +47,12 @@ impl Store {
                     }
                     let alike = alike_charges(&plan.charges);
                     write_plan(&mut c, id, &plan, &alike, &state, day_zero).await?;
+                    if !plan.charges.is_empty() {
+                        let ids: Vec<i64> = plan.charges.iter().map(|ch| ch.id).collect();
+                        let ids = serde_json::to_string(&ids)
+                            .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))?;
+                        crate::outbox::emit_charges(&mut c, ids, at).await?;
+                    }
                     let version =
                         finish_change(&mut c, id, actor, at, command.change(), audit_detail(&plan, &alike)).await?;
                     Ok((plan, version, Some(state)))

@@ -67,6 +67,13 @@ async fn stored_charge(c: &mut Conn<'_>, id: i64) -> Result<Option<Stored>> {
 }
 
 impl Store {
+    /// One charge, whatever its status.
+    pub async fn charge(&self, id: i64) -> Result<Option<ChargeRow>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        stored_charge(&mut c, id).await?.map(Stored::row).transpose()
+    }
+
     /// A folio with its charges (every status), oldest first.
     pub async fn folio_with_charges(&self, folio_id: i64) -> Result<Option<(FolioRow, Vec<ChargeRow>)>> {
         self.read_snapshot(move |mut c| {
@@ -137,6 +144,13 @@ impl Store {
                 })
                 .to_string();
                 finish_change(&mut c, event_id, actor, at, change, detail).await?;
+                crate::outbox::emit(
+                    &mut c,
+                    tessera_domain::webhooks::EventType::ChargeChanged,
+                    charge_id,
+                    at,
+                )
+                .await?;
                 Ok(after)
             })
         })

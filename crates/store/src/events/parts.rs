@@ -10,6 +10,7 @@ use super::read::{event_view, folio_row};
 use super::shapes::{ChargeRow, EventView, FolioRow, NewActivity, NewCharge, NewEvent};
 use super::{date, hall_taken_by_index, service_day};
 use crate::{Result, Store, StoreError, args, sql};
+use tessera_domain::webhooks::EventType;
 
 impl Store {
     /// Creates an event with its first, open folio.
@@ -261,6 +262,7 @@ impl Store {
                     voided_by: None,
                 };
                 finish_change(&mut c, folio.event_id, actor, at, Change::AddCharge, serde_json::json!({"charge": row.id}).to_string()).await?;
+                crate::outbox::emit(&mut c, EventType::ChargeChanged, row.id, at).await?;
                 Ok(row)
             })
         })
@@ -281,6 +283,7 @@ impl Store {
                 )
                 .await?;
                 if folio.status != FolioStatus::Closed {
+                    crate::outbox::emit(&mut c, EventType::FolioClosed, folio_id, at).await?;
                     finish_change(
                         &mut c,
                         folio.event_id,

@@ -28,14 +28,19 @@ pub async fn get_folio(
         .folio_with_charges(id)
         .await?
         .ok_or(Problem::NotFound(Thing::Folio))?;
-    Ok(axum::Json(FolioDetailOut {
+    Ok(axum::Json(folio_detail(folio, charges)))
+}
+
+/// A folio as its `GET` answers it.
+pub(crate) fn folio_detail(folio: tessera_store::FolioRow, charges: Vec<tessera_store::ChargeRow>) -> FolioDetailOut {
+    FolioDetailOut {
         id: folio.id,
         event_id: folio.event_id,
         name: folio.name,
         status: folio.status.as_str().to_owned(),
         totals: totals_of(&charges),
         charges: charges.into_iter().map(charge_out).collect(),
-    }))
+    }
 }
 
 /// A correction of a charge; what is left out stays.

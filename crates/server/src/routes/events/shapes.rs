@@ -188,7 +188,7 @@ pub struct EventOut {
     pub folios: Vec<FolioOut>,
 }
 
-pub(super) fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
+pub(crate) fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
     ChargeOut {
         id: c.id,
         description: c.description,
@@ -206,7 +206,7 @@ pub(super) fn charge_out(c: tessera_store::ChargeRow) -> ChargeOut {
     }
 }
 
-pub(super) fn event_out(v: EventView) -> EventOut {
+pub(crate) fn event_out(v: EventView) -> EventOut {
     let mut charges = v.charges;
     EventOut {
         id: v.id,

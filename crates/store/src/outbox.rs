@@ -1,0 +1,309 @@
+//! The outbox: events written in the transaction of the change that made
+//! them, then fanned out to the webhooks that listen and delivered.
+//!
+//! Most events are written by the database itself from the history lines a
+//! change writes (see the `outbox` migration); the store emits the rest
+//! here. Fanning out and claiming deliveries are single conditional updates,
+//! so with several instances on one PostgreSQL each event is fanned out by
+//! one instance and each delivery attempt is made by one.
+
+use sqlx::FromRow;
+use tessera_domain::webhooks::EventType;
+
+use crate::{Conn, Dialect, Result, Store, args, sql};
+
+/// Writes an event into the current transaction.
+pub(crate) async fn emit(c: &mut Conn<'_>, kind: EventType, subject: i64, at: i64) -> Result<()> {
+    c.exec(
+        sql!(c, "INSERT INTO outbox (type, subject, at) VALUES ($1, $2, $3)"),
+        &args![kind.as_str(), subject, at],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes one `charge.changed` per charge of a JSON array of ids, in one
+/// statement (a cascade may change 20,000 charges).
+pub(crate) async fn emit_charges(c: &mut Conn<'_>, ids_json: String, at: i64) -> Result<()> {
+    let q = match c.dialect() {
+        Dialect::Sqlite => {
+            "INSERT INTO outbox (type, subject, at) SELECT 'charge.changed', value, ?2 FROM json_each(?1)"
+        }
+        Dialect::Postgres => {
+            "INSERT INTO outbox (type, subject, at)
+             SELECT 'charge.changed', value::bigint, $2 FROM jsonb_array_elements_text($1::jsonb)"
+        }
+    };
+    c.exec(q, &args![ids_json, at]).await?;
+    Ok(())
+}
+
+/// An event waiting to be fanned out.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxEvent {
+    /// Its id (the deliveries' `webhook-id` is made of it).
+    pub id: i64,
+    /// Its type's wire name.
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    /// What it is about: an order's or ticket's number, an event's, a
+    /// charge's, a folio's or a door check's id; the webhook's for a test.
+    pub subject: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// What the change itself knew (statuses before and after), as JSON.
+    pub detail: Option<String>,
+}
+
+/// An event's way out: the body every endpoint gets, and who gets it.
+#[derive(Debug, Clone)]
+pub struct Fan {
+    /// The event.
+    pub event_id: i64,
+    /// Its type's wire name.
+    pub kind: String,
+    /// The body delivered (`None` when no endpoint listens).
+    pub body: Option<String>,
+    /// The endpoints that get it.
+    pub webhooks: Vec<i64>,
+}
+
+/// A delivery attempt this instance has claimed.
+#[derive(Debug, Clone, FromRow)]
+pub struct DueDelivery {
+    /// The delivery.
+    pub id: i64,
+    /// Its endpoint.
+    pub webhook_id: i64,
+    /// The endpoint's URL.
+    pub url: String,
+    /// The endpoint's signing secret (`whsec_…`).
+    pub secret: String,
+    /// The event.
+    pub event_id: i64,
+    /// The body to post.
+    pub body: String,
+    /// Attempts before this one.
+    pub attempts: i64,
+    /// When the delivery was made (its retries stop a day later).
+    pub created_at: i64,
+}
+
+/// How an attempt went.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The delivery.
+    pub id: i64,
+    /// The endpoint's HTTP status, when it answered.
+    pub status: Option<i64>,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+    /// What comes next.
+    pub next: AttemptNext,
+}
+
+/// After an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptNext {
+    /// Delivered at this instant.
+    Delivered(i64),
+    /// Try again at this instant.
+    RetryAt(i64),
+    /// No more tries.
+    Failed,
+}
+
+/// Events fanned out and older than this are removed, with their
+/// deliveries, once none is pending.
+const KEEP_SECONDS: i64 = 30 * 24 * 3600;
+
+impl Store {
+    /// Events not yet fanned out, oldest first.
+    pub async fn waiting_events(&self, limit: i64) -> Result<Vec<OutboxEvent>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.all(
+            sql!(
+                c,
+                "SELECT id, type, subject, at, detail FROM outbox WHERE fanned_out = 0 ORDER BY id LIMIT $1"
+            ),
+            &args![limit],
+        )
+        .await
+    }
+
+    /// Fans events out: each is marked and its deliveries made in one
+    /// transaction, by whichever instance gets there first (an event another
+    /// one has fanned out meanwhile is left alone). Answers how many were
+    /// fanned out here.
+    pub async fn fan_out(&self, fans: Vec<Fan>, now: i64) -> Result<usize> {
+        self.write_quiet(move |mut c| {
+            Box::pin(async move {
+                let mut done = 0;
+                for fan in fans {
+                    let marked = c
+                        .exec(
+                            sql!(
+                                c,
+                                "UPDATE outbox SET fanned_out = 1, body = $2 WHERE id = $1 AND fanned_out = 0"
+                            ),
+                            &args![fan.event_id, fan.body],
+                        )
+                        .await?;
+                    if marked != 1 {
+                        continue;
+                    }
+                    done += 1;
+                    for webhook in fan.webhooks {
+                        c.exec(
+                            sql!(
+                                c,
+                                "INSERT INTO webhook_deliveries (webhook_id, event_id, type, next_attempt_at, created_at)
+                                 SELECT id, $2, $3, $4, $4 FROM webhooks WHERE id = $1"
+                            ),
+                            &args![webhook, fan.event_id, fan.kind.as_str(), now],
+                        )
+                        .await?;
+                    }
+                }
+                Ok(done)
+            })
+        })
+        .await
+    }
+
+    /// Claims due delivery attempts for `lease` seconds, at most `per_webhook`
+    /// of each endpoint (a slow endpoint never takes every slot) and `limit`
+    /// in all. A claim another instance holds is skipped; one whose lease ran
+    /// out (its instance died mid-attempt) is taken again.
+    pub async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease: i64,
+        per_webhook: i64,
+        limit: i64,
+    ) -> Result<Vec<DueDelivery>> {
+        // Most polls find nothing: ask a reader before taking the writer.
+        {
+            let mut r = self.reader().await?;
+            let mut c = r.conn();
+            let due: Option<(i64,)> = c
+                .opt(
+                    sql!(
+                        c,
+                        "SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
+                           AND (claimed_until IS NULL OR claimed_until <= $1) LIMIT 1"
+                    ),
+                    &args![now],
+                )
+                .await?;
+            if due.is_none() {
+                return Ok(Vec::new());
+            }
+        }
+        self.write_quiet(move |mut c| {
+            Box::pin(async move {
+                const PICK: &str = "SELECT d.id FROM webhook_deliveries d
+                     WHERE d.state = 'pending' AND d.next_attempt_at <= $1
+                       AND (d.claimed_until IS NULL OR d.claimed_until <= $1)
+                       AND (SELECT COUNT(*) FROM webhook_deliveries o
+                            WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'
+                              AND o.claimed_until > $1) < $2
+                     ORDER BY d.next_attempt_at, d.id LIMIT $3";
+                let pick = match c.dialect() {
+                    Dialect::Sqlite => crate::conn::to_sqlite(PICK),
+                    Dialect::Postgres => format!("{PICK} FOR UPDATE OF d SKIP LOCKED"),
+                };
+                let ids: Vec<(i64,)> = c.all(&pick, &args![now, per_webhook, limit]).await?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let list = format!(
+                    "[{}]",
+                    ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(",")
+                );
+                let q = match c.dialect() {
+                    Dialect::Sqlite => {
+                        "UPDATE webhook_deliveries SET claimed_until = ?2 WHERE id IN (SELECT value FROM json_each(?1))"
+                    }
+                    Dialect::Postgres => {
+                        "UPDATE webhook_deliveries SET claimed_until = $2
+                         WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))"
+                    }
+                };
+                c.exec(q, &args![list.clone(), now + lease]).await?;
+                let read = match c.dialect() {
+                    Dialect::Sqlite => {
+                        "SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, COALESCE(e.body, '') AS body, d.attempts, d.created_at
+                         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox e ON e.id = d.event_id
+                         WHERE d.id IN (SELECT value FROM json_each(?1)) ORDER BY d.id"
+                    }
+                    Dialect::Postgres => {
+                        "SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, COALESCE(e.body, '') AS body, d.attempts, d.created_at
+                         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN outbox e ON e.id = d.event_id
+                         WHERE d.id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb)) ORDER BY d.id"
+                    }
+                };
+                c.all(read, &args![list]).await
+            })
+        })
+        .await
+    }
+
+    /// Writes how attempts went and frees their claims.
+    pub async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<()> {
+        self.write_quiet(move |mut c| {
+            Box::pin(async move {
+                for a in attempts {
+                    let (state, next_at, delivered_at) = match a.next {
+                        AttemptNext::Delivered(at) => ("delivered", None, Some(at)),
+                        AttemptNext::RetryAt(at) => ("pending", Some(at), None),
+                        AttemptNext::Failed => ("failed", None, None),
+                    };
+                    c.exec(
+                        sql!(
+                            c,
+                            "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3,
+                                 last_error = $4, next_attempt_at = COALESCE($5, next_attempt_at),
+                                 delivered_at = $6, claimed_until = NULL
+                             WHERE id = $1 AND state = 'pending'"
+                        ),
+                        &args![a.id, state, a.status, a.error, next_at, delivered_at],
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Removes events (and their deliveries) older than a month once none
+    /// of their deliveries is pending. Answers how many went.
+    pub async fn purge_outbox(&self, now: i64) -> Result<u64> {
+        let before = now - KEEP_SECONDS;
+        self.write_quiet(move |mut c| {
+            Box::pin(async move {
+                c.exec(
+                    sql!(
+                        c,
+                        "DELETE FROM webhook_deliveries WHERE state <> 'pending'
+                           AND event_id IN (SELECT id FROM outbox WHERE at < $1 AND fanned_out = 1)"
+                    ),
+                    &args![before],
+                )
+                .await?;
+                c.exec(
+                    sql!(
+                        c,
+                        "DELETE FROM outbox WHERE at < $1 AND fanned_out = 1
+                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = outbox.id)"
+                    ),
+                    &args![before],
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
