@@ -221,7 +221,18 @@
       if (form.dataset.session !== undefined && res.data && res.data.token) {
         await fetch('/session', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: res.data.token }) });
       }
-      if (form.dataset.done) {
+      if (form.dataset.reveal) {
+        // Shown once (a webhook's secret): the answer stays on screen until
+        // the user says they have it.
+        const box = $('.reveal', form);
+        $('code', box).textContent = pick(res.data, form.dataset.reveal) ?? '';
+        const done = $('a', box);
+        if (then && done) done.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
+        const fields = $('.fields', form);
+        if (fields) fields.hidden = true;
+        box.hidden = false;
+        if (done) done.focus();
+      } else if (form.dataset.done) {
         // Stays on the page: says so, and forgets the passwords typed.
         let done = $('.form-done', form);
         if (!done) { done = document.createElement('p'); done.className = 'form-done'; done.setAttribute('role', 'status'); form.prepend(done); }
@@ -248,8 +259,17 @@
       button.disabled = false;
       if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(null, slot, res.data);
+      const said = button.dataset.done && document.getElementById('page-done');
+      if (said) { said.textContent = button.dataset.done; said.hidden = false; return; }
       location.reload();
     });
+  });
+
+  // ---- "every type" boxes --------------------------------------------------
+  // Ticking "every" stands for all the others: they are greyed and not sent.
+  $$('input[data-every]').forEach((every) => {
+    const others = () => $$('input[type=checkbox]', every.closest('fieldset')).filter((c) => c !== every);
+    every.addEventListener('change', () => others().forEach((c) => { c.disabled = every.checked; }));
   });
 
   // ---- printing ---------------------------------------------------------------

@@ -14,6 +14,8 @@ mod diary;
 mod door;
 mod events;
 mod format;
+mod integrations;
+mod integrations_text;
 mod list_filter;
 mod orders;
 mod people;
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/profile", get(people::profile))
         .route("/admin/settings", get(settings::venues))
         .route("/admin/settings/venues/{id}", get(settings::venue))
+        .route("/admin/integrations", get(integrations::list))
+        .route("/admin/integrations/webhooks/{id}", get(integrations::webhook))
         .route("/admin/events", get(events::list))
         .route("/admin/events/diary", get(diary::diary))
         .route("/admin/events/{id}/sheet", get(sheet::sheet))
