@@ -3,4 +3,5 @@
 pub mod dataset;
 pub mod events_bench;
 pub mod order_list_bench;
+pub mod receiver;
 pub mod stats;

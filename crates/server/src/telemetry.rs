@@ -109,6 +109,14 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
+/// Requests being handled now, for the background work that yields to them.
+static HANDLING: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// How many requests this process is handling now.
+pub fn requests_in_flight() -> i64 {
+    HANDLING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Decrements the in-flight gauge however the request ends (also when the
 /// client goes away and the future is dropped).
 struct InFlight;
@@ -116,6 +124,7 @@ struct InFlight;
 impl InFlight {
     fn start() -> InFlight {
         metrics::gauge!(IN_FLIGHT).increment(1.0);
+        HANDLING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         InFlight
     }
 }
@@ -123,6 +132,7 @@ impl InFlight {
 impl Drop for InFlight {
     fn drop(&mut self) {
         metrics::gauge!(IN_FLIGHT).decrement(1.0);
+        HANDLING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

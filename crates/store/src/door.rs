@@ -45,8 +45,6 @@ pub struct OfflineCheck {
 /// The door log's filters, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct CheckFilter {
-    /// One line, by its id (a webhook's `access.checked`).
-    pub id: Option<i64>,
     /// One premises.
     pub premises_id: Option<i64>,
     /// One ticket.
@@ -273,6 +271,26 @@ impl Store {
         Ok((recorded, total - recorded))
     }
 
+    /// One line of the door log (a webhook's `access.checked`).
+    pub async fn access_check(&self, id: i64) -> Result<Option<CheckRow>> {
+        let mut r = self.reader().await?;
+        let mut c = r.conn();
+        c.opt(
+            sql!(
+                c,
+                "SELECT a.id, a.at, a.ticket_number, a.premises_id, COALESCE(p.name, '') AS premises_name, a.gate_id,
+                        g.first_name AS gate_first_name, g.last_name AS gate_last_name, a.direction, a.allowed,
+                        a.reason, a.offline, COALESCE(v.time_zone, 'UTC') AS time_zone
+                 FROM access_checks a
+                 LEFT JOIN premises p ON p.id = a.premises_id
+                 LEFT JOIN venues v ON v.id = p.venue_id
+                 JOIN users g ON g.id = a.gate_id WHERE a.id = $1"
+            ),
+            &args![id],
+        )
+        .await
+    }
+
     /// The door log, newest first.
     pub async fn access_checks(&self, f: &CheckFilter) -> Result<CheckPage> {
         let mut r = self.reader().await?;
@@ -289,9 +307,6 @@ impl Store {
              LEFT JOIN venues v ON v.id = p.venue_id
              JOIN users g ON g.id = a.gate_id WHERE 1 = 1",
         );
-        if let Some(id) = f.id {
-            q.push(" AND a.id = ").bind(id);
-        }
         if let Some(p) = f.premises_id {
             q.push(" AND a.premises_id = ").bind(p);
         }

@@ -134,48 +134,85 @@ impl Store {
 
     /// Fans events out: each is marked and its deliveries made in one
     /// transaction, by whichever instance gets there first (an event another
-    /// one has fanned out meanwhile is left alone). Answers how many were
-    /// fanned out here.
+    /// one has fanned out meanwhile is left alone). Two statements for the
+    /// whole round, fed as JSON. Answers how many were fanned out here.
     pub async fn fan_out(&self, fans: Vec<Fan>, now: i64) -> Result<usize> {
+        let marks: Vec<serde_json::Value> = fans.iter().map(|f| serde_json::json!([f.event_id, f.body])).collect();
+        let deliveries: Vec<serde_json::Value> = fans
+            .iter()
+            .flat_map(|f| {
+                f.webhooks
+                    .iter()
+                    .map(move |w| serde_json::json!([f.event_id, w, f.kind]))
+            })
+            .collect();
+        let marks = serde_json::Value::Array(marks).to_string();
+        let deliveries = serde_json::Value::Array(deliveries).to_string();
         self.write_quiet(move |mut c| {
             Box::pin(async move {
-                let mut done = 0;
-                for fan in fans {
-                    let marked = c
-                        .exec(
-                            sql!(
-                                c,
-                                "UPDATE outbox SET fanned_out = 1, body = $2 WHERE id = $1 AND fanned_out = 0"
-                            ),
-                            &args![fan.event_id, fan.body],
+                let won: Vec<(i64,)> = match c.dialect() {
+                    Dialect::Sqlite => {
+                        c.all(
+                            "UPDATE outbox SET fanned_out = 1, body = j.value ->> 1
+                             FROM json_each(?1) AS j
+                             WHERE outbox.id = j.value ->> 0 AND outbox.fanned_out = 0
+                             RETURNING outbox.id",
+                            &args![marks],
                         )
-                        .await?;
-                    if marked != 1 {
-                        continue;
+                        .await?
                     }
-                    done += 1;
-                    for webhook in fan.webhooks {
-                        c.exec(
-                            sql!(
-                                c,
-                                "INSERT INTO webhook_deliveries (webhook_id, event_id, type, next_attempt_at, created_at)
-                                 SELECT id, $2, $3, $4, $4 FROM webhooks WHERE id = $1"
-                            ),
-                            &args![webhook, fan.event_id, fan.kind.as_str(), now],
+                    Dialect::Postgres => {
+                        c.all(
+                            "UPDATE outbox SET fanned_out = 1, body = j.e ->> 1
+                             FROM jsonb_array_elements($1::jsonb) AS j(e)
+                             WHERE outbox.id = (j.e ->> 0)::bigint AND outbox.fanned_out = 0
+                             RETURNING outbox.id",
+                            &args![marks],
                         )
-                        .await?;
+                        .await?
                     }
+                };
+                if won.is_empty() {
+                    return Ok(0);
                 }
-                Ok(done)
+                let won_list = serde_json::to_string(&won.iter().map(|(id,)| *id).collect::<Vec<_>>())
+                    .map_err(|e| crate::StoreError::Database(sqlx::Error::Protocol(e.to_string())))?;
+                // Only for the events this instance marked; only to endpoints
+                // that still exist.
+                match c.dialect() {
+                    Dialect::Sqlite => {
+                        c.exec(
+                            "INSERT INTO webhook_deliveries (webhook_id, event_id, type, next_attempt_at, created_at)
+                             SELECT j.value ->> 1, j.value ->> 0, j.value ->> 2, ?3, ?3 FROM json_each(?1) AS j
+                             WHERE j.value ->> 0 IN (SELECT value FROM json_each(?2))
+                               AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = j.value ->> 1)",
+                            &args![deliveries, won_list, now],
+                        )
+                        .await?
+                    }
+                    Dialect::Postgres => {
+                        c.exec(
+                            "INSERT INTO webhook_deliveries (webhook_id, event_id, type, next_attempt_at, created_at)
+                             SELECT (j.e ->> 1)::bigint, (j.e ->> 0)::bigint, j.e ->> 2, $3, $3
+                             FROM jsonb_array_elements($1::jsonb) AS j(e)
+                             WHERE (j.e ->> 0)::bigint IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))
+                               AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = (j.e ->> 1)::bigint)",
+                            &args![deliveries, won_list, now],
+                        )
+                        .await?
+                    }
+                };
+                Ok(won.len())
             })
         })
         .await
     }
 
-    /// Claims due delivery attempts for `lease` seconds, at most `per_webhook`
-    /// of each endpoint (a slow endpoint never takes every slot) and `limit`
-    /// in all. A claim another instance holds is skipped; one whose lease ran
-    /// out (its instance died mid-attempt) is taken again.
+    /// Claims due delivery attempts for `lease` seconds: of each endpoint at
+    /// most `per_webhook` in flight (a slow endpoint never takes every slot,
+    /// nor holds back another's turn), `limit` in all. A claim another
+    /// instance holds is skipped; one whose lease ran out (its instance died
+    /// mid-attempt) is taken again.
     pub async fn claim_deliveries(
         &self,
         now: i64,
@@ -203,25 +240,46 @@ impl Store {
         }
         self.write_quiet(move |mut c| {
             Box::pin(async move {
-                const PICK: &str = "SELECT d.id FROM webhook_deliveries d
-                     WHERE d.state = 'pending' AND d.next_attempt_at <= $1
-                       AND (d.claimed_until IS NULL OR d.claimed_until <= $1)
-                       AND (SELECT COUNT(*) FROM webhook_deliveries o
-                            WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'
-                              AND o.claimed_until > $1) < $2
-                     ORDER BY d.next_attempt_at, d.id LIMIT $3";
+                // In flight per endpoint: the few rows with a live claim.
+                let busy: Vec<(i64, i64)> = c
+                    .all(
+                        sql!(
+                            c,
+                            "SELECT webhook_id, COUNT(*) FROM webhook_deliveries
+                             WHERE claimed_until IS NOT NULL AND claimed_until > $1 GROUP BY webhook_id"
+                        ),
+                        &args![now],
+                    )
+                    .await?;
+                let hooks: Vec<(i64,)> = c.all(sql!(c, "SELECT id FROM webhooks ORDER BY id"), &[]).await?;
+                const PICK: &str = "SELECT id FROM webhook_deliveries
+                     WHERE webhook_id = $1 AND state = 'pending' AND next_attempt_at <= $2
+                       AND (claimed_until IS NULL OR claimed_until <= $2)
+                     ORDER BY next_attempt_at, id LIMIT $3";
                 let pick = match c.dialect() {
                     Dialect::Sqlite => crate::conn::to_sqlite(PICK),
-                    Dialect::Postgres => format!("{PICK} FOR UPDATE OF d SKIP LOCKED"),
+                    Dialect::Postgres => format!("{PICK} FOR UPDATE SKIP LOCKED"),
                 };
-                let ids: Vec<(i64,)> = c.all(&pick, &args![now, per_webhook, limit]).await?;
+                let mut left = limit;
+                let mut ids: Vec<i64> = Vec::new();
+                for (hook,) in hooks {
+                    if left <= 0 {
+                        break;
+                    }
+                    let in_flight = busy.iter().find(|(h, _)| *h == hook).map_or(0, |(_, n)| *n);
+                    let room = (per_webhook - in_flight).min(left);
+                    if room <= 0 {
+                        continue;
+                    }
+                    let picked: Vec<(i64,)> = c.all(&pick, &args![hook, now, room]).await?;
+                    left -= picked.len() as i64;
+                    ids.extend(picked.into_iter().map(|(id,)| id));
+                }
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let list = format!(
-                    "[{}]",
-                    ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(",")
-                );
+                let list = serde_json::to_string(&ids)
+                    .map_err(|e| crate::StoreError::Database(sqlx::Error::Protocol(e.to_string())))?;
                 let q = match c.dialect() {
                     Dialect::Sqlite => {
                         "UPDATE webhook_deliveries SET claimed_until = ?2 WHERE id IN (SELECT value FROM json_each(?1))"
@@ -250,28 +308,41 @@ impl Store {
         .await
     }
 
-    /// Writes how attempts went and frees their claims.
+    /// Writes how attempts went and frees their claims, in one statement.
     pub async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<()> {
+        let rows: Vec<serde_json::Value> = attempts
+            .iter()
+            .map(|a| {
+                let (state, next_at, delivered_at) = match a.next {
+                    AttemptNext::Delivered(at) => ("delivered", None, Some(at)),
+                    AttemptNext::RetryAt(at) => ("pending", Some(at), None),
+                    AttemptNext::Failed => ("failed", None, None),
+                };
+                serde_json::json!([a.id, state, a.status, a.error, next_at, delivered_at])
+            })
+            .collect();
+        let rows = serde_json::Value::Array(rows).to_string();
         self.write_quiet(move |mut c| {
             Box::pin(async move {
-                for a in attempts {
-                    let (state, next_at, delivered_at) = match a.next {
-                        AttemptNext::Delivered(at) => ("delivered", None, Some(at)),
-                        AttemptNext::RetryAt(at) => ("pending", Some(at), None),
-                        AttemptNext::Failed => ("failed", None, None),
-                    };
-                    c.exec(
-                        sql!(
-                            c,
-                            "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3,
-                                 last_error = $4, next_attempt_at = COALESCE($5, next_attempt_at),
-                                 delivered_at = $6, claimed_until = NULL
-                             WHERE id = $1 AND state = 'pending'"
-                        ),
-                        &args![a.id, state, a.status, a.error, next_at, delivered_at],
-                    )
-                    .await?;
-                }
+                let q = match c.dialect() {
+                    Dialect::Sqlite => {
+                        "UPDATE webhook_deliveries SET state = j.value ->> 1, attempts = attempts + 1,
+                             last_status = j.value ->> 2, last_error = j.value ->> 3,
+                             next_attempt_at = COALESCE(j.value ->> 4, next_attempt_at),
+                             delivered_at = j.value ->> 5, claimed_until = NULL
+                         FROM json_each(?1) AS j
+                         WHERE webhook_deliveries.id = j.value ->> 0 AND webhook_deliveries.state = 'pending'"
+                    }
+                    Dialect::Postgres => {
+                        "UPDATE webhook_deliveries SET state = j.e ->> 1, attempts = attempts + 1,
+                             last_status = (j.e ->> 2)::bigint, last_error = j.e ->> 3,
+                             next_attempt_at = COALESCE((j.e ->> 4)::bigint, next_attempt_at),
+                             delivered_at = (j.e ->> 5)::bigint, claimed_until = NULL
+                         FROM jsonb_array_elements($1::jsonb) AS j(e)
+                         WHERE webhook_deliveries.id = (j.e ->> 0)::bigint AND webhook_deliveries.state = 'pending'"
+                    }
+                };
+                c.exec(q, &args![rows]).await?;
                 Ok(())
             })
         })

@@ -1,5 +1,6 @@
 //! `kill -9` under load: every order the server acknowledged (201) is there
-//! after a restart, with its ticket, and nothing is half-written.
+//! after a restart, with its ticket, and nothing is half-written; and its
+//! `order.created` webhook reaches the endpoint once the server is back.
 
 mod support;
 
@@ -71,6 +72,34 @@ async fn load(
     acked
 }
 
+/// A webhook endpoint in the test (it outlives the server's restarts): the
+/// order numbers of the `order.created` events it got, and its URL.
+async fn receiver() -> (Arc<std::sync::Mutex<std::collections::HashSet<i64>>>, String) {
+    let got: Arc<std::sync::Mutex<std::collections::HashSet<i64>>> = Arc::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let seen = seen.clone();
+            async move {
+                let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                if v["type"] == "order.created"
+                    && let Some(n) = v["data"]["number"].as_i64()
+                {
+                    seen.lock().expect("lock").insert(n);
+                }
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (got, format!("http://{addr}/hook"))
+}
+
 async fn verify(api: &Api, acked: &[Acked]) {
     for a in acked {
         let o = api.get(&format!("/api/v1/orders/{}", a.order), 200).await;
@@ -108,6 +137,14 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
     let mut server = Instance::start(&url, &["--demo"]);
     let admin = Api::new(&server.base).login(ADMIN.0, ADMIN.1).await;
     let cw = Arc::new(coworking(&admin, 8).await);
+    let (hooked, hook_url) = receiver().await;
+    admin
+        .post(
+            "/api/v1/webhooks",
+            serde_json::json!({"url": hook_url, "events": ["order.created"]}),
+            201,
+        )
+        .await;
     let orders_before = scalar(&url, "SELECT COUNT(*) FROM orders").await;
     let mut all_acked: Vec<Acked> = Vec::new();
     let (mut tried, mut unanswered) = (0, 0);
@@ -158,6 +195,18 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
         verify(&api, &all_acked).await;
         assert_nothing_half_written(&url).await;
     }
+    // Every acknowledged order's event was committed with it, and goes out
+    // once the server is back: none is lost to the kills.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let missing = loop {
+        let got = hooked.lock().expect("lock").clone();
+        let missing: Vec<i64> = all_acked.iter().map(|a| a.order).filter(|o| !got.contains(o)).collect();
+        if missing.is_empty() || Instant::now() > deadline {
+            break missing;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(missing.is_empty(), "order.created never delivered for {missing:?}");
     let stored = scalar(&url, "SELECT COUNT(*) FROM orders").await - orders_before;
     let acked = i64::try_from(all_acked.len()).unwrap_or(i64::MAX);
     assert!(stored >= acked);
@@ -165,7 +214,7 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
     assert!(stored - acked <= i64::try_from(unanswered).unwrap_or(0));
     eprintln!(
         "crash test ({}): {ROUNDS} kill -9 under load by {CLIENTS} clients; {tried} orders tried, {} acknowledged, \
-         {unanswered} cut off, {} committed unacknowledged, 0 acknowledged lost, 0 half-written",
+         {unanswered} cut off, {} committed unacknowledged, 0 acknowledged lost, 0 half-written, every order.created delivered",
         if support::on_postgres() { "postgres" } else { "sqlite" },
         all_acked.len(),
         stored - acked,

@@ -85,6 +85,9 @@ enum Cmd {
         /// Port for the server.
         #[arg(long, default_value_t = 18182)]
         port: u16,
+        /// Webhook endpoints subscribed to `access.checked` (0: none).
+        #[arg(long, default_value_t = 0)]
+        webhooks: usize,
     },
     /// The ticket list with filters, validation and an event move over HTTP
     /// against the real server, on a generated data set.
@@ -142,6 +145,10 @@ enum Cmd {
         /// Port for the server.
         #[arg(long, default_value_t = 18181)]
         port: u16,
+        /// Webhook endpoints subscribed to every event, on a receiver run
+        /// by the tool (0: none).
+        #[arg(long, default_value_t = 0)]
+        webhooks: usize,
     },
 }
 
@@ -163,7 +170,15 @@ async fn main() -> anyhow::Result<()> {
             clients,
             seconds,
             port,
-        } => ("access-sqlite", access(&server, clients, seconds, port).await?),
+            webhooks,
+        } => (
+            if webhooks > 0 {
+                "access-webhooks-sqlite"
+            } else {
+                "access-sqlite"
+            },
+            access(&server, clients, seconds, port, webhooks).await?,
+        ),
         Cmd::Events { database, runs } => {
             let (label, url) = if database == "sqlite" {
                 let dir = std::env::temp_dir().join(format!("tessera-events-{}", std::process::id()));
@@ -203,13 +218,18 @@ async fn main() -> anyhow::Result<()> {
             clients,
             seconds,
             port,
+            webhooks,
         } => {
-            let label = if database == "sqlite" {
-                "orders-sqlite"
-            } else {
-                "orders-postgres"
+            let label = match (database == "sqlite", webhooks > 0) {
+                (true, false) => "orders-sqlite",
+                (false, false) => "orders-postgres",
+                (true, true) => "orders-webhooks-sqlite",
+                (false, true) => "orders-webhooks-postgres",
             };
-            (label, orders(&server, &database, clients, seconds, port).await?)
+            (
+                label,
+                orders(&server, &database, clients, seconds, port, webhooks).await?,
+            )
         }
     };
     println!("{table}");
@@ -411,7 +431,60 @@ async fn succeeded(request: reqwest::RequestBuilder) -> bool {
     }
 }
 
-async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, port: u16) -> anyhow::Result<String> {
+/// Subscribes `n` endpoints of a fresh receiver to `events`.
+async fn subscribe(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    n: usize,
+    events: Value,
+) -> anyhow::Result<Option<tessera_bench::receiver::Receiver>> {
+    if n == 0 {
+        return Ok(None);
+    }
+    let (receiver, url) = tessera_bench::receiver::start().await?;
+    for i in 0..n {
+        let (status, _) = call(
+            http,
+            reqwest::Method::POST,
+            &format!("{base}/api/v1/webhooks"),
+            Some(token),
+            json!({"url": format!("{url}?endpoint={i}"), "events": events}),
+        )
+        .await?;
+        if status != 201 {
+            bail!("cannot add a webhook: {status}");
+        }
+    }
+    Ok(Some(receiver))
+}
+
+/// Waits for `expected` deliveries after the load; a table row of what
+/// arrived and how fast the backlog drained.
+async fn drained(receiver: &tessera_bench::receiver::Receiver, expected: u64, load_started: Instant) -> String {
+    let at_end = receiver.count();
+    let end = Instant::now();
+    while receiver.count() < expected && end.elapsed() < Duration::from_secs(300) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let drain = end.elapsed().as_secs_f64();
+    let all = receiver.count();
+    let overall = all as f64 / load_started.elapsed().as_secs_f64();
+    let backlog = all.saturating_sub(at_end);
+    format!(
+        "\nWebhooks: {all} of {expected} delivered ({at_end} during the load); the backlog of {backlog} drained in {drain:.2} s ({:.0}/s); {overall:.0}/s from the load's start to the last delivery\n",
+        if drain > 0.0 { backlog as f64 / drain } else { 0.0 }
+    )
+}
+
+async fn orders(
+    server: &Path,
+    database: &str,
+    clients: usize,
+    seconds: u64,
+    port: u16,
+    webhooks: usize,
+) -> anyhow::Result<String> {
     if !server.exists() {
         bail!(
             "{} not found: build it with `cargo build --release -p tessera`",
@@ -478,6 +551,7 @@ async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, por
     )
     .await?;
     let customer = customer["id"].as_i64().context("customer")?;
+    let receiver = subscribe(&http, &base, &token, webhooks, json!(["*"])).await?;
 
     let today = Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::get("Europe/Moscow")?)
@@ -530,6 +604,10 @@ async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, por
     let elapsed = started.elapsed().as_secs_f64();
     let created = samples.len();
     let p = percentiles(&mut samples);
+    let delivered = match &receiver {
+        Some(r) => drained(r, created as u64 * webhooks as u64, started).await,
+        None => String::new(),
+    };
     let doubles = double_bookings(&url).await?;
     let _ = std::fs::remove_dir_all(&work);
     let backend = if database == "sqlite" {
@@ -537,8 +615,13 @@ async fn orders(server: &Path, database: &str, clients: usize, seconds: u64, por
     } else {
         "PostgreSQL"
     };
+    let hooks = if webhooks > 0 {
+        format!(", {webhooks} webhook endpoints on every event")
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "Order creation over HTTP, {backend}, {clients} clients, {seconds} s\n\n| created | orders/s | p50 ms | p90 ms | p99 ms | refused (409) | errors | double bookings |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {created} | {:.0} | {} | {} | {} | {} | {} | {doubles} |\n",
+        "Order creation over HTTP, {backend}, {clients} clients, {seconds} s{hooks}\n\n| created | orders/s | p50 ms | p90 ms | p99 ms | refused (409) | errors | double bookings |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {created} | {:.0} | {} | {} | {} | {} | {} | {doubles} |\n{delivered}",
         created as f64 / elapsed,
         ms(p.p50),
         ms(p.p90),
@@ -699,7 +782,7 @@ async fn start_server(
     Ok((process, base, http, token))
 }
 
-async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyhow::Result<String> {
+async fn access(server: &Path, clients: usize, seconds: u64, port: u16, webhooks: usize) -> anyhow::Result<String> {
     let work = std::env::temp_dir().join(format!("tessera-access-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let url = format!("sqlite://{}", work.join("load.db").display());
@@ -796,6 +879,7 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
         passes.push(res["token"].as_str().context("pass")?.to_owned());
     }
     let passes = Arc::new(passes);
+    let receiver = subscribe(&http, &base, &admin, webhooks, json!(["access.checked"])).await?;
     // The floor: the same turnstiles asking who they are (`GET /api/v1/me`,
     // authenticated, no database), so the checks' figures read against what
     // HTTP alone costs on this machine.
@@ -864,6 +948,10 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
     let elapsed = started.elapsed().as_secs_f64();
     let checks = samples.len();
     let p = percentiles(&mut samples);
+    let delivered = match &receiver {
+        Some(r) => drained(r, checks as u64 * webhooks as u64, started).await,
+        None => String::new(),
+    };
     // A turnstile back online uploads what it decided offline: 10,000 checks in one request.
     let now = jiff::Timestamp::now();
     let offline: Vec<serde_json::Value> = (0..10_000u32)
@@ -894,8 +982,13 @@ async fn access(server: &Path, clients: usize, seconds: u64, port: u16) -> anyho
         .fetch_one(&mut c)
         .await?;
     let _ = std::fs::remove_dir_all(&work);
+    let hooks = if webhooks > 0 {
+        format!(", {webhooks} webhook endpoints on access.checked")
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "Access checks over HTTP, SQLite (each logged durably), {clients} turnstiles, {seconds} s\n\n| checks | checks/s | p50 ms | p90 ms | p99 ms | allowed | refused | errors | logged |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| {checks} | {:.0} | {} | {} | {} | {} | {} | {} | {logged} |\n\nThe same turnstiles on an endpoint without the database, for comparison:\n\n| operation | requests | per s | p50 ms | p90 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n{}\nOffline upload: 10,000 checks in one request, {} recorded in {upload_ms:.0} ms.\n",
+        "Access checks over HTTP, SQLite (each logged durably), {clients} turnstiles, {seconds} s{hooks}\n\n| checks | checks/s | p50 ms | p90 ms | p99 ms | allowed | refused | errors | logged |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| {checks} | {:.0} | {} | {} | {} | {} | {} | {} | {logged} |\n\nThe same turnstiles on an endpoint without the database, for comparison:\n\n| operation | requests | per s | p50 ms | p90 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n{}\nOffline upload: 10,000 checks in one request, {} recorded in {upload_ms:.0} ms.\n{delivered}",
         checks as f64 / elapsed,
         ms(p.p50),
         ms(p.p90),

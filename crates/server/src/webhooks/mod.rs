@@ -30,6 +30,12 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const LEASE_SECONDS: i64 = 60;
 /// How long the dispatcher rests when there was nothing to do.
 const IDLE: Duration = Duration::from_millis(100);
+/// Requests in flight at which the server counts as busy.
+const BUSY: i64 = 4;
+/// While the server is busy the dispatcher works in rounds this far apart:
+/// requests come first, and a burst's events go out right after it (a
+/// round still fans out 500 events and starts up to 256 deliveries).
+const BUSY_ROUND: Duration = Duration::from_millis(500);
 
 /// The endpoints, as the dispatcher reads them.
 struct Listener {
@@ -85,7 +91,9 @@ pub fn spawn_dispatcher(state: AppState) -> tokio::task::JoinHandle<()> {
                     Err(e) => tracing::warn!(error = %e, "cannot purge the outbox"),
                 }
             }
-            if !fanned && !sent {
+            if crate::telemetry::requests_in_flight() >= BUSY {
+                tokio::time::sleep(BUSY_ROUND).await;
+            } else if !fanned && !sent {
                 tokio::time::sleep(IDLE).await;
             }
         }
@@ -111,31 +119,45 @@ async fn fan_out(state: &AppState) -> bool {
             return false;
         }
     };
-    let mut fans = Vec::with_capacity(events.len());
-    for e in &events {
-        let webhooks: Vec<i64> = if e.kind == TEST_EVENT {
-            hooks.iter().filter(|h| h.id == e.subject).map(|h| h.id).collect()
-        } else {
-            match EventType::parse(&e.kind) {
-                Some(t) => hooks
-                    .iter()
-                    .filter(|h| h.active && h.hears.hears(t))
-                    .map(|h| h.id)
-                    .collect(),
-                None => Vec::new(),
-            }
-        };
-        let body = if webhooks.is_empty() {
-            None
-        } else {
-            match render::body(state, e).await {
-                Ok(b) => Some(b),
-                Err(err) => {
-                    // It and those after it wait: the next round renders
-                    // them again, in order.
-                    tracing::warn!(event = e.id, error = %err, "cannot render an event");
-                    break;
+    // Rendered a few at a time, on several readers; in order, so that an
+    // event that cannot be rendered now holds back only itself and later ones.
+    use futures::StreamExt;
+    let count = events.len();
+    let jobs: Vec<_> = events
+        .into_iter()
+        .map(|e| {
+            let webhooks: Vec<i64> = if e.kind == TEST_EVENT {
+                hooks.iter().filter(|h| h.id == e.subject).map(|h| h.id).collect()
+            } else {
+                match EventType::parse(&e.kind) {
+                    Some(t) => hooks
+                        .iter()
+                        .filter(|h| h.active && h.hears.hears(t))
+                        .map(|h| h.id)
+                        .collect(),
+                    None => Vec::new(),
                 }
+            };
+            let state = state.clone();
+            async move {
+                let body = if webhooks.is_empty() {
+                    Ok(None)
+                } else {
+                    render::body(&state, &e).await.map(Some)
+                };
+                (e, webhooks, body)
+            }
+        })
+        .collect();
+    let rendered: Vec<_> = futures::stream::iter(jobs).buffered(8).collect().await;
+    let mut fans = Vec::with_capacity(count);
+    for (e, webhooks, body) in rendered {
+        let body = match body {
+            Ok(b) => b,
+            Err(err) => {
+                // It and those after it wait: the next round renders them again.
+                tracing::warn!(event = e.id, error = %err, "cannot render an event");
+                break;
             }
         };
         fans.push(Fan {
@@ -152,7 +174,7 @@ async fn fan_out(state: &AppState) -> bool {
     match state.store.fan_out(fans, now).await {
         Ok(n) => {
             metrics::counter!("tessera_outbox_events_fanned_out_total").increment(n as u64);
-            events.len() as i64 == FAN_BATCH
+            count as i64 == FAN_BATCH
         }
         Err(e) => {
             tracing::warn!(error = %e, "cannot fan events out");

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use tessera_domain::webhooks::{EventType, TEST_EVENT};
-use tessera_store::{CheckFilter, OutboxEvent, StoreError};
+use tessera_store::{OutboxEvent, StoreError};
 
 use crate::AppState;
 use crate::routes::access::check_out;
@@ -68,17 +68,13 @@ async fn data(state: &AppState, e: &OutboxEvent) -> Result<Value, StoreError> {
                 .await?
                 .map(|t| json!(ticket_out(t, l))),
         ),
-        EventType::AccessChecked => {
-            let page = state
+        EventType::AccessChecked => to_value(
+            state
                 .store
-                .access_checks(&CheckFilter {
-                    id: Some(e.subject),
-                    limit: 1,
-                    ..CheckFilter::default()
-                })
-                .await?;
-            to_value(page.items.into_iter().next().map(|r| json!(check_out(r, l))))
-        }
+                .access_check(e.subject)
+                .await?
+                .map(|r| json!(check_out(r, l))),
+        ),
         EventType::EventChanged => to_value(state.store.event(e.subject).await?.map(|v| json!(event_out(v)))),
         EventType::ChargeChanged => to_value(state.store.charge(e.subject).await?.map(|c| json!(charge_out(c)))),
         EventType::FolioClosed => to_value(

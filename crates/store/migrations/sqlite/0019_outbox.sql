@@ -40,7 +40,10 @@ CREATE TABLE webhook_deliveries (
     delivered_at    INTEGER,
     created_at      INTEGER NOT NULL
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_any_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+-- Deliveries in flight (claimed and not yet recorded): few at any time.
+CREATE INDEX webhook_deliveries_claimed ON webhook_deliveries (claimed_until, webhook_id) WHERE claimed_until IS NOT NULL;
 CREATE INDEX webhook_deliveries_of ON webhook_deliveries (webhook_id, id);
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 
