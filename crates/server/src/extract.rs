@@ -186,6 +186,16 @@ impl FromRequestParts<AppState> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // A page's own download link (an export) carries the session cookie
+        // and the browser's languages: the language picked on the pages wins.
+        if parts.headers.get(axum::http::header::AUTHORIZATION).is_none()
+            && crate::auth::session_cookie(&parts.headers).is_some()
+        {
+            return Ok(Lang(crate::web::page_locale(
+                &parts.headers,
+                state.config.default_locale,
+            )));
+        }
         Ok(Lang(request_locale(&parts.headers, state.config.default_locale)))
     }
 }

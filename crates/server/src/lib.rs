@@ -6,6 +6,7 @@ mod argon;
 mod auth;
 mod clock;
 mod error;
+mod exports;
 mod extract;
 mod field_text;
 mod hashing;

@@ -89,6 +89,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/events/{id}/blocks/{block_id}"),
     ("post", "/api/v1/events/{id}/blocks/{block_id}/cancel"),
     ("get", "/api/v1/halls/diary"),
+    ("get", "/api/v1/coworking/tickets/export"),
+    ("get", "/api/v1/orders/export"),
+    ("get", "/api/v1/access/checks/export"),
+    ("get", "/api/v1/events/{id}/charges/export"),
     ("post", "/api/v1/webhooks"),
     ("get", "/api/v1/webhooks"),
     ("patch", "/api/v1/webhooks/{id}"),
@@ -168,6 +172,8 @@ async fn every_role_meets_exactly_its_doors() {
             ("patch", "/api/v1/me") | ("put", "/api/v1/me/password") => all,
             ("post", "/api/v1/orders/{number}/status")
             | ("get", "/api/v1/orders")
+            | ("get", "/api/v1/orders/export")
+            | ("get", "/api/v1/access/checks/export")
             | ("get", "/api/v1/users")
             | ("post", "/api/v1/users") => &["admin", "rental_manager"],
             ("post", "/api/v1/orders") | ("post", "/api/v1/orders/quote") | ("get", "/api/v1/orders/{number}") => {

@@ -297,6 +297,9 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             [403, 403, 403, 403, 200, 401],
         ),
         row(M::GET, "/api/v1/access/checks", None, COWORKING),
+        row(M::GET, "/api/v1/access/checks/export", None, COWORKING),
+        row(M::GET, "/api/v1/coworking/tickets/export", None, COWORKING),
+        row(M::GET, "/api/v1/orders/export?format=xlsx", None, COWORKING),
         row(M::GET, format!("/api/v1/premises/{premises}/presence"), None, COWORKING),
         // Users: an admin creates any role, a rental manager visitors only.
         row(
@@ -559,6 +562,7 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             EVENTS,
         ),
         row(M::GET, format!("/api/v1/events/{e}/audit"), None, EVENTS),
+        row(M::GET, format!("/api/v1/events/{e}/charges/export"), None, EVENTS),
         row(
             M::POST,
             format!("/api/v1/folios/{}/charges", fx.folio),

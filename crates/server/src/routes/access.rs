@@ -396,7 +396,6 @@ pub async fn parse_check_filter(state: &AppState, q: &CheckListQuery) -> Result<
     let limit = limit(q.limit)?;
     refuse_query(errors)?;
     Ok(CheckFilter {
-        id: None,
         premises_id,
         ticket_number,
         allowed,

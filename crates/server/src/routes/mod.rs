@@ -148,6 +148,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/coworking/tickets/{number}/workplace",
             axum::routing::put(tickets::change_workplace),
         )
+        .route("/api/v1/coworking/tickets/export", get(crate::exports::tickets))
+        .route("/api/v1/orders/export", get(crate::exports::orders))
+        .route("/api/v1/access/checks/export", get(crate::exports::checks))
+        .route("/api/v1/events/{id}/charges/export", get(crate::exports::charges))
         .route("/api/v1/webhooks", post(webhooks::create).get(webhooks::list))
         .route(
             "/api/v1/webhooks/{id}",

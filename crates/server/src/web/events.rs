@@ -159,6 +159,13 @@ struct EventPage {
     open_folios: Vec<Choice>,
 }
 
+impl EventPage {
+    /// Where the event's charges are exported.
+    fn charges_export(&self) -> String {
+        format!("/api/v1/events/{}/charges/export", self.id)
+    }
+}
+
 fn kind_text(kind: ActivityKind, v: &Viewer) -> &'static str {
     match kind {
         ActivityKind::Hall => v.ui.kind_hall,

@@ -69,6 +69,20 @@ impl FilterValues {
         q.finish()
     }
 
+    /// The filter as the API's query string: statuses as one comma list.
+    pub fn api_query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.fields {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        if !self.statuses.is_empty() {
+            q.append_pair("status", &self.statuses.join(","));
+        }
+        q.finish()
+    }
+
     /// The pager's links on `path`: back to the first page (when not on it)
     /// and on to the next one (when there is one).
     pub fn pages(&self, path: &str, next: Option<String>, cursor: Option<&str>) -> (Option<String>, Option<String>) {

@@ -34,7 +34,9 @@ use axum::routing::{get, post};
 use tessera_domain::Locale;
 
 use crate::AppState;
+pub(crate) use format::folio_title;
 pub use viewer::Viewer;
+pub(crate) use viewer::page_locale;
 
 /// The web UI's routes.
 pub fn router(state: AppState) -> Router<AppState> {
