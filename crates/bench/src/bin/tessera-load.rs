@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -128,6 +128,25 @@ enum Cmd {
         #[arg(long, default_value_t = 18184)]
         port: u16,
     },
+    /// The ticket list exported as CSV over HTTP from the real server, on
+    /// the generated data set: time, rows, and the server's memory.
+    Export {
+        /// The server binary.
+        #[arg(long, default_value = "target/release/tessera")]
+        server: PathBuf,
+        /// Tickets in the data set.
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: i64,
+        /// Where to keep the generated data set (reused when present).
+        #[arg(long, default_value = "target/bench-data")]
+        dir: PathBuf,
+        /// `csv` or `xlsx`.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Port for the server.
+        #[arg(long, default_value_t = 18185)]
+        port: u16,
+    },
     /// Order creation over HTTP against the real server.
     Orders {
         /// The server binary.
@@ -212,6 +231,20 @@ async fn main() -> anyhow::Result<()> {
             bursts,
             port,
         } => ("signins-sqlite", signins(&server, burst, bursts, port).await?),
+        Cmd::Export {
+            server,
+            tickets,
+            dir,
+            format,
+            port,
+        } => (
+            if format == "xlsx" {
+                "export-xlsx-sqlite"
+            } else {
+                "export-sqlite"
+            },
+            export(&server, tickets, &dir, &format, port).await?,
+        ),
         Cmd::Orders {
             server,
             database,
@@ -631,14 +664,93 @@ async fn orders(
     ))
 }
 
+async fn export(server: &Path, tickets: i64, dir: &Path, format: &str, port: u16) -> anyhow::Result<String> {
+    let data = dataset::ensure(dir, tickets).await?;
+    let work = std::env::temp_dir().join(format!("tessera-export-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let db = work.join("export.db");
+    std::fs::copy(&data, &db)?;
+    let url = format!("sqlite://{}", db.display());
+    let (process, base, http, token) = start_server(server, port, &url).await?;
+    let pid = process.0.id();
+    // Warm: the first answer of a fresh process reads its caches.
+    let _ = call(
+        &http,
+        reqwest::Method::GET,
+        &format!("{base}/api/v1/coworking/tickets"),
+        Some(&token),
+        json!(null),
+    )
+    .await;
+    let before = anon_mib(pid)?;
+    let rss_before = rss_mib(pid)?;
+    let peak = Arc::new(std::sync::Mutex::new(before));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                if let Ok(now) = anon_mib(pid)
+                    && let Ok(mut p) = peak.lock()
+                {
+                    *p = p.max(now);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut res = http
+        .get(format!("{base}/api/v1/coworking/tickets/export?format={format}"))
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    anyhow::ensure!(res.status().is_success(), "export: {}", res.status());
+    let first_byte = started.elapsed();
+    let (mut bytes, mut lines) = (0u64, 0u64);
+    while let Some(chunk) = res.chunk().await? {
+        bytes += chunk.len() as u64;
+        lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+    }
+    let elapsed = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    let peak = peak.lock().map(|p| *p).unwrap_or(before);
+    let rss_after = rss_mib(pid)?;
+    let _ = std::fs::remove_dir_all(&work);
+    let rows = if format == "csv" {
+        lines.saturating_sub(1).to_string()
+    } else {
+        "—".into()
+    };
+    Ok(format!(
+        "The ticket list exported over HTTP ({format}), SQLite, {tickets} tickets\n\n| rows | MB | first byte ms | seconds | rows/s | server's own memory before MiB | peak MiB | growth MiB |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {rows} | {:.1} | {:.0} | {:.2} | {:.0} | {before:.1} | {peak:.1} | {:.1} |\n\n(\"Own memory\" is RssAnon: resident heap and stacks. The whole RSS went from {rss_before:.0} to {rss_after:.0} MiB, the difference being the pages of the memory-mapped database file that the export read, which the kernel reclaims at will.)\n",
+        bytes as f64 / 1e6,
+        first_byte.as_secs_f64() * 1000.0,
+        elapsed.as_secs_f64(),
+        lines as f64 / elapsed.as_secs_f64(),
+        peak - before,
+    ))
+}
+
 /// The resident memory of a process, in MiB (Linux).
 fn rss_mib(pid: u32) -> anyhow::Result<f64> {
+    status_mib(pid, "VmRSS:")
+}
+
+/// A process's memory of its own (heap and stacks: RSS less the pages of
+/// mapped files, such as SQLite's memory-mapped database), in MiB.
+fn anon_mib(pid: u32) -> anyhow::Result<f64> {
+    status_mib(pid, "RssAnon:")
+}
+
+fn status_mib(pid: u32, field: &str) -> anyhow::Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let kb: f64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("VmRSS")?;
+        .context("process status")?;
     Ok(kb / 1024.0)
 }
 

@@ -13,7 +13,7 @@ use tessera_events::ItemStatus;
 use utoipa::IntoParams;
 
 use super::columns::{Column, header, yes_no};
-use super::{Cell, Format, respond};
+use super::{Cell, Format, Rows, Sink, respond};
 use crate::AppState;
 use crate::auth::CoworkingManager;
 use crate::error::{Problem, ProblemBody};
@@ -24,9 +24,31 @@ use crate::routes::events::EventManager;
 use crate::routes::order_list::{OrderListQuery, parse_order_filter};
 use crate::routes::tickets::{ListQuery, parse_filter};
 use crate::wire::{PeriodOut, zone};
+use tessera_store::StoreError;
 
-/// Rows per page read from the store.
-const PAGE: i64 = 500;
+/// Rows per page read from the store: larger than a list's pages (fewer
+/// round trips), small enough that a page in flight stays a few MiB.
+const PAGE: i64 = 2000;
+
+/// Reads a list into the sink a page at a time: `page` reads the page a
+/// filter names and answers its rows and the filter of the next page.
+async fn pages<Q, F, Fut>(sink: Sink, first: Q, mut page: F) -> Result<(), StoreError>
+where
+    F: FnMut(Q) -> Fut,
+    Fut: std::future::Future<Output = Result<(Rows, Option<Q>), StoreError>>,
+{
+    let mut filter = first;
+    loop {
+        let (rows, next) = page(filter).await?;
+        if !sink.send(rows).await {
+            return Ok(());
+        }
+        match next {
+            Some(f) => filter = f,
+            None => return Ok(()),
+        }
+    }
+}
 
 fn instant(seconds: i64, time_zone: &str) -> Cell {
     Cell::Instant(
@@ -70,9 +92,10 @@ pub async fn tickets(
         to: q.to,
         visitor: q.visitor,
         status: q.status,
-        limit: Some(PAGE),
+        limit: None,
         cursor: None,
     })?;
+    filter.limit = PAGE;
     let columns = [
         Column::Ticket,
         Column::Period,
@@ -82,12 +105,10 @@ pub async fn tickets(
         Column::Status,
         Column::Workplace,
     ];
-    Ok(respond(
-        format,
-        "tickets",
-        header(&columns, l),
-        move |sink| async move {
-            loop {
+    Ok(respond(format, "tickets", header(&columns, l), move |sink| {
+        pages(sink, filter, move |filter| {
+            let state = state.clone();
+            async move {
                 let page = state.store.list_tickets(&filter, state.clock.now()).await?;
                 let rows = page
                     .items
@@ -105,16 +126,14 @@ pub async fn tickets(
                         ]
                     })
                     .collect();
-                if !sink.send(rows).await {
-                    return Ok(());
-                }
-                match page.next_before {
-                    Some(before) => filter.before = Some(before),
-                    None => return Ok(()),
-                }
+                let next = page.next_before.map(|before| tessera_store::TicketFilter {
+                    before: Some(before),
+                    ..filter
+                });
+                Ok((rows, next))
             }
-        },
-    ))
+        })
+    }))
 }
 
 /// The orders list's filters, and the format.
@@ -152,9 +171,10 @@ pub async fn orders(
         status: q.status,
         from: q.from,
         to: q.to,
-        limit: Some(PAGE),
+        limit: None,
         cursor: None,
     })?;
+    filter.limit = PAGE;
     let columns = [
         Column::Order,
         Column::Created,
@@ -165,41 +185,40 @@ pub async fn orders(
         Column::Currency,
         Column::Tickets,
     ];
-    Ok(respond(format, "orders", header(&columns, l), move |sink| async move {
-        loop {
-            let page = state.store.list_orders(&filter, state.clock.now()).await?;
-            let rows = page
-                .items
-                .into_iter()
-                .map(|o| {
-                    let total = o.total.parse().map_or(Cell::Text(o.total.clone()), Cell::Number);
-                    vec![
-                        Cell::Int(o.number),
-                        instant(o.created_at, &o.time_zone),
-                        Cell::Text(format!("{} {}", o.customer.first_name, o.customer.last_name)),
-                        Cell::Text(o.customer.email),
-                        Cell::Text(i18n::order_status(o.status, l).to_owned()),
-                        total,
-                        Cell::Text(o.currency),
-                        Cell::Text(
-                            o.tickets
-                                .iter()
-                                .map(|(n, _)| n.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        ),
-                    ]
-                })
-                .collect();
-            if !sink.send(rows).await {
-                return Ok(());
+    Ok(respond(format, "orders", header(&columns, l), move |sink| {
+        pages(sink, filter, move |filter| {
+            let state = state.clone();
+            async move {
+                let page = state.store.list_orders(&filter, state.clock.now()).await?;
+                let rows = page.items.into_iter().map(|o| order_row(o, l)).collect();
+                let next = page.next_before.map(|before| tessera_store::OrderFilter {
+                    before: Some(before),
+                    ..filter
+                });
+                Ok((rows, next))
             }
-            match page.next_before {
-                Some(before) => filter.before = Some(before),
-                None => return Ok(()),
-            }
-        }
+        })
     }))
+}
+
+fn order_row(o: tessera_store::OrderView, l: Locale) -> Vec<Cell> {
+    let total = o.total.parse().map_or(Cell::Text(o.total.clone()), Cell::Number);
+    vec![
+        Cell::Int(o.number),
+        instant(o.created_at, &o.time_zone),
+        Cell::Text(format!("{} {}", o.customer.first_name, o.customer.last_name)),
+        Cell::Text(o.customer.email),
+        Cell::Text(i18n::order_status(o.status, l).to_owned()),
+        total,
+        Cell::Text(o.currency),
+        Cell::Text(
+            o.tickets
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ]
 }
 
 /// The door log's filters, and the format.
@@ -239,11 +258,12 @@ pub async fn checks(
             allowed: q.allowed,
             from: q.from,
             to: q.to,
-            limit: Some(PAGE),
+            limit: None,
             cursor: None,
         },
     )
     .await?;
+    filter.limit = PAGE;
     let columns = [
         Column::At,
         Column::Ticket,
@@ -254,24 +274,20 @@ pub async fn checks(
         Column::Reason,
         Column::Offline,
     ];
-    Ok(respond(
-        format,
-        "door-log",
-        header(&columns, l),
-        move |sink| async move {
-            loop {
+    Ok(respond(format, "door-log", header(&columns, l), move |sink| {
+        pages(sink, filter, move |filter| {
+            let state = state.clone();
+            async move {
                 let page = state.store.access_checks(&filter).await?;
                 let rows = page.items.into_iter().map(|r| check_row(r, l)).collect();
-                if !sink.send(rows).await {
-                    return Ok(());
-                }
-                match page.next_after {
-                    Some(after) => filter.after = Some(after),
-                    None => return Ok(()),
-                }
+                let next = page.next_after.map(|after| tessera_store::CheckFilter {
+                    after: Some(after),
+                    ..filter
+                });
+                Ok((rows, next))
             }
-        },
-    ))
+        })
+    }))
 }
 
 fn check_row(r: tessera_store::CheckRow, l: Locale) -> Vec<Cell> {

@@ -182,8 +182,17 @@ impl Server {
     /// A server with these settings.
     pub async fn start_with(config: Config) -> Server {
         let database_url = fresh_database_url().await;
+        Server::serve(database_url, Clock::system(), config).await
+    }
+
+    /// Another instance on the same database, with its own dispatcher (as
+    /// several instances on one PostgreSQL run).
+    pub async fn second_instance(&self) -> Server {
+        Server::serve(self.database_url.clone(), self.clock.clone(), Config::default()).await
+    }
+
+    async fn serve(database_url: String, clock: Clock, config: Config) -> Server {
         let store = Store::open(&database_url).await.expect("open store");
-        let clock = Clock::system();
         let state = AppState::new(store.clone(), clock.clone(), config);
         // Webhooks go out in every test, as they do in production.
         tessera_server::spawn_dispatcher(state.clone());
@@ -199,28 +208,6 @@ impl Server {
             clock,
             http: reqwest::Client::new(),
             database_url,
-        }
-    }
-
-    /// Another instance on the same database, with its own dispatcher (as
-    /// several instances on one PostgreSQL run).
-    pub async fn second_instance(&self) -> Server {
-        let store = Store::open(&self.database_url).await.expect("open store");
-        let clock = self.clock.clone();
-        let state = AppState::new(store.clone(), clock.clone(), Config::default());
-        tessera_server::spawn_dispatcher(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let app = tessera_server::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            let _ = axum::serve(listener, app).await;
-        });
-        Server {
-            base: format!("http://{addr}"),
-            store,
-            clock,
-            http: reqwest::Client::new(),
-            database_url: self.database_url.clone(),
         }
     }
 
