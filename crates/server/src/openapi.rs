@@ -187,6 +187,7 @@ impl Modify for ProblemResponses {
         routes::webhooks::create, routes::webhooks::list, routes::webhooks::patch, routes::webhooks::delete,
         routes::webhooks::test, routes::webhooks::deliveries, routes::webhooks::retry,
         crate::exports::tickets, crate::exports::orders, crate::exports::checks, crate::exports::charges,
+        routes::feeds::new_key, routes::feeds::my_calendar, routes::feeds::hall_calendar,
     )
 )]
 pub struct ApiDoc;

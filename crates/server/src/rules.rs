@@ -703,6 +703,7 @@ pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
         // Empty means absent (an HTML form's unticked filter), so the
         // schema states the same three spellings the parser takes.
         "allowed" | "archived" => one(string().pattern(Some("^(true|false)?$")).build()),
+        "key" => one(string().max_length(Some(256)).build()),
         "format" => one(string().pattern(Some("^[ \\t]*(csv|xlsx)?[ \\t]*$")).build()),
         "start_date" | "end_date" | "date" => one(date()),
         "start_time" | "end_time" => one(time()),

@@ -225,9 +225,18 @@
         // Shown once (a webhook's secret): the answer stays on screen until
         // the user says they have it.
         const box = $('.reveal', form);
-        $('code', box).textContent = pick(res.data, form.dataset.reveal) ?? '';
+        let value = pick(res.data, form.dataset.reveal) ?? '';
         const done = $('a', box);
-        if (then && done) done.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
+        if (form.dataset.revealUrl) {
+          // A calendar feed's address: the key in its place, the form's
+          // other values (the hall) in theirs.
+          const path = fillUrl(form.dataset.revealUrl.replace('{' + form.dataset.reveal + '}', encodeURIComponent(value)), form);
+          value = location.origin + path;
+          if (done) done.href = value.replace(/^https?:/, 'webcal:');
+        } else if (then && done) {
+          done.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
+        }
+        $('code', box).textContent = value;
         const fields = $('.fields', form);
         if (fields) fields.hidden = true;
         box.hidden = false;

@@ -93,6 +93,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/orders/export"),
     ("get", "/api/v1/access/checks/export"),
     ("get", "/api/v1/events/{id}/charges/export"),
+    ("post", "/api/v1/me/feed-key"),
+    ("get", "/api/v1/me/calendar.ics"),
+    ("get", "/api/v1/halls/{id}/calendar.ics"),
     ("post", "/api/v1/webhooks"),
     ("get", "/api/v1/webhooks"),
     ("patch", "/api/v1/webhooks/{id}"),
@@ -207,8 +210,8 @@ async fn every_role_meets_exactly_its_doors() {
             {
                 &["admin"]
             }
-            // Who a token belongs to, any account may ask.
-            ("get", "/api/v1/me") => all,
+            // Who a token belongs to, any account may ask; and its feeds.
+            ("get", "/api/v1/me") | ("post", "/api/v1/me/feed-key") | ("get", "/api/v1/me/calendar.ics") => all,
             // A turnstile does nothing but check passes.
             _ => people,
         }

@@ -47,6 +47,8 @@ struct Fixture {
     event: i64,
     folio: i64,
     activity: i64,
+    /// A hall, for its calendar.
+    hall: i64,
 }
 
 /// Fresh things for one caller to act on, so that every allowed call can
@@ -114,6 +116,16 @@ async fn fixture() -> Fixture {
         .ok(201)["id"]
         .as_i64()
         .expect("activity id");
+    let hall = w
+        .admin
+        .post(
+            "/api/v1/premises",
+            json!({"venue_id": w.venue, "name": "Зал для календаря", "kind": "hall"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .expect("hall id");
     // Callers of their own: the world's admin and manager set things up,
     // and the callers sign out at the end of their row.
     let clients = vec![
@@ -131,6 +143,7 @@ async fn fixture() -> Fixture {
         event: event_id,
         folio,
         activity,
+        hall,
         clients,
         w,
     }
@@ -563,6 +576,9 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
         ),
         row(M::GET, format!("/api/v1/events/{e}/audit"), None, EVENTS),
         row(M::GET, format!("/api/v1/events/{e}/charges/export"), None, EVENTS),
+        row(M::GET, format!("/api/v1/halls/{}/calendar.ics", fx.hall), None, EVENTS),
+        row(M::POST, "/api/v1/me/feed-key", None, [200, 200, 200, 200, 200, 401]),
+        row(M::GET, "/api/v1/me/calendar.ics", None, [200, 200, 200, 200, 200, 401]),
         row(
             M::POST,
             format!("/api/v1/folios/{}/charges", fx.folio),

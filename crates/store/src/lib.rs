@@ -15,6 +15,7 @@ mod door_cache;
 mod error;
 mod event_states;
 mod events;
+mod feeds;
 mod idempotency;
 mod list_query;
 mod migrate;
@@ -44,6 +45,7 @@ pub use events::{
     ActivityRow, AuditEntry, BlockEdit, BlockRow, ChargeRow, DiaryEntry, DiaryHall, EventView, FolioRow, NewActivity,
     NewCharge, NewEvent,
 };
+pub use feeds::{HallActivity, HallInfo};
 pub use idempotency::KeyState;
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};

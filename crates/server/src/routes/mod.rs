@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod catalogue;
 pub(crate) mod catalogue_edits;
 pub(crate) mod events;
+pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod order_list;
@@ -152,6 +153,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/orders/export", get(crate::exports::orders))
         .route("/api/v1/access/checks/export", get(crate::exports::checks))
         .route("/api/v1/events/{id}/charges/export", get(crate::exports::charges))
+        .route("/api/v1/me/feed-key", post(feeds::new_key))
+        .route("/api/v1/me/calendar.ics", get(feeds::my_calendar))
+        .route("/api/v1/halls/{id}/calendar.ics", get(feeds::hall_calendar))
         .route("/api/v1/webhooks", post(webhooks::create).get(webhooks::list))
         .route(
             "/api/v1/webhooks/{id}",

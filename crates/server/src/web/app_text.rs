@@ -6,6 +6,12 @@ use tessera_domain::Locale;
 /// Every label of the visitor's app and the door page in one language.
 #[derive(Debug)]
 pub struct AppUi {
+    pub calendar_feed: &'static str,
+    pub calendar_feed_hint: &'static str,
+    pub calendar_feed_ready: &'static str,
+    pub subscribe: &'static str,
+    pub open_in_calendar: &'static str,
+    pub hall_calendar_hint: &'static str,
     pub my_tickets: &'static str,
     pub upcoming: &'static str,
     pub past: &'static str,
@@ -84,6 +90,12 @@ pub struct AppUi {
 }
 
 static RU: AppUi = AppUi {
+    calendar_feed: "Календарь",
+    calendar_feed_hint: "Билеты в вашем календаре (Google, Apple, Outlook): он обновляется сам, отменённые билеты отмечаются отменёнными.",
+    calendar_feed_ready: "Адрес календаря готов. Добавьте его в календарь как подписку; прежний адрес больше не работает.",
+    subscribe: "Подписаться",
+    open_in_calendar: "Открыть в календаре",
+    hall_calendar_hint: "Занятость зала в вашем календаре: выберите зал и подпишитесь.",
     my_tickets: "Мои билеты",
     upcoming: "Предстоящие",
     past: "Прошедшие",
@@ -162,6 +174,12 @@ static RU: AppUi = AppUi {
 };
 
 static BG: AppUi = AppUi {
+    calendar_feed: "Календар",
+    calendar_feed_hint: "Билетите във вашия календар (Google, Apple, Outlook): обновява се сам, отменените билети са отбелязани като отменени.",
+    calendar_feed_ready: "Адресът на календара е готов. Добавете го в календара като абонамент; предишният адрес вече не работи.",
+    subscribe: "Абонирай се",
+    open_in_calendar: "Отвори в календара",
+    hall_calendar_hint: "Заетостта на залата във вашия календар: изберете зала и се абонирайте.",
     my_tickets: "Моите билети",
     upcoming: "Предстоящи",
     past: "Минали",
@@ -240,6 +258,12 @@ static BG: AppUi = AppUi {
 };
 
 static EN: AppUi = AppUi {
+    calendar_feed: "Calendar",
+    calendar_feed_hint: "Your tickets in your calendar (Google, Apple, Outlook): it updates itself, and cancelled tickets show as cancelled.",
+    calendar_feed_ready: "The calendar's address is ready. Add it to your calendar as a subscription; the previous address no longer works.",
+    subscribe: "Subscribe",
+    open_in_calendar: "Open in the calendar",
+    hall_calendar_hint: "A hall's bookings in your calendar: pick the hall and subscribe.",
     my_tickets: "My tickets",
     upcoming: "Upcoming",
     past: "Past",

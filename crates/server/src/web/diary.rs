@@ -36,6 +36,7 @@ pub struct Held {
 
 /// A hall's row: one cell per day.
 pub struct HallRow {
+    id: i64,
     name: String,
     days: Vec<Vec<Held>>,
 }
@@ -109,6 +110,7 @@ pub async fn diary(State(state): State<AppState>, v: Viewer, Query(q): Query<Dia
     let halls = diary
         .into_iter()
         .map(|h| HallRow {
+            id: h.id,
             name: h.name,
             days: dates
                 .iter()
