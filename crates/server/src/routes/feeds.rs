@@ -221,8 +221,8 @@ pub async fn hall_calendar(
             .summary(&format!("{} · {}", a.event_name, a.name))
             .location(&hall.name)
             .add_property("X-TESSERA-TIME-ZONE", &hall.time_zone)
-            .add_property("X-TESSERA-PAX", &a.pax.to_string())
-            .add_property("X-TESSERA-EVENT", &a.event_id.to_string());
+            .add_property("X-TESSERA-PAX", a.pax.to_string())
+            .add_property("X-TESSERA-EVENT", a.event_id.to_string());
         if !a.notes.is_empty() {
             e.description(&a.notes);
         }
