@@ -5,7 +5,7 @@
 mod common;
 
 use common::{World, days, slot};
-use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime, EventLike};
+use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
 use serde_json::json;
 
 async fn raw(base: &str, path: &str, token: Option<&str>) -> (u16, String, String) {
