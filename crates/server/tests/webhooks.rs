@@ -2,7 +2,7 @@
 //! checks every delivery's Standard Webhooks signature. Each change emits
 //! its event with the change and a refused one emits nothing; a failing or
 //! slow endpoint is retried with backoff and holds back no other; a paused
-//! endpoint hears nothing; with two instances on one database every event
+//! endpoint's events wait for it; with two instances on one database every event
 //! reaches the endpoint exactly once.
 
 mod common;
@@ -228,7 +228,7 @@ async fn a_refused_change_emits_nothing() {
 }
 
 #[tokio::test]
-async fn an_endpoint_hears_only_its_types_and_nothing_while_paused() {
+async fn an_endpoint_hears_only_its_types_and_a_paused_one_gets_its_events_when_resumed() {
     let w = World::new().await;
     let (orders, orders_url) = receiver().await;
     let (tickets, tickets_url) = receiver().await;
@@ -253,6 +253,18 @@ async fn an_endpoint_hears_only_its_types_and_nothing_while_paused() {
     let items = &list.ok(200)["items"];
     assert_eq!(items[1]["active"], false);
     assert!(items[0].get("secret").is_none(), "the secret is shown once");
+    // Paused, its events waited: running again, it gets them.
+    let waiting = w.admin.get(&format!("/api/v1/webhooks/{paused}/deliveries")).await;
+    assert_eq!(waiting.ok(200)["items"][0]["state"], "pending");
+    w.admin
+        .patch(&format!("/api/v1/webhooks/{paused}"), json!({"active": true}))
+        .await
+        .ok(200);
+    let got = tickets
+        .wait_for("the ticket event kept while paused", |g| !g.is_empty())
+        .await;
+    assert_eq!(got[0].body["type"], "ticket.status_changed");
+    assert_eq!(got[0].body["change"]["to"], "confirmed");
 }
 
 #[tokio::test]

@@ -228,8 +228,9 @@ impl Store {
                 .opt(
                     sql!(
                         c,
-                        "SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
-                           AND (claimed_until IS NULL OR claimed_until <= $1) LIMIT 1"
+                        "SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active = 1
+                         WHERE d.state = 'pending' AND d.next_attempt_at <= $1
+                           AND (d.claimed_until IS NULL OR d.claimed_until <= $1) LIMIT 1"
                     ),
                     &args![now],
                 )
@@ -251,7 +252,10 @@ impl Store {
                         &args![now],
                     )
                     .await?;
-                let hooks: Vec<(i64,)> = c.all(sql!(c, "SELECT id FROM webhooks ORDER BY id"), &[]).await?;
+                // A paused endpoint's deliveries wait.
+                let hooks: Vec<(i64,)> = c
+                    .all(sql!(c, "SELECT id FROM webhooks WHERE active = 1 ORDER BY id"), &[])
+                    .await?;
                 const PICK: &str = "SELECT id FROM webhook_deliveries
                      WHERE webhook_id = $1 AND state = 'pending' AND next_attempt_at <= $2
                        AND (claimed_until IS NULL OR claimed_until <= $2)

@@ -40,7 +40,6 @@ const BUSY_ROUND: Duration = Duration::from_millis(500);
 /// The endpoints, as the dispatcher reads them.
 struct Listener {
     id: i64,
-    active: bool,
     hears: Subscription,
 }
 
@@ -50,7 +49,6 @@ fn listeners(rows: Vec<WebhookRow>) -> Vec<Listener> {
             let names: Vec<String> = serde_json::from_str(&w.events).unwrap_or_default();
             Listener {
                 id: w.id,
-                active: w.active == 1,
                 // A list the API refused never reaches the table; one that
                 // cannot be read hears nothing rather than everything.
                 hears: Subscription::parse(&names).unwrap_or(Subscription::Only(Vec::new())),
@@ -130,11 +128,9 @@ async fn fan_out(state: &AppState) -> bool {
                 hooks.iter().filter(|h| h.id == e.subject).map(|h| h.id).collect()
             } else {
                 match EventType::parse(&e.kind) {
-                    Some(t) => hooks
-                        .iter()
-                        .filter(|h| h.active && h.hears.hears(t))
-                        .map(|h| h.id)
-                        .collect(),
+                    // A paused endpoint's deliveries are made and wait:
+                    // they go out when it runs again.
+                    Some(t) => hooks.iter().filter(|h| h.hears.hears(t)).map(|h| h.id).collect(),
                     None => Vec::new(),
                 }
             };

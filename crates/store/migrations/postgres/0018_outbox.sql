@@ -86,11 +86,11 @@ CREATE TRIGGER event_audit_outbox AFTER INSERT ON event_audit
     FOR EACH ROW EXECUTE FUNCTION event_audit_outbox();
 
 -- The door's log is the busiest table: its lines become events only while
--- an endpoint listens for them.
+-- an endpoint (running or paused) listens for them.
 CREATE FUNCTION access_checks_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM webhooks WHERE active = 1
-               AND (events LIKE '%"*"%' OR events LIKE '%"access.checked"%')) THEN
+    IF EXISTS (SELECT 1 FROM webhooks
+               WHERE (events LIKE '%"*"%' OR events LIKE '%"access.checked"%')) THEN
         INSERT INTO outbox (type, subject, at) VALUES ('access.checked', NEW.id, NEW.at);
     END IF;
     RETURN NULL;

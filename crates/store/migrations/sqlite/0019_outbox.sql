@@ -73,10 +73,10 @@ BEGIN
 END;
 
 -- The door's log is the busiest table: its lines become events only while
--- an endpoint listens for them.
+-- an endpoint (running or paused) listens for them.
 CREATE TRIGGER access_checks_outbox AFTER INSERT ON access_checks
-    WHEN EXISTS (SELECT 1 FROM webhooks WHERE active = 1
-                 AND (events LIKE '%"*"%' OR events LIKE '%"access.checked"%'))
+    WHEN EXISTS (SELECT 1 FROM webhooks
+                 WHERE (events LIKE '%"*"%' OR events LIKE '%"access.checked"%'))
 BEGIN
     INSERT INTO outbox (type, subject, at) VALUES ('access.checked', NEW.id, NEW.at);
 END;
