@@ -97,7 +97,8 @@ impl Store {
                     .all(
                         sql!(
                             c,
-                            "SELECT a.id, a.event_id, e.name AS event_name, a.name, a.date, a.start_min, a.end_min,
+                            "SELECT a.id, a.event_id, e.name AS event_name, a.name, a.date,
+                                    CAST(a.start_min AS BIGINT) AS start_min, CAST(a.end_min AS BIGINT) AS end_min,
                                     a.status, a.pax, COALESCE(a.notes, '') AS notes
                              FROM activities a JOIN events e ON e.id = a.event_id
                              WHERE a.premises_id = $1 ORDER BY a.date, a.start_min, a.id"
