@@ -153,9 +153,9 @@ pub const URL_MAX: usize = 2000;
 
 /// The URL grammar [`check_url`] decides, as a regular expression for the
 /// API's schema: a scheme, an optional user part, a host (or a bracketed
-/// IPv6 address), an optional port and the rest; no spaces or ASCII
-/// control characters anywhere.
-pub const URL_PATTERN: &str = r"^https?://([^\x00-\x20\x7f/?#@]*@)?(\[[^\x00-\x20\x7f\]]+\]|[^\x00-\x20\x7f/?#@:\[\]]+)(:[0-9]*)?([/?#][^\x00-\x20\x7f]*)?$";
+/// IPv6 address, which [`check_url`] also parses), an optional port and the
+/// rest; no spaces or ASCII control characters anywhere.
+pub const URL_PATTERN: &str = r"^https?://([^\x00-\x20\x7f/?#@\[\]]*@)?(\[[0-9A-Fa-f:.]+\]|[^\x00-\x20\x7f/?#@:\[\]]+)(:[0-9]*)?([/?#][^\x00-\x20\x7f]*)?$";
 
 fn plain(c: char) -> bool {
     !(c <= ' ' || c == '\x7f')
@@ -176,13 +176,14 @@ pub fn check_url(url: &str) -> Result<(), UrlError> {
         return Err(UrlError::NotHttp);
     }
     let host_port = match authority.split_once('@') {
-        Some((user, host)) if user.chars().all(plain) => host,
+        Some((user, host)) if user.chars().all(|c| plain(c) && c != '[' && c != ']') => host,
         Some(_) => return Err(UrlError::NotHttp),
         None => authority,
     };
     let port = if let Some(inner) = host_port.strip_prefix('[') {
         let (v6, after) = inner.split_once(']').ok_or(UrlError::NotHttp)?;
-        if v6.is_empty() || !v6.chars().all(plain) {
+        // An IP literal is an IPv6 address and nothing else (RFC 3986).
+        if v6.parse::<std::net::Ipv6Addr>().is_err() {
             return Err(UrlError::NotHttp);
         }
         after
@@ -275,6 +276,10 @@ mod tests {
         assert_eq!(check_url("http://a@b@c"), Err(UrlError::NotHttp));
         assert_eq!(check_url("http://u:p@host:8080/x?y#z"), Ok(()));
         assert_eq!(check_url("http://[]"), Err(UrlError::NotHttp));
+        assert_eq!(check_url("http://[0]"), Err(UrlError::NotHttp));
+        assert_eq!(check_url("http://[1.2.3.4]/"), Err(UrlError::NotHttp));
+        assert_eq!(check_url("http://[fe80::1]:8080/x"), Ok(()));
+        assert_eq!(check_url("http://a[@host"), Err(UrlError::NotHttp));
         assert_eq!(check_url("http://h/\u{1}"), Err(UrlError::NotHttp));
         assert_eq!(
             check_url(&format!("https://e.com/{}", "a".repeat(2000))),
