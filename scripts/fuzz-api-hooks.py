@@ -63,6 +63,8 @@ UNSTATEABLE_FIELDS = {
     "period.date": "the either/or of query parameters",
     "period.start_time": "the either/or of query parameters; must exist in the venue's time zone",
     "period.end_time": "the either/or of query parameters; must be after start_time",
+    "url": "a bracketed host must be an IPv6 address, which a regular expression can only approximate",
+    "events": "\"*\" (every type) stands alone, which JSON Schema cannot say of an array's items",
 }
 
 # A 400 is a malformed query; only these rules between parameters may be

@@ -697,12 +697,12 @@ pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
         "from" | "to" if path == "/api/v1/halls/diary" => one(date()),
         "from" | "to" => Some((query_date(), false)),
         "visitor" => one(visitor_filter()),
-        "status" if path == "/api/v1/orders" => Some((order_statuses(), true)),
+        "status" if path == "/api/v1/orders" || path == "/api/v1/orders/export" => Some((order_statuses(), true)),
         "status" => Some((ticket_statuses(), true)),
         "customer_id" | "premises_id" | "ticket_number" => one(number_filter()),
         // Empty means absent (an HTML form's unticked filter), so the
         // schema states the same three spellings the parser takes.
-        "allowed" | "archived" => one(string().pattern(Some("^(true|false)?$")).build()),
+        "allowed" | "archived" | "active" => one(string().pattern(Some("^(true|false)?$")).build()),
         "key" => one(string().max_length(Some(256)).build()),
         "format" => one(string().pattern(Some("^[ \\t]*(csv|xlsx)?[ \\t]*$")).build()),
         "start_date" | "end_date" | "date" => one(date()),
