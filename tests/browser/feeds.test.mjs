@@ -20,6 +20,7 @@ async function subscribe(page) {
 test('a visitor subscribes to their tickets from the app; a new subscription ends the old address', async () => {
   const page = await signIn(browser, server.base, ...logins.ivan, 'ru-RU', phone);
   await page.waitForURL(/\/app$/);
+  assert.equal(await page.title(), 'Мои билеты · Tessera');
   const url = await subscribe(page);
   assert.match(url, /\/api\/v1\/me\/calendar\.ics\?key=/);
   assert.match(await page.locator('.subscribe .reveal a').getAttribute('href'), /^webcal:\/\//);
