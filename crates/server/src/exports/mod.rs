@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use tessera_domain::refusal::Refusal;
 use tokio::sync::mpsc;
 
-use crate::error::{FieldFault, Problem};
+use crate::error::Problem;
 
 /// What an export is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +36,10 @@ impl Format {
         match raw.map(|s| s.trim_matches([' ', '\t'])).unwrap_or("") {
             "" | "csv" => Ok(Format::Csv),
             "xlsx" => Ok(Format::Xlsx),
-            _ => Err(crate::query_params::refuse_query(vec![FieldFault {
-                field: "format".into(),
-                refusal: Refusal::OneOf(&["csv", "xlsx"]),
-            }])
-            .err()
-            .unwrap_or(Problem::Malformed(crate::field_text::Malformed::Request))),
+            _ => Err(Problem::Malformed(crate::field_text::Malformed::Values(vec![(
+                "format".into(),
+                Refusal::OneOf(&["csv", "xlsx"]),
+            )]))),
         }
     }
 }

@@ -20,11 +20,11 @@ use crate::rules::{DIRECTIONS_MAX, NAME_MAX, TIME_ZONE_MAX, WORKPLACE_NAME_MAX};
 use crate::wire::{DecimalIn, Page, check, one_of, optional_text, text_field};
 
 type Created<T> = Result<(StatusCode, axum::Json<T>), Problem>;
-type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
+pub(crate) type Listed<T> = Result<axum::Json<Page<T>>, Problem>;
 
 /// One page of a list ordered by id, as every list of the API pages:
 /// `limit` (default 50, at most 500) and the `cursor` of the page before.
-fn page<T: ToSchema, R>(
+pub(crate) fn page<T: ToSchema, R>(
     rows: Vec<R>,
     paging: (Option<i64>, Option<&str>),
     id: impl Fn(&R) -> i64,

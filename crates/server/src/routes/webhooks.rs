@@ -188,21 +188,13 @@ pub async fn list(
     State(state): State<AppState>,
     _a: Admin,
     Query(q): Query<PageQuery>,
-) -> Result<axum::Json<Page<WebhookOut>>, Problem> {
-    let limit = limit(q.limit)?;
-    let after = q.cursor.as_deref().map(decode_cursor).transpose()?.unwrap_or(0);
-    let rows: Vec<WebhookRow> = state
-        .store
-        .webhooks()
-        .await?
-        .into_iter()
-        .filter(|w| w.id > after)
-        .collect();
-    let (rows, next_cursor) = crate::wire::page_of(rows, limit, |w| w.id);
-    Ok(axum::Json(Page {
-        items: rows.into_iter().map(|w| webhook_out(w, false)).collect(),
-        next_cursor,
-    }))
+) -> crate::routes::catalogue::Listed<WebhookOut> {
+    crate::routes::catalogue::page(
+        state.store.webhooks().await?,
+        (q.limit, q.cursor.as_deref()),
+        |w| w.id,
+        |w| webhook_out(w, false),
+    )
 }
 
 /// Changes an endpoint: its URL, types, note, or pauses it.
