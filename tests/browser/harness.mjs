@@ -1,7 +1,7 @@
 // Starts the real Tessera server (with the demo data) on a fresh database
 // and a headless Chromium, for the end-to-end tests.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,34 @@ const binary = process.env.TESSERA_BIN || join(root, 'target', 'debug', 'tessera
 const backend = process.env.TESSERA_TEST_DATABASE || 'sqlite';
 const pgUrl = process.env.TESSERA_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432';
 
-/** A running server on a database of its own. */
-export async function startServer() {
+/** The Python with aiosmtpd: TESSERA_TEST_PYTHON, else the venv scripts/test makes. */
+function python() {
+  if (process.env.TESSERA_TEST_PYTHON) return process.env.TESSERA_TEST_PYTHON;
+  const venv = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'smtp-venv', 'bin', 'python');
+  return existsSync(venv) ? venv : 'python3';
+}
+
+/** A real SMTP server (scripts/smtp-sink.py): its port, and the mails it took, decoded. */
+async function startSink(dir) {
+  const child = spawn(python(), [join(root, 'scripts', 'smtp-sink.py'), '--dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; const m = out.match(/listening on (\d+)/); if (m) ok(Number(m[1])); });
+    child.on('exit', (code) => fail(new Error(`the SMTP sink exited ${code} (is aiosmtpd installed? run ./scripts/test)`)));
+  });
+  return {
+    port,
+    mails: () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [])
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+    stop: () => child.kill(),
+  };
+}
+
+/** A running server on a database of its own; `{ mail: true }` gives it an SMTP server too. */
+export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-ui-'));
+  const sink = options.mail ? await startSink(join(dir, 'mail')) : null;
+  const mailEnv = sink ? { TESSERA_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TESSERA_MAIL_FROM: 'Tessera <noreply@tessera.local>' } : {};
   let url;
   let dropDb = null;
   if (backend === 'postgres') {
@@ -27,8 +52,7 @@ export async function startServer() {
     url = 'sqlite://' + join(dir, 'tessera.db');
   }
   const child = spawn(binary, ['serve', '--demo'], {
-    // Warnings, and the reset links written to the log until mail exists.
-    env: { ...process.env, TESSERA_DATABASE_URL: url, TESSERA_LISTEN: '127.0.0.1:0', RUST_LOG: 'warn,tessera_server::routes::people=info' },
+    env: { ...process.env, ...mailEnv, TESSERA_DATABASE_URL: url, TESSERA_LISTEN: '127.0.0.1:0', RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -47,9 +71,21 @@ export async function startServer() {
     base,
     /** What the server wrote to standard error so far. */
     log: () => stderr,
+    /** The mails the SMTP server took so far (with `{ mail: true }`). */
+    mails: () => (sink ? sink.mails() : []),
+    /** Waits (at most 15 s) for a mail `ok` accepts. */
+    async mail(ok) {
+      for (let i = 0; i < 300; i++) {
+        const m = (sink ? sink.mails() : []).find(ok);
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('no such mail arrived; got ' + JSON.stringify(sink ? sink.mails().map((m) => m.subject) : []));
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => { if (child.exitCode !== null) ok(); else child.on('exit', ok); });
+      if (sink) sink.stop();
       if (dropDb) dropDb();
       rmSync(dir, { recursive: true, force: true });
     },

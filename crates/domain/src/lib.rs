@@ -7,6 +7,7 @@
 pub mod access;
 pub mod booking;
 pub mod locale;
+pub mod mail;
 pub mod money;
 pub mod money_text;
 pub mod order_status;

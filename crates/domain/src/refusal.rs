@@ -284,6 +284,8 @@ pub enum Thing {
     Webhook,
     /// A delivery of an event to a webhook.
     Delivery,
+    /// A mail.
+    Mail,
     /// An API path.
     Route,
     /// Anything an id in the path names.
@@ -292,7 +294,7 @@ pub enum Thing {
 
 impl Thing {
     /// Every thing, for catalogues and tests.
-    pub const ALL: [Thing; 20] = [
+    pub const ALL: [Thing; 21] = [
         Thing::Event,
         Thing::Activity,
         Thing::Folio,
@@ -311,6 +313,7 @@ impl Thing {
         Thing::Modifier,
         Thing::Webhook,
         Thing::Delivery,
+        Thing::Mail,
         Thing::Route,
         Thing::Resource,
     ];
@@ -337,6 +340,7 @@ impl std::fmt::Display for Thing {
             Thing::Modifier => "modifier",
             Thing::Webhook => "webhook",
             Thing::Delivery => "delivery",
+            Thing::Mail => "mail",
             Thing::Route => "route",
             Thing::Resource => "resource",
         })

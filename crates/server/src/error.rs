@@ -158,6 +158,7 @@ impl Problem {
             Problem::Conflict(Conflict::LastAdmin) => "last-admin",
             Problem::Conflict(Conflict::VenueHasOrders { .. }) => "venue-has-orders",
             Problem::Conflict(Conflict::WorkplaceHeld { .. }) => "workplace-held",
+            Problem::Conflict(Conflict::MailForgotten) => "mail-forgotten",
             Problem::TooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Internal => "internal",
@@ -544,6 +545,21 @@ fn conflict_text(c: &Conflict, l: Locale) -> (&'static str, String) {
                     Locale::En => format!("It cannot be archived: tickets {list} hold it. Move or cancel them first."),
                 }
             },
+        ),
+        Conflict::MailForgotten => (
+            pick(
+                l,
+                "Письмо уже не отправить",
+                "Писмото не може да се изпрати отново",
+                "The mail cannot be sent again",
+            ),
+            pick(
+                l,
+                "Ссылка для смены пароля не хранится после отправки. Попросите пользователя запросить новую.",
+                "Връзката за смяна на паролата не се пази след изпращане. Помолете потребителя да поиска нова.",
+                "A password reset link is not kept once sent. Ask the user to request a new one.",
+            )
+            .into(),
         ),
         Conflict::LastAdmin => (
             pick(

@@ -739,6 +739,7 @@ pub fn not_found(t: Thing, l: Locale) -> &'static str {
             "Доставката не е намерена.",
             "No such delivery.",
         ),
+        Thing::Mail => pick(l, "Письмо не найдено.", "Писмото не е намерено.", "No such mail."),
         Thing::Route => pick(
             l,
             "Такого адреса в API нет.",

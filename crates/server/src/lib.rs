@@ -12,6 +12,7 @@ mod field_text;
 mod hashing;
 mod i18n;
 mod idempotency;
+pub mod mail;
 mod missing_fields;
 mod openapi;
 mod passes;

@@ -186,6 +186,7 @@ impl Modify for ProblemResponses {
         routes::events::close_folio, routes::events::get_folio, routes::events::edit_charge, routes::events::void_charge, routes::events::transfer_charge, routes::events::patch_event, routes::events::cancel_event, routes::events::cancel_activity, routes::events::patch_block, routes::events::cancel_block, routes::events::diary, routes::events::pax, routes::events::dates, routes::events::audit,
         routes::webhooks::create, routes::webhooks::list, routes::webhooks::patch, routes::webhooks::delete,
         routes::webhooks::test, routes::webhooks::deliveries, routes::webhooks::retry,
+        routes::mail::get_status, routes::mail::list, routes::mail::retry, routes::mail::test,
         crate::exports::tickets, crate::exports::orders, crate::exports::checks, crate::exports::charges,
         routes::feeds::new_key, routes::feeds::my_calendar, routes::feeds::hall_calendar,
     )

@@ -705,6 +705,7 @@ pub fn query_parameter(path: &str, name: &str) -> Option<(Schema, bool)> {
         "allowed" | "archived" | "active" => one(string().pattern(Some("^(true|false)?$")).build()),
         "key" => one(string().max_length(Some(256)).build()),
         "format" => one(string().pattern(Some("^[ \\t]*(csv|xlsx)?[ \\t]*$")).build()),
+        "state" => one(string().pattern(Some("^[ \\t]*(pending|sent|failed)?[ \\t]*$")).build()),
         "start_date" | "end_date" | "date" => one(date()),
         "start_time" | "end_time" => one(time()),
         _ => None,

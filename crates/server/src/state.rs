@@ -27,6 +27,11 @@ pub struct Config {
     pub sign_up: SignUpLimits,
     /// What a visitor may book for themselves beyond the venue's own limits.
     pub visitor: VisitorLimits,
+    /// The address people reach the server at, for links in mail
+    /// (`TESSERA_PUBLIC_URL`).
+    pub public_url: String,
+    /// SMTP; without it mail waits.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl Default for Config {
@@ -39,6 +44,8 @@ impl Default for Config {
             sign_in: SignInLimits::DEFAULT,
             sign_up: SignUpLimits::DEFAULT,
             visitor: VisitorLimits::DEFAULT,
+            public_url: "http://127.0.0.1:8080".into(),
+            mail: None,
         }
     }
 }

@@ -103,6 +103,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/webhooks/{id}/test"),
     ("get", "/api/v1/webhooks/{id}/deliveries"),
     ("post", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry"),
+    ("get", "/api/v1/mail/status"),
+    ("get", "/api/v1/mail/messages"),
+    ("post", "/api/v1/mail/messages/{id}/retry"),
+    ("post", "/api/v1/mail/test"),
 ];
 
 #[tokio::test]
@@ -193,7 +197,7 @@ async fn every_role_meets_exactly_its_doors() {
             ("post", "/api/v1/access/check") | ("get", "/api/v1/access/keys") => &["admin", "gate"],
             ("post", "/api/v1/access/checks") => &["gate"],
             ("post", "/api/v1/access/keys/rotate") => &["admin"],
-            (_, p) if p.starts_with("/api/v1/webhooks") => &["admin"],
+            (_, p) if p.starts_with("/api/v1/webhooks") || p.starts_with("/api/v1/mail") => &["admin"],
             ("get", "/api/v1/access/checks") | ("get", "/api/v1/premises/{id}/presence") => {
                 &["admin", "rental_manager"]
             }

@@ -308,12 +308,24 @@ async fn a_reset_link_works_once_within_the_hour() {
     let now = jiff::Timestamp::now().as_second();
     w.server
         .store
-        .create_password_reset(maria.user_id, token_hash("fresh-link"), now, now + 3600)
+        .create_password_reset(
+            maria.user_id,
+            token_hash("fresh-link"),
+            "/password-reset?token=fresh-link".into(),
+            now,
+            now + 3600,
+        )
         .await
         .expect("link");
     w.server
         .store
-        .create_password_reset(maria.user_id, token_hash("old-link"), now - 7200, now - 3600)
+        .create_password_reset(
+            maria.user_id,
+            token_hash("old-link"),
+            "/password-reset?token=old-link".into(),
+            now - 7200,
+            now - 3600,
+        )
         .await
         .expect("link");
     let confirm = |token: &str, pw: &str| {

@@ -54,6 +54,8 @@ struct Fixture {
 /// Fresh things for one caller to act on, so that every allowed call can
 /// succeed whatever the callers before it did.
 struct Targets {
+    /// A mail waiting (no SMTP here), to retry.
+    mail: i64,
     /// A `new` order to confirm.
     new_order: i64,
     /// A confirmed ticket to validate, re-assign and move.
@@ -218,7 +220,16 @@ async fn targets(fx: &Fixture, i: i64) -> Targets {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
+    w.admin.post("/api/v1/mail/test", json!({})).await.ok(202);
+    let mail = loop {
+        let m = w.admin.get("/api/v1/mail/messages").await;
+        if let Some(id) = m.ok(200)["items"][0]["id"].as_i64() {
+            break id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     Targets {
+        mail,
         webhook,
         delivery,
         new_order,
@@ -686,6 +697,15 @@ fn matrix(fx: &Fixture, t: &Targets, i: i64, role: &str) -> Vec<Row> {
             None,
             [204, 403, 403, 403, 403, 401],
         ),
+        row(M::GET, "/api/v1/mail/status", None, ADMIN_EDIT),
+        row(M::GET, "/api/v1/mail/messages", None, ADMIN_EDIT),
+        row(
+            M::POST,
+            format!("/api/v1/mail/messages/{}/retry", t.mail),
+            None,
+            ADMIN_EDIT,
+        ),
+        row(M::POST, "/api/v1/mail/test", None, [202, 403, 403, 403, 403, 401]),
         // Last: signing out ends the caller's session.
         row(M::POST, "/api/v1/auth/logout", None, [204, 204, 204, 204, 204, 401]),
     ]

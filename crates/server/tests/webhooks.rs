@@ -126,19 +126,7 @@ async fn subscribe(admin: &Client, r: &Receiver, url: &str, events: Value) -> i6
 }
 
 async fn outbox_count(server: &Server) -> i64 {
-    use sqlx::Connection;
-    let q = "SELECT COUNT(*) FROM outbox";
-    if server.database_url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(&server.database_url)
-            .await
-            .expect("connect");
-        sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await.expect(q)
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(&server.database_url)
-            .await
-            .expect("connect");
-        sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await.expect(q)
-    }
+    common::scalar(server, "SELECT COUNT(*) FROM outbox").await
 }
 
 #[tokio::test]

@@ -91,6 +91,9 @@ pub enum Conflict {
         /// Numbers of the tickets (the first hundred).
         tickets: Vec<i64>,
     },
+    /// A sent mail with a secret in it (a reset link) keeps no text, so it
+    /// cannot be sent again.
+    MailForgotten,
 }
 
 /// A stored name this version does not know is a damaged row: refused as

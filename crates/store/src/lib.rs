@@ -18,6 +18,7 @@ mod events;
 mod feeds;
 mod idempotency;
 mod list_query;
+mod mail;
 mod migrate;
 mod order_list;
 mod orders;
@@ -47,6 +48,7 @@ pub use events::{
 };
 pub use feeds::{HallActivity, HallInfo};
 pub use idempotency::KeyState;
+pub use mail::{DueMail, MailRow, NewMail};
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
 pub use outbox::{Attempt, AttemptNext, DueDelivery, Fan, OutboxEvent};

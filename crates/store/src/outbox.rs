@@ -8,15 +8,31 @@
 //! one instance and each delivery attempt is made by one.
 
 use sqlx::FromRow;
+use tessera_domain::mail::PASSWORD_RESET_EVENT;
 use tessera_domain::webhooks::EventType;
 
 use crate::{Conn, Dialect, Result, Store, args, sql};
 
 /// Writes an event into the current transaction.
 pub(crate) async fn emit(c: &mut Conn<'_>, kind: EventType, subject: i64, at: i64) -> Result<()> {
+    emit_named(c, kind.as_str(), subject, at, None).await
+}
+
+/// Writes an event of any outbox type (the webhooks' types, and the ones
+/// only mail hears) into the current transaction.
+pub(crate) async fn emit_named(
+    c: &mut Conn<'_>,
+    kind: &str,
+    subject: i64,
+    at: i64,
+    detail: Option<String>,
+) -> Result<()> {
     c.exec(
-        sql!(c, "INSERT INTO outbox (type, subject, at) VALUES ($1, $2, $3)"),
-        &args![kind.as_str(), subject, at],
+        sql!(
+            c,
+            "INSERT INTO outbox (type, subject, at, detail) VALUES ($1, $2, $3, $4)"
+        ),
+        &args![kind, subject, at, detail],
     )
     .await?;
     Ok(())
@@ -66,6 +82,8 @@ pub struct Fan {
     pub body: Option<String>,
     /// The endpoints that get it.
     pub webhooks: Vec<i64>,
+    /// The mails it makes, rendered.
+    pub mails: Vec<crate::NewMail>,
 }
 
 /// A delivery attempt this instance has claimed.
@@ -146,28 +164,35 @@ impl Store {
                     .map(move |w| serde_json::json!([f.event_id, w, f.kind]))
             })
             .collect();
+        let mails: Vec<serde_json::Value> = fans
+            .iter()
+            .flat_map(|f| f.mails.iter().map(move |m| m.to_json(f.event_id)))
+            .collect();
         let marks = serde_json::Value::Array(marks).to_string();
         let deliveries = serde_json::Value::Array(deliveries).to_string();
+        let mails = (!mails.is_empty()).then(|| serde_json::Value::Array(mails).to_string());
         self.write_quiet(move |mut c| {
             Box::pin(async move {
                 let won: Vec<(i64,)> = match c.dialect() {
                     Dialect::Sqlite => {
                         c.all(
-                            "UPDATE outbox SET fanned_out = 1, body = j.value ->> 1
+                            "UPDATE outbox SET fanned_out = 1, body = j.value ->> 1,
+                                 detail = CASE WHEN outbox.type = ?2 THEN NULL ELSE outbox.detail END
                              FROM json_each(?1) AS j
                              WHERE outbox.id = j.value ->> 0 AND outbox.fanned_out = 0
                              RETURNING outbox.id",
-                            &args![marks],
+                            &args![marks, PASSWORD_RESET_EVENT],
                         )
                         .await?
                     }
                     Dialect::Postgres => {
                         c.all(
-                            "UPDATE outbox SET fanned_out = 1, body = j.e ->> 1
+                            "UPDATE outbox SET fanned_out = 1, body = j.e ->> 1,
+                                 detail = CASE WHEN outbox.type = $2 THEN NULL ELSE outbox.detail END
                              FROM jsonb_array_elements($1::jsonb) AS j(e)
                              WHERE outbox.id = (j.e ->> 0)::bigint AND outbox.fanned_out = 0
                              RETURNING outbox.id",
-                            &args![marks],
+                            &args![marks, PASSWORD_RESET_EVENT],
                         )
                         .await?
                     }
@@ -186,7 +211,7 @@ impl Store {
                              SELECT j.value ->> 1, j.value ->> 0, j.value ->> 2, ?3, ?3 FROM json_each(?1) AS j
                              WHERE j.value ->> 0 IN (SELECT value FROM json_each(?2))
                                AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = j.value ->> 1)",
-                            &args![deliveries, won_list, now],
+                            &args![deliveries, won_list.clone(), now],
                         )
                         .await?
                     }
@@ -197,11 +222,14 @@ impl Store {
                              FROM jsonb_array_elements($1::jsonb) AS j(e)
                              WHERE (j.e ->> 0)::bigint IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))
                                AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = (j.e ->> 1)::bigint)",
-                            &args![deliveries, won_list, now],
+                            &args![deliveries, won_list.clone(), now],
                         )
                         .await?
                     }
                 };
+                if let Some(mails) = mails {
+                    crate::mail::insert_mails(&mut c, mails, &won_list, now).await?;
+                }
                 Ok(won.len())
             })
         })
@@ -353,8 +381,21 @@ impl Store {
         .await
     }
 
-    /// Removes events (and their deliveries) older than a month once none
-    /// of their deliveries is pending. Answers how many went.
+    /// Marks every event written so far as fanned out, to nobody: the
+    /// demo's made-up history is not news to mail or post anywhere.
+    pub async fn settle_outbox(&self) -> Result<u64> {
+        self.write(move |mut c| {
+            Box::pin(async move {
+                c.exec(sql!(c, "UPDATE outbox SET fanned_out = 1 WHERE fanned_out = 0"), &[])
+                    .await
+            })
+        })
+        .await
+    }
+
+    /// Fails mail that waited a day, and removes events (and their
+    /// deliveries and mails) older than a month once none of their
+    /// deliveries or mails is pending. Answers how many events went.
     pub async fn purge_outbox(&self, now: i64) -> Result<u64> {
         let before = now - KEEP_SECONDS;
         self.write_quiet(move |mut c| {
@@ -368,11 +409,34 @@ impl Store {
                     &args![before],
                 )
                 .await?;
+                // Mail that waited a day (no SMTP, or it never answered)
+                // has waited long enough: failed, like a webhook's last retry.
+                c.exec(
+                    sql!(
+                        c,
+                        "UPDATE mails SET state = 'failed', last_error = 'not sent within 24 hours',
+                             text_body = CASE WHEN kind = 'password_reset' THEN '' ELSE text_body END,
+                             html_body = CASE WHEN kind = 'password_reset' THEN '' ELSE html_body END
+                         WHERE state = 'pending' AND created_at < $1 AND (claimed_until IS NULL OR claimed_until <= $2)"
+                    ),
+                    &args![now - tessera_domain::webhooks::RETRY_FOR_SECONDS, now],
+                )
+                .await?;
+                c.exec(
+                    sql!(
+                        c,
+                        "DELETE FROM mails WHERE state <> 'pending'
+                           AND event_id IN (SELECT id FROM outbox WHERE at < $1 AND fanned_out = 1)"
+                    ),
+                    &args![before],
+                )
+                .await?;
                 c.exec(
                     sql!(
                         c,
                         "DELETE FROM outbox WHERE at < $1 AND fanned_out = 1
-                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = outbox.id)"
+                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = outbox.id)
+                           AND NOT EXISTS (SELECT 1 FROM mails m WHERE m.event_id = outbox.id)"
                     ),
                     &args![before],
                 )

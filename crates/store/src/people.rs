@@ -4,6 +4,7 @@
 //! change's transaction, against the rows as they are then.
 
 use tessera_domain::Role;
+use tessera_domain::mail::PASSWORD_RESET_EVENT;
 use tessera_domain::people::{PeopleError, Standing, Touched, keeps_an_admin, may_edit};
 use tessera_domain::person::name_key;
 use tessera_domain::refusal::{Refusal, Thing};
@@ -207,11 +208,14 @@ impl Store {
         Ok(row.and_then(|r| r.0))
     }
 
-    /// Stores a reset link's token hash for an active user, valid until `expires_at`.
+    /// Stores a reset link's token hash for an active user, valid until
+    /// `expires_at`, and in the same transaction the event that mails them
+    /// the link (`link`: the token itself, kept only until it is mailed).
     pub async fn create_password_reset(
         &self,
         user_id: i64,
         token_hash: String,
+        link: String,
         now: i64,
         expires_at: i64,
     ) -> Result<()> {
@@ -225,6 +229,8 @@ impl Store {
                     &args![token_hash, user_id, now, expires_at],
                 )
                 .await?;
+                let detail = serde_json::json!({ "link": link }).to_string();
+                crate::outbox::emit_named(&mut c, PASSWORD_RESET_EVENT, user_id, now, Some(detail)).await?;
                 // Links long dead are of no use to anyone.
                 c.exec(
                     sql!(c, "DELETE FROM password_resets WHERE expires_at < $1"),

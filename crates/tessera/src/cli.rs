@@ -77,6 +77,17 @@ pub enum Command {
         #[arg(long, env = "TESSERA_VISITOR_UNPAID_ORDERS", default_value_t = 3,
             value_parser = clap::value_parser!(u32).range(1..))]
         visitor_unpaid_orders: u32,
+        /// The address people open Tessera at, for links in mail
+        /// (default: http:// and the listen address).
+        #[arg(long, env = "TESSERA_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// SMTP server for mail: `smtp://host:port`, `smtp://host?tls=required`
+        /// or `smtps://user:password@host`. Without it mail waits.
+        #[arg(long, env = "TESSERA_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of mail: `Tessera <noreply@example.com>`.
+        #[arg(long, env = "TESSERA_MAIL_FROM")]
+        mail_from: Option<String>,
     },
     /// Manages users.
     User {
@@ -133,7 +144,27 @@ impl Cli {
                 trust_forwarded_for,
                 sign_ups_per_hour,
                 visitor_unpaid_orders,
+                public_url,
+                smtp_url,
+                mail_from,
             } => {
+                let mail = match (smtp_url.filter(|u| !u.is_empty()), mail_from.filter(|f| !f.is_empty())) {
+                    (Some(url), Some(from)) => {
+                        Some(tessera_server::mail::MailSettings::parse(&url, &from).map_err(anyhow::Error::msg)?)
+                    }
+                    (None, None) => {
+                        tracing::warn!("TESSERA_SMTP_URL is not set: mail waits until it is");
+                        None
+                    }
+                    (Some(_), None) => bail!("TESSERA_SMTP_URL is set without TESSERA_MAIL_FROM"),
+                    (None, Some(_)) => bail!("TESSERA_MAIL_FROM is set without TESSERA_SMTP_URL"),
+                };
+                // Empty: the address the server ends up listening on.
+                let public_url = match public_url.filter(|u| !u.is_empty()) {
+                    Some(u) if u.starts_with("http://") || u.starts_with("https://") => u,
+                    Some(u) => bail!("TESSERA_PUBLIC_URL must start with http:// or https://, not {u:?}"),
+                    None => String::new(),
+                };
                 let store = open(&self.database_url, self.pg_pool_size).await?;
                 if with_demo {
                     if store.count_users().await? == 0 {
@@ -157,6 +188,8 @@ impl Cli {
                     visitor: VisitorLimits {
                         unpaid_orders: visitor_unpaid_orders,
                     },
+                    public_url,
+                    mail,
                 };
                 serve::run(
                     store,

@@ -47,14 +47,18 @@ pub async fn run(
     sweep_every: Duration,
     header_read_timeout: Duration,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(store.clone(), Clock::system(), config);
-    let sweeper = tessera_server::spawn_sweeper(state.clone(), sweep_every);
-    let dispatcher = tessera_server::spawn_dispatcher(state.clone());
-    let upkeep = tessera_server::telemetry::spawn_upkeep(Duration::from_secs(10));
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    let mut config = config;
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{addr}");
+    }
+    let state = AppState::new(store.clone(), Clock::system(), config);
+    let sweeper = tessera_server::spawn_sweeper(state.clone(), sweep_every);
+    let dispatcher = tessera_server::spawn_dispatcher(state.clone());
+    let upkeep = tessera_server::telemetry::spawn_upkeep(Duration::from_secs(10));
     tracing::info!(%addr, "Tessera is listening");
     println!("Tessera is listening on http://{addr}");
     serve(listener, tessera_server::app(state), header_read_timeout).await;

@@ -7,6 +7,7 @@ pub(crate) mod catalogue_edits;
 pub(crate) mod events;
 pub(crate) mod feeds;
 pub(crate) mod health;
+pub(crate) mod mail;
 pub(crate) mod me;
 pub(crate) mod order_list;
 pub(crate) mod orders;
@@ -167,6 +168,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
             post(webhooks::retry),
         )
+        .route("/api/v1/mail/status", get(mail::get_status))
+        .route("/api/v1/mail/messages", get(mail::list))
+        .route("/api/v1/mail/messages/{id}/retry", post(mail::retry))
+        .route("/api/v1/mail/test", post(mail::test))
 }
 
 /// The routes whose bodies may be larger than the API's 1 MiB: a turnstile's

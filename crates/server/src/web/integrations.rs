@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use tessera_domain::mail::MailKind;
 use tessera_domain::webhooks::{EVERY_TYPE, EventType};
 
 use super::format::instant;
@@ -10,6 +11,7 @@ use super::integrations_text::{IntegrationsUi, event_type_text, integrations_ui}
 use super::viewer::Area;
 use super::{Html, Viewer, WebError, render};
 use crate::AppState;
+use crate::routes::mail::MailStatusOut;
 
 /// A webhook as a row of the list.
 pub struct WebhookItem {
@@ -37,6 +39,30 @@ struct IntegrationsPage {
     t: &'static IntegrationsUi,
     hooks: Vec<WebhookItem>,
     types: Vec<TypeBox>,
+    mail: MailStatusOut,
+}
+
+/// A mail as a row.
+pub struct MailItem {
+    id: i64,
+    made: String,
+    to: String,
+    kind: String,
+    subject: String,
+    state: &'static str,
+    state_key: String,
+    attempts: i64,
+    error: String,
+    resendable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mail.html")]
+struct MailPage {
+    v: Viewer,
+    t: &'static IntegrationsUi,
+    mail: MailStatusOut,
+    mails: Vec<MailItem>,
 }
 
 /// A delivery as a row.
@@ -118,7 +144,44 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Result<Html, WebE
         hooks.push(item(&state, w, &v, t).await?);
     }
     let types = type_boxes(&[], &v);
-    render(&IntegrationsPage { v, t, hooks, types }, l)
+    let mail = crate::routes::mail::status(&state).await?;
+    render(
+        &IntegrationsPage {
+            v,
+            t,
+            hooks,
+            types,
+            mail,
+        },
+        l,
+    )
+}
+
+/// Mail: whether it goes out, and the latest hundred mails with a resend.
+pub async fn mail(State(state): State<AppState>, v: Viewer) -> Result<Html, WebError> {
+    v.require(Area::Admin)?;
+    let l = v.locale;
+    let t = integrations_ui(l);
+    let mail = crate::routes::mail::status(&state).await?;
+    let mails = state
+        .store
+        .mails(None, None, 100)
+        .await?
+        .into_iter()
+        .map(|m| MailItem {
+            id: m.id,
+            made: instant(m.created_at, "UTC", l),
+            kind: MailKind::parse(&m.kind).map_or(m.kind.clone(), |k| t.mail_kind_word(k).to_owned()),
+            resendable: !(m.state == "sent" && MailKind::parse(&m.kind).is_some_and(MailKind::is_secret)),
+            to: m.to_address,
+            subject: m.subject,
+            state: t.mail_state_word(&m.state),
+            state_key: m.state,
+            attempts: m.attempts,
+            error: m.last_error.unwrap_or_default(),
+        })
+        .collect();
+    render(&MailPage { v, t, mail, mails }, l)
 }
 
 /// One webhook: its settings and its latest deliveries.

@@ -41,6 +41,30 @@ pub struct IntegrationsUi {
     pub signing_text: &'static str,
     pub back: &'static str,
     pub test_event: &'static str,
+    pub mail: &'static str,
+    pub mail_intro: &'static str,
+    pub mail_server: &'static str,
+    pub mail_from: &'static str,
+    pub mail_off: &'static str,
+    pub mail_off_text: &'static str,
+    pub mail_sent: &'static str,
+    pub mail_waiting: &'static str,
+    pub mail_failed: &'static str,
+    pub send_test_mail: &'static str,
+    pub test_mail_sent: &'static str,
+    pub all_mail: &'static str,
+    pub mail_to: &'static str,
+    pub mail_subject: &'static str,
+    pub mail_kind: &'static str,
+    pub no_mail: &'static str,
+    pub send_again: &'static str,
+    pub kind_order_made: &'static str,
+    pub kind_order_confirmed: &'static str,
+    pub kind_order_cancelled: &'static str,
+    pub kind_ticket_received: &'static str,
+    pub kind_ticket_sent: &'static str,
+    pub kind_password_reset: &'static str,
+    pub kind_test: &'static str,
 }
 
 const RU: IntegrationsUi = IntegrationsUi {
@@ -81,6 +105,30 @@ const RU: IntegrationsUi = IntegrationsUi {
     signing_text: "Заголовки webhook-id, webhook-timestamp и webhook-signature по спецификации Standard Webhooks: v1,<base64 HMAC-SHA256 от «id.timestamp.тело»>.",
     back: "Все интеграции",
     test_event: "Тестовое событие",
+    mail: "Почта",
+    mail_intro: "Письма клиентам: заказ оформлен, подтвержден, отменен; билет передан; ссылка для смены пароля. Каждое на языке получателя; неотправленное повторяется в течение суток.",
+    mail_server: "Сервер SMTP",
+    mail_from: "Отправитель",
+    mail_off: "Почта не настроена",
+    mail_off_text: "Письма ждут отправки. Задайте TESSERA_SMTP_URL и TESSERA_MAIL_FROM и перезапустите сервер: ожидающие письма уйдут сразу.",
+    mail_sent: "Отправлено",
+    mail_waiting: "Ждут отправки",
+    mail_failed: "Не отправлено",
+    send_test_mail: "Отправить себе тестовое письмо",
+    test_mail_sent: "Тестовое письмо поставлено в очередь.",
+    all_mail: "Все письма",
+    mail_to: "Кому",
+    mail_subject: "Тема",
+    mail_kind: "Письмо",
+    no_mail: "Писем ещё не было.",
+    send_again: "Отправить снова",
+    kind_order_made: "Заказ оформлен",
+    kind_order_confirmed: "Заказ подтвержден",
+    kind_order_cancelled: "Заказ отменен",
+    kind_ticket_received: "Билет получен",
+    kind_ticket_sent: "Билет передан",
+    kind_password_reset: "Смена пароля",
+    kind_test: "Тестовое письмо",
 };
 
 const BG: IntegrationsUi = IntegrationsUi {
@@ -121,6 +169,30 @@ const BG: IntegrationsUi = IntegrationsUi {
     signing_text: "Заглавките webhook-id, webhook-timestamp и webhook-signature по спецификацията Standard Webhooks: v1,<base64 HMAC-SHA256 от „id.timestamp.тяло“>.",
     back: "Всички интеграции",
     test_event: "Тестово събитие",
+    mail: "Поща",
+    mail_intro: "Писма до клиентите: направена, потвърдена и отменена поръчка; изпратен билет; връзка за смяна на паролата. Всяко е на езика на получателя; неизпратеното се повтаря цяло денонощие.",
+    mail_server: "SMTP сървър",
+    mail_from: "Подател",
+    mail_off: "Пощата не е настроена",
+    mail_off_text: "Писмата чакат. Задайте TESSERA_SMTP_URL и TESSERA_MAIL_FROM и рестартирайте сървъра: чакащите писма ще тръгнат веднага.",
+    mail_sent: "Изпратени",
+    mail_waiting: "Чакат",
+    mail_failed: "Неизпратени",
+    send_test_mail: "Изпрати си тестово писмо",
+    test_mail_sent: "Тестовото писмо е на опашката.",
+    all_mail: "Всички писма",
+    mail_to: "До",
+    mail_subject: "Тема",
+    mail_kind: "Писмо",
+    no_mail: "Още няма писма.",
+    send_again: "Изпрати отново",
+    kind_order_made: "Направена поръчка",
+    kind_order_confirmed: "Потвърдена поръчка",
+    kind_order_cancelled: "Отменена поръчка",
+    kind_ticket_received: "Получен билет",
+    kind_ticket_sent: "Изпратен билет",
+    kind_password_reset: "Смяна на парола",
+    kind_test: "Тестово писмо",
 };
 
 const EN: IntegrationsUi = IntegrationsUi {
@@ -161,6 +233,30 @@ const EN: IntegrationsUi = IntegrationsUi {
     signing_text: "Headers webhook-id, webhook-timestamp and webhook-signature as the Standard Webhooks specification says: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">.",
     back: "All integrations",
     test_event: "Test event",
+    mail: "Mail",
+    mail_intro: "Mail to customers: an order placed, confirmed or cancelled; a ticket sent; a password reset link. Each in its recipient's language; one that fails is retried for a day.",
+    mail_server: "SMTP server",
+    mail_from: "Sender",
+    mail_off: "Mail is not set up",
+    mail_off_text: "Mail is waiting. Set TESSERA_SMTP_URL and TESSERA_MAIL_FROM and restart the server: waiting mail goes out at once.",
+    mail_sent: "Sent",
+    mail_waiting: "Waiting",
+    mail_failed: "Failed",
+    send_test_mail: "Send myself a test mail",
+    test_mail_sent: "The test mail is on its way.",
+    all_mail: "All mail",
+    mail_to: "To",
+    mail_subject: "Subject",
+    mail_kind: "Mail",
+    no_mail: "No mail yet.",
+    send_again: "Send again",
+    kind_order_made: "Order placed",
+    kind_order_confirmed: "Order confirmed",
+    kind_order_cancelled: "Order cancelled",
+    kind_ticket_received: "Ticket received",
+    kind_ticket_sent: "Ticket sent",
+    kind_password_reset: "Password reset",
+    kind_test: "Test mail",
 };
 
 /// The words in a language.
@@ -173,6 +269,29 @@ pub fn integrations_ui(l: Locale) -> &'static IntegrationsUi {
 }
 
 impl IntegrationsUi {
+    /// A kind of mail in words.
+    pub fn mail_kind_word(&self, kind: tessera_domain::mail::MailKind) -> &'static str {
+        use tessera_domain::mail::MailKind::*;
+        match kind {
+            OrderMade => self.kind_order_made,
+            OrderConfirmed => self.kind_order_confirmed,
+            OrderCancelled => self.kind_order_cancelled,
+            TicketReceived => self.kind_ticket_received,
+            TicketSentCopy => self.kind_ticket_sent,
+            PasswordReset => self.kind_password_reset,
+            Test => self.kind_test,
+        }
+    }
+
+    /// A mail's state in words.
+    pub fn mail_state_word(&self, state: &str) -> &'static str {
+        match state {
+            "sent" => self.mail_sent,
+            "failed" => self.mail_failed,
+            _ => self.mail_waiting,
+        }
+    }
+
     /// A delivery's state in words.
     pub fn state_word(&self, state: &str) -> &'static str {
         match state {

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/settings/venues/{id}", get(settings::venue))
         .route("/admin/integrations", get(integrations::list))
         .route("/admin/integrations/webhooks/{id}", get(integrations::webhook))
+        .route("/admin/integrations/mail", get(integrations::mail))
         .route("/admin/events", get(events::list))
         .route("/admin/events/diary", get(diary::diary))
         .route("/admin/events/{id}/sheet", get(sheet::sheet))

@@ -1,5 +1,6 @@
 //! The dispatcher: fans the outbox's events out to the webhooks that hear
-//! them and delivers each with its own task, so that a slow or dead
+//! them (and into the mails they make, which `mail` sends) and delivers each
+//! with its own task, so that a slow or dead
 //! endpoint (bounded by timeouts and a cap on its claims in flight) never
 //! holds back another, nor the request whose change emitted the event.
 
@@ -73,6 +74,8 @@ pub fn spawn_dispatcher(state: AppState) -> tokio::task::JoinHandle<()> {
                 return;
             }
         };
+        // Mail goes out on a task of its own, when SMTP is set.
+        let _mailer = crate::mail::spawn_sender(state.clone()).map(AbortOnDrop);
         let slots = Arc::new(Semaphore::new(IN_FLIGHT));
         let (done, outcomes) = mpsc::channel::<Attempt>(IN_FLIGHT * 4);
         tokio::spawn(record(state.clone(), outcomes));
@@ -96,6 +99,15 @@ pub fn spawn_dispatcher(state: AppState) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Stops a task when the task holding this ends (or is aborted).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// One round of fanning out; whether there may be more right away.
@@ -141,14 +153,15 @@ async fn fan_out(state: &AppState) -> bool {
                 } else {
                     render::body(&state, &e).await.map(Some)
                 };
-                (e, webhooks, body)
+                let mails = crate::mail::compose::mails(&state, &e).await;
+                (e, webhooks, body.and_then(|b| mails.map(|m| (b, m))))
             }
         })
         .collect();
     let rendered: Vec<_> = futures::stream::iter(jobs).buffered(8).collect().await;
     let mut fans = Vec::with_capacity(count);
-    for (e, webhooks, body) in rendered {
-        let body = match body {
+    for (e, webhooks, made) in rendered {
+        let (body, mails) = match made {
             Ok(b) => b,
             Err(err) => {
                 // It and those after it wait: the next round renders them again.
@@ -161,6 +174,7 @@ async fn fan_out(state: &AppState) -> bool {
             kind: e.kind.clone(),
             body,
             webhooks,
+            mails,
         });
     }
     if fans.is_empty() {

@@ -2,6 +2,8 @@
 //! `TESSERA_TEST_DATABASE` says, and a small client for it.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
@@ -191,6 +193,11 @@ impl Server {
         Server::serve(self.database_url.clone(), self.clock.clone(), Config::default()).await
     }
 
+    /// Another instance on the same database, with these settings.
+    pub async fn instance_with(&self, config: Config) -> Server {
+        Server::serve(self.database_url.clone(), self.clock.clone(), config).await
+    }
+
     async fn serve(database_url: String, clock: Clock, config: Config) -> Server {
         let store = Store::open(&database_url).await.expect("open store");
         let state = AppState::new(store.clone(), clock.clone(), config);
@@ -278,6 +285,23 @@ impl Server {
             lang: None,
             user_id: user.id,
         }
+    }
+}
+
+/// One number a query answers, read straight from the server's database
+/// (to see what no API shows).
+pub async fn scalar(server: &Server, q: &str) -> i64 {
+    use sqlx::Connection;
+    if server.database_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&server.database_url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await.expect(q)
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&server.database_url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar::<_, i64>(q).fetch_one(&mut c).await.expect(q)
     }
 }
 

@@ -1,0 +1,188 @@
+//! Mail over SMTP (lettre). Mails are made from the outbox's events when
+//! they are fanned out (`compose.rs`), so they ride the same transaction as
+//! the change; here each instance claims due ones, sends them and records
+//! how it went, retrying like webhooks. Without SMTP settings mails wait.
+
+pub mod compose;
+pub mod words;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rand::Rng;
+use tessera_domain::webhooks::{AfterFailure, after_failure};
+use tessera_store::{Attempt, AttemptNext, DueMail};
+
+use crate::AppState;
+
+/// Mails claimed per round.
+const BATCH: i64 = 32;
+/// Mails being sent at once by one instance.
+const IN_FLIGHT: usize = 4;
+/// How long one SMTP exchange may take, connecting included.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// A claim outlives an attempt, so no mail is sent twice by two instances.
+const LEASE_SECONDS: i64 = 120;
+/// Rest between polls when nothing was due.
+const IDLE: Duration = Duration::from_millis(250);
+
+/// Where mail goes out: `TESSERA_SMTP_URL` and `TESSERA_MAIL_FROM`.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// `smtp://host:port`, `smtp://host?tls=required`, `smtps://user:pass@host`.
+    pub smtp_url: String,
+    /// The sender, `Tessera <noreply@example.com>` or a bare address.
+    pub from: Mailbox,
+}
+
+impl MailSettings {
+    /// Checks both settings as the sender will use them; the error says
+    /// which one is wrong.
+    pub fn parse(smtp_url: &str, from: &str) -> Result<MailSettings, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| format!("TESSERA_SMTP_URL is not an SMTP URL ({e})"))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("TESSERA_MAIL_FROM is not an address ({e})"))?;
+        Ok(MailSettings {
+            smtp_url: smtp_url.to_owned(),
+            from,
+        })
+    }
+
+    /// The server as the admin may see it: scheme, host and port, never
+    /// the credentials.
+    pub fn server(&self) -> String {
+        match reqwest::Url::parse(&self.smtp_url) {
+            Ok(u) => format!(
+                "{}://{}{}",
+                u.scheme(),
+                u.host_str().unwrap_or(""),
+                u.port().map(|p| format!(":{p}")).unwrap_or_default()
+            ),
+            Err(_) => String::new(),
+        }
+    }
+
+    fn domain(&self) -> &str {
+        self.from.email.domain()
+    }
+}
+
+/// Starts the sender when SMTP is set.
+pub fn spawn_sender(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let settings = state.config.mail.clone()?;
+    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url) {
+        Ok(b) => b.timeout(Some(SEND_TIMEOUT)).build(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot use the SMTP settings; mail waits");
+            return None;
+        }
+    };
+    tracing::info!(server = %settings.server(), from = %settings.from, "mail goes out over SMTP");
+    Some(tokio::spawn(async move {
+        loop {
+            let sent = round(&state, &settings, &transport).await;
+            if !sent {
+                tokio::time::sleep(IDLE).await;
+            }
+        }
+    }))
+}
+
+/// Claims what is due, sends it, records it; whether there was any.
+async fn round(state: &AppState, settings: &MailSettings, transport: &AsyncSmtpTransport<Tokio1Executor>) -> bool {
+    let now = state.clock.now().as_second();
+    let due = match state.store.claim_mails(now, LEASE_SECONDS, BATCH).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot claim mail");
+            return false;
+        }
+    };
+    if due.is_empty() {
+        return false;
+    }
+    let attempts: Vec<Attempt> = futures::stream::iter(due)
+        .map(|m| send(state, settings, transport, m))
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    if let Err(e) = state.store.record_mail_attempts(attempts).await {
+        // The claims run out and the mails are sent again: at least once.
+        tracing::warn!(error = %e, "cannot record mail attempts");
+    }
+    true
+}
+
+/// The message for a due mail, or why it cannot be built.
+pub fn message(settings: &MailSettings, m: &DueMail) -> Result<Message, String> {
+    let to: Mailbox = m.to_address.parse().map_err(|e| format!("bad address: {e}"))?;
+    Message::builder()
+        .from(settings.from.clone())
+        .to(to)
+        .subject(m.subject.clone())
+        // The same id on every retry, so a receiver can tell a resend.
+        .message_id(Some(format!("<tessera.{}.{}@{}>", m.event_id, m.id, settings.domain())))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Content-Language"),
+            m.locale.clone(),
+        ))
+        .multipart(MultiPart::alternative_plain_html(
+            m.text_body.clone(),
+            m.html_body.clone(),
+        ))
+        .map_err(|e| e.to_string())
+}
+
+async fn send(
+    state: &AppState,
+    settings: &MailSettings,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    m: DueMail,
+) -> Attempt {
+    let outcome = match message(settings, &m) {
+        // A mail that cannot be built never will be: failed at once.
+        Err(why) => Err((why, true)),
+        Ok(msg) => transport
+            .send(msg)
+            .await
+            .map(|_| ())
+            .map_err(|e| (short(&e.to_string()), e.is_permanent())),
+    };
+    let now = state.clock.now().as_second();
+    let (error, next) = match outcome {
+        Ok(()) => {
+            metrics::counter!("tessera_mail_sent_total").increment(1);
+            (None, AttemptNext::Delivered(now))
+        }
+        Err((why, permanent)) => {
+            metrics::counter!("tessera_mail_attempts_failed_total").increment(1);
+            tracing::info!(mail = m.id, error = %why, permanent, "mail attempt failed");
+            let next = if permanent {
+                AttemptNext::Failed
+            } else {
+                let tries = u32::try_from(m.attempts + 1).unwrap_or(u32::MAX);
+                let jitter: f64 = rand::thread_rng().r#gen();
+                match after_failure(tries, m.created_at, now, jitter) {
+                    AfterFailure::RetryAt(at) => AttemptNext::RetryAt(at),
+                    AfterFailure::GiveUp => AttemptNext::Failed,
+                }
+            };
+            (Some(why), next)
+        }
+    };
+    Attempt {
+        id: m.id,
+        status: None,
+        error,
+        next,
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(300).collect()
+}
