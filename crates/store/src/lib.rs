@@ -48,7 +48,7 @@ pub use events::{
 };
 pub use feeds::{HallActivity, HallInfo};
 pub use idempotency::KeyState;
-pub use mail::{DueMail, MailRow, NewMail};
+pub use mail::{DueMail, MailIntent, MailOutcome, MailRow};
 pub use order_list::{OrderFilter, OrderPage};
 pub use orders::{NewOrder, NewOrderItem, OrderHistoryEntry, OrderView};
 pub use outbox::{Attempt, AttemptNext, DueDelivery, Fan, OutboxEvent};

@@ -8,7 +8,6 @@
 //! one instance and each delivery attempt is made by one.
 
 use sqlx::FromRow;
-use tessera_domain::mail::PASSWORD_RESET_EVENT;
 use tessera_domain::webhooks::EventType;
 
 use crate::{Conn, Dialect, Result, Store, args, sql};
@@ -82,8 +81,8 @@ pub struct Fan {
     pub body: Option<String>,
     /// The endpoints that get it.
     pub webhooks: Vec<i64>,
-    /// The mails it makes, rendered.
-    pub mails: Vec<crate::NewMail>,
+    /// The mails it makes.
+    pub mails: Vec<crate::MailIntent>,
 }
 
 /// A delivery attempt this instance has claimed.
@@ -176,23 +175,21 @@ impl Store {
                 let won: Vec<(i64,)> = match c.dialect() {
                     Dialect::Sqlite => {
                         c.all(
-                            "UPDATE outbox SET fanned_out = 1, body = j.value ->> 1,
-                                 detail = CASE WHEN outbox.type = ?2 THEN NULL ELSE outbox.detail END
+                            "UPDATE outbox SET fanned_out = 1, body = j.value ->> 1
                              FROM json_each(?1) AS j
                              WHERE outbox.id = j.value ->> 0 AND outbox.fanned_out = 0
                              RETURNING outbox.id",
-                            &args![marks, PASSWORD_RESET_EVENT],
+                            &args![marks],
                         )
                         .await?
                     }
                     Dialect::Postgres => {
                         c.all(
-                            "UPDATE outbox SET fanned_out = 1, body = j.e ->> 1,
-                                 detail = CASE WHEN outbox.type = $2 THEN NULL ELSE outbox.detail END
+                            "UPDATE outbox SET fanned_out = 1, body = j.e ->> 1
                              FROM jsonb_array_elements($1::jsonb) AS j(e)
                              WHERE outbox.id = (j.e ->> 0)::bigint AND outbox.fanned_out = 0
                              RETURNING outbox.id",
-                            &args![marks, PASSWORD_RESET_EVENT],
+                            &args![marks],
                         )
                         .await?
                     }
@@ -409,19 +406,7 @@ impl Store {
                     &args![before],
                 )
                 .await?;
-                // Mail that waited a day (no SMTP, or it never answered)
-                // has waited long enough: failed, like a webhook's last retry.
-                c.exec(
-                    sql!(
-                        c,
-                        "UPDATE mails SET state = 'failed', last_error = 'not sent within 24 hours',
-                             text_body = CASE WHEN kind = 'password_reset' THEN '' ELSE text_body END,
-                             html_body = CASE WHEN kind = 'password_reset' THEN '' ELSE html_body END
-                         WHERE state = 'pending' AND created_at < $1 AND (claimed_until IS NULL OR claimed_until <= $2)"
-                    ),
-                    &args![now - tessera_domain::webhooks::RETRY_FOR_SECONDS, now],
-                )
-                .await?;
+                crate::mail::expire_mails(&mut c, now - tessera_domain::webhooks::RETRY_FOR_SECONDS, now).await?;
                 c.exec(
                     sql!(
                         c,

@@ -1,13 +1,15 @@
-//! An outbox event's mails, written in each recipient's language with the
-//! seed's words and formats: the same period text and money as the pages.
+//! Which mails an outbox event makes (decided when it is fanned out, from
+//! the event alone), and each written out when it is sent: in the
+//! recipient's language, with the seed's words and formats (the same period
+//! text and money as the pages).
 
 use askama::Template;
 use serde::Deserialize;
-use tessera_domain::mail::{Addressee, MAIL_TEST_EVENT, MailKind, PASSWORD_RESET_EVENT, Trigger, mails_for};
+use tessera_domain::mail::{MAIL_TEST_EVENT, MailKind, PASSWORD_RESET_EVENT, Trigger, mails_for};
 use tessera_domain::money_text::money_text;
 use tessera_domain::period_text::period_text;
 use tessera_domain::{Locale, OrderStatus, Role};
-use tessera_store::{NewMail, OrderView, OutboxEvent, StoreError, User};
+use tessera_store::{DueMail, MailIntent, OrderView, OutboxEvent, StoreError, User};
 
 use super::words::{Fill, MailWords, fill, mail_words};
 use crate::AppState;
@@ -73,9 +75,9 @@ fn status(s: Option<&str>) -> Option<OrderStatus> {
 }
 
 /// What an event means for mail.
-fn trigger(e: &OutboxEvent) -> Trigger {
-    let detail = e.detail.as_deref().unwrap_or("null");
-    match e.kind.as_str() {
+fn trigger(kind: &str, subject: i64, detail: Option<&str>) -> Trigger {
+    let detail = detail.unwrap_or("null");
+    match kind {
         "order.created" => Trigger::OrderCreated,
         "order.status_changed" => match serde_json::from_str::<StatusChange>(detail) {
             Ok(StatusChange { from, to }) => match (status(from.as_deref()), status(to.as_deref())) {
@@ -88,8 +90,8 @@ fn trigger(e: &OutboxEvent) -> Trigger {
             Ok(h) => Trigger::TicketSent { from: h.from, to: h.to },
             Err(_) => Trigger::Other,
         },
-        PASSWORD_RESET_EVENT => Trigger::PasswordReset { user: e.subject },
-        MAIL_TEST_EVENT => Trigger::Test { user: e.subject },
+        PASSWORD_RESET_EVENT => Trigger::PasswordReset { user: subject },
+        MAIL_TEST_EVENT => Trigger::Test { user: subject },
         _ => Trigger::Other,
     }
 }
@@ -100,59 +102,62 @@ fn full_name(u: &User) -> String {
 
 /// The status an order event names (the one it moved to), else its
 /// status now.
-fn event_status(e: &OutboxEvent, order: &OrderView) -> OrderStatus {
-    e.detail
+fn event_status(e: &DueMail, order: &OrderView) -> OrderStatus {
+    e.event_detail
         .as_deref()
         .and_then(|d| serde_json::from_str::<StatusChange>(d).ok())
         .and_then(|c| status(c.to.as_deref()))
         .unwrap_or(order.status)
 }
 
-/// Every mail an event makes; none for most events, without reading
-/// anything.
-pub async fn mails(state: &AppState, e: &OutboxEvent) -> Result<Vec<NewMail>, StoreError> {
-    let wanted = mails_for(trigger(e));
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let now = state.clock.now();
-    let order = if e.kind.starts_with("order.") {
-        match state.store.order(e.subject, now).await? {
+/// The mails an event makes, from the event alone (no reads: most events
+/// make none, and fanning out must stay cheap).
+pub fn intents(e: &OutboxEvent) -> Vec<MailIntent> {
+    mails_for(trigger(&e.kind, e.subject, e.detail.as_deref()))
+        .into_iter()
+        .map(|(kind, to)| MailIntent { kind, to })
+        .collect()
+}
+
+/// A mail written out: its subject and both parts.
+pub struct Written {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Writes a claimed mail out in its recipient's language; `None` when what
+/// it is about is gone.
+pub async fn write(state: &AppState, m: &DueMail) -> Result<Option<Written>, StoreError> {
+    let Some(kind) = MailKind::parse(&m.kind) else {
+        return Ok(None);
+    };
+    let l = Locale::parse(&m.locale).unwrap_or(state.config.default_locale);
+    let Some(user) = state.store.user(m.user_id).await? else {
+        return Ok(None);
+    };
+    let order = if m.event_type.starts_with("order.") {
+        match state.store.order(m.event_subject, state.clock.now()).await? {
             Some(o) => Some(o),
-            None => return Ok(Vec::new()),
+            None => return Ok(None),
         }
     } else {
         None
     };
-    let mut out = Vec::with_capacity(wanted.len());
-    for (kind, to) in wanted {
-        let user = match (to, &order) {
-            (Addressee::Customer, Some(o)) => Some(o.customer.clone()),
-            (Addressee::Customer, None) => None,
-            (Addressee::User(id), _) => state.store.user(id).await?,
-        };
-        let Some(user) = user.filter(User::is_active) else {
-            continue;
-        };
-        let l = Locale::parse(&user.locale).unwrap_or(state.config.default_locale);
-        let content = content(state, e, kind, &user, order.as_ref(), l).await?;
-        let html = HtmlMail { m: &content }.render();
-        let text = TextMail { m: &content }.render();
-        let (Ok(html_body), Ok(text_body)) = (html, text) else {
-            tracing::error!(event = e.id, kind = kind.as_str(), "a mail template failed to render");
-            continue;
-        };
-        out.push(NewMail {
-            kind,
-            user_id: user.id,
-            to_address: user.email.clone(),
-            locale: l.tag().to_owned(),
-            subject: content.subject,
-            text_body,
-            html_body,
-        });
+    let content = content(state, m, kind, &user, order.as_ref(), l).await?;
+    if kind == MailKind::PasswordReset && content.action.is_none() {
+        // Its link is forgotten: a reset mail without it is no use.
+        return Ok(None);
     }
-    Ok(out)
+    let (Ok(html), Ok(text)) = (HtmlMail { m: &content }.render(), TextMail { m: &content }.render()) else {
+        tracing::error!(mail = m.id, kind = kind.as_str(), "a mail template failed to render");
+        return Ok(None);
+    };
+    Ok(Some(Written {
+        subject: content.subject,
+        text,
+        html,
+    }))
 }
 
 /// The tickets of an order, as lines in a language.
@@ -173,7 +178,7 @@ async fn ticket_lines(state: &AppState, numbers: &[i64], l: Locale) -> Result<Ve
 
 async fn content(
     state: &AppState,
-    e: &OutboxEvent,
+    e: &DueMail,
     kind: MailKind,
     user: &User,
     order: Option<&OrderView>,
@@ -235,7 +240,7 @@ async fn content(
         }
         MailKind::TicketReceived | MailKind::TicketSentCopy => {
             let handover = e
-                .detail
+                .event_detail
                 .as_deref()
                 .and_then(|d| serde_json::from_str::<Handover>(d).ok());
             let other_id = handover.map(|h| if kind == MailKind::TicketReceived { h.from } else { h.to });
@@ -249,17 +254,17 @@ async fn content(
                 &w.ticket_sent
             };
             let f = Fill {
-                ticket: Some(e.subject),
+                ticket: Some(e.event_subject),
                 name: Some(other.as_deref().unwrap_or("—")),
                 ..Fill::default()
             };
             c.subject = fill(words.subject, &f);
             c.lead = fill(words.lead, &f);
-            c.tickets = ticket_lines(state, &[e.subject], l).await?;
+            c.tickets = ticket_lines(state, &[e.event_subject], l).await?;
             if kind == MailKind::TicketReceived && visitor {
                 c.action = Some(Action {
                     label: w.open_ticket,
-                    url: format!("{base}/app/tickets/{}", e.subject),
+                    url: format!("{base}/app/tickets/{}", e.event_subject),
                 });
             }
         }
@@ -267,7 +272,7 @@ async fn content(
             c.subject = w.password_reset.subject.to_owned();
             c.lead = w.password_reset.lead.to_owned();
             if let Some(link) = e
-                .detail
+                .event_detail
                 .as_deref()
                 .and_then(|d| serde_json::from_str::<ResetLink>(d).ok())
             {

@@ -1,7 +1,8 @@
 //! Mail over SMTP (lettre). Mails are made from the outbox's events when
-//! they are fanned out (`compose.rs`), so they ride the same transaction as
-//! the change; here each instance claims due ones, sends them and records
-//! how it went, retrying like webhooks. Without SMTP settings mails wait.
+//! they are fanned out (`compose::intents`), so they ride the same
+//! transaction as the change; here each instance claims due ones, writes
+//! each out in its recipient's language (`compose::write`), sends it and
+//! records how it went, retrying like webhooks. Without SMTP mail waits.
 
 pub mod compose;
 pub mod words;
@@ -14,7 +15,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
 use tessera_domain::webhooks::{AfterFailure, after_failure};
-use tessera_store::{Attempt, AttemptNext, DueMail};
+use tessera_store::{AttemptNext, DueMail, MailOutcome};
 
 use crate::AppState;
 
@@ -106,7 +107,7 @@ async fn round(state: &AppState, settings: &MailSettings, transport: &AsyncSmtpT
     if due.is_empty() {
         return false;
     }
-    let attempts: Vec<Attempt> = futures::stream::iter(due)
+    let attempts: Vec<MailOutcome> = futures::stream::iter(due)
         .map(|m| send(state, settings, transport, m))
         .buffer_unordered(IN_FLIGHT)
         .collect()
@@ -118,33 +119,38 @@ async fn round(state: &AppState, settings: &MailSettings, transport: &AsyncSmtpT
     true
 }
 
-/// The message for a due mail, or why it cannot be built.
-pub fn message(settings: &MailSettings, m: &DueMail) -> Result<Message, String> {
+/// The message for a mail written out, or why it cannot be built.
+pub fn message(settings: &MailSettings, m: &DueMail, w: &compose::Written) -> Result<Message, String> {
     let to: Mailbox = m.to_address.parse().map_err(|e| format!("bad address: {e}"))?;
     Message::builder()
         .from(settings.from.clone())
         .to(to)
-        .subject(m.subject.clone())
+        .subject(w.subject.clone())
         // The same id on every retry, so a receiver can tell a resend.
         .message_id(Some(format!("<tessera.{}.{}@{}>", m.event_id, m.id, settings.domain())))
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Content-Language"),
             m.locale.clone(),
         ))
-        .multipart(MultiPart::alternative_plain_html(
-            m.text_body.clone(),
-            m.html_body.clone(),
-        ))
+        .multipart(MultiPart::alternative_plain_html(w.text.clone(), w.html.clone()))
         .map_err(|e| e.to_string())
 }
 
-async fn send(
+/// Writes a mail out and sends it: `Err((why, permanent))` when it failed.
+async fn write_and_send(
     state: &AppState,
     settings: &MailSettings,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
-    m: DueMail,
-) -> Attempt {
-    let outcome = match message(settings, &m) {
+    m: &DueMail,
+) -> (Option<String>, Result<(), (String, bool)>) {
+    let written = match compose::write(state, m).await {
+        Ok(Some(w)) => w,
+        // What it was about is gone: it never will be sent.
+        Ok(None) => return (None, Err(("nothing to send: what it was about is gone".into(), true))),
+        // The database did not answer: try again later.
+        Err(e) => return (None, Err((short(&e.to_string()), false))),
+    };
+    let sent = match message(settings, m, &written) {
         // A mail that cannot be built never will be: failed at once.
         Err(why) => Err((why, true)),
         Ok(msg) => transport
@@ -153,6 +159,16 @@ async fn send(
             .map(|_| ())
             .map_err(|e| (short(&e.to_string()), e.is_permanent())),
     };
+    (Some(written.subject), sent)
+}
+
+async fn send(
+    state: &AppState,
+    settings: &MailSettings,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    m: DueMail,
+) -> MailOutcome {
+    let (subject, outcome) = write_and_send(state, settings, transport, &m).await;
     let now = state.clock.now().as_second();
     let (error, next) = match outcome {
         Ok(()) => {
@@ -175,9 +191,9 @@ async fn send(
             (Some(why), next)
         }
     };
-    Attempt {
+    MailOutcome {
         id: m.id,
-        status: None,
+        subject,
         error,
         next,
     }

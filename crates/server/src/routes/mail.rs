@@ -54,8 +54,9 @@ pub struct MailOut {
     pub to: String,
     /// The language it is written in.
     pub locale: String,
-    /// Subject line.
-    pub subject: String,
+    /// Subject line, once the mail has been written out (at its first
+    /// attempt); `null` while it waits for SMTP.
+    pub subject: Option<String>,
     /// `pending`, `sent` or `failed`.
     pub state: String,
     /// Attempts made.

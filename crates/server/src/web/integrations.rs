@@ -172,9 +172,10 @@ pub async fn mail(State(state): State<AppState>, v: Viewer) -> Result<Html, WebE
             id: m.id,
             made: instant(m.created_at, "UTC", l),
             kind: MailKind::parse(&m.kind).map_or(m.kind.clone(), |k| t.mail_kind_word(k).to_owned()),
-            resendable: !(m.state == "sent" && MailKind::parse(&m.kind).is_some_and(MailKind::is_secret)),
+            // A reset link is forgotten once it went out (or will not).
+            resendable: !(m.state != "pending" && MailKind::parse(&m.kind).is_some_and(MailKind::is_secret)),
             to: m.to_address,
-            subject: m.subject,
+            subject: m.subject.unwrap_or_else(|| "—".to_owned()),
             state: t.mail_state_word(&m.state),
             state_key: m.state,
             attempts: m.attempts,

@@ -153,8 +153,8 @@ async fn fan_out(state: &AppState) -> bool {
                 } else {
                     render::body(&state, &e).await.map(Some)
                 };
-                let mails = crate::mail::compose::mails(&state, &e).await;
-                (e, webhooks, body.and_then(|b| mails.map(|m| (b, m))))
+                let mails = crate::mail::compose::intents(&e);
+                (e, webhooks, body.map(|b| (b, mails)))
             }
         })
         .collect();

@@ -1,7 +1,7 @@
--- Mail: made from the outbox's events when they are fanned out (in the
--- same transaction that marks them), rendered then in the recipient's
--- language, and sent over SMTP with the webhooks' retries. Without SMTP
--- they wait here.
+-- Mail: one row per mail an outbox event makes, written when the event is
+-- fanned out (in the same transaction that marks it), addressed then, and
+-- written out in the recipient's language when it is sent over SMTP, with
+-- the webhooks' retries. Without SMTP they wait here (for a day).
 CREATE TABLE mails (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id        INTEGER NOT NULL REFERENCES outbox (id),
@@ -9,9 +9,7 @@ CREATE TABLE mails (
     user_id         INTEGER NOT NULL REFERENCES users (id),
     to_address      TEXT    NOT NULL,
     locale          TEXT    NOT NULL,
-    subject         TEXT    NOT NULL,
-    text_body       TEXT    NOT NULL,
-    html_body       TEXT    NOT NULL,
+    subject         TEXT,
     state           TEXT    NOT NULL DEFAULT 'pending',
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT,
