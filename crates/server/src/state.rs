@@ -61,8 +61,9 @@ pub struct AppState {
     pub store: Store,
     /// The clock.
     pub clock: Clock,
-    /// Settings.
-    pub config: Config,
+    /// Settings, shared: a request's clone of the state copies a pointer,
+    /// not the settings' strings.
+    pub config: std::sync::Arc<Config>,
 }
 
 impl AppState {
@@ -73,7 +74,7 @@ impl AppState {
             sessions: Default::default(),
             store,
             clock,
-            config,
+            config: std::sync::Arc::new(config),
         }
     }
 }
