@@ -2,7 +2,7 @@
 // Coworking" page, clicked through in headless Chromium against the real server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, fillDate, confirmInPage } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -48,7 +48,7 @@ test('the list is sorted by number descending and filters apply as the user type
   assert.ok(new Set(visitors).size >= 2, 'both Марина and Мария match "мар"');
 
   // Two statuses from the drop-down list.
-  await page.locator('#f-status summary').click();
+  await page.locator('#f-status-button').click();
   await page.getByLabel('Новый', { exact: true }).check();
   await page.waitForURL(/status=new$/);
   await page.getByLabel('Подтвержден', { exact: true }).check();
@@ -64,7 +64,7 @@ test('the list is sorted by number descending and filters apply as the user type
   assert.equal(await page.locator('#f-visitor').inputValue(), '');
   assert.ok((await column(page, 3)).some((v) => !/^Мар/.test(v)), 'other visitors are back');
   assert.ok((await column(page, 4)).every((s) => ['Новый', 'Подтвержден'].includes(s)));
-  await page.locator('details.menu summary').click();
+  await page.locator('[data-menu="filters-menu"]').click();
   await page.getByText('Сбросить фильтр').click();
   await page.waitForURL(/\/admin\/coworking$/);
   assert.ok((await column(page, 4)).some((s) => !['Новый', 'Подтвержден'].includes(s)));
@@ -88,7 +88,12 @@ test('a confirmed ticket is validated and its validation reset, as the seed show
   assert.match(await page.locator('#checked-at').textContent(), /\d\d\.\d\d\.\d{4} \d\d:\d\d/);
   assert.equal(await page.getByText('Проверьте личность посетителя').count(), 0);
 
-  await page.locator('#checked-at').getByRole('button', { name: 'Сбросить' }).click();
+  await page.getByRole('button', { name: 'Сбросить' }).click();
+  // Asked first, in the page's own dialog: "Отмена" leaves it as it was.
+  await page.locator('#confirm-dialog[open] [data-confirm-cancel]').click();
+  assert.notEqual((await page.locator('#checked-by').textContent()).trim(), '—');
+  await page.getByRole('button', { name: 'Сбросить' }).click();
+  await confirmInPage(page);
   await page.waitForFunction(() => document.querySelector('#checked-by').textContent.trim() === '—');
   assert.equal((await page.locator('#checked-at').textContent()).trim(), '—');
   assert.equal(await page.getByText('Проверьте личность посетителя').count(), 1);
@@ -100,7 +105,7 @@ test('the visitor is changed to a found user, then to a new one; a bad e-mail is
   await page.goto(server.base + '/admin/coworking?status=new&visitor=Марина');
   const number = (await column(page, 1))[0];
   await page.goto(server.base + '/admin/coworking/tickets/' + number);
-  await page.locator('#visitor-name').getByRole('button', { name: 'Изменить' }).click();
+  await page.locator('section[aria-labelledby=visitor-h]').getByRole('button', { name: 'Изменить' }).click();
   const dialog = page.locator('#visitor-dialog');
   await dialog.locator('input[type=search]').pressSequentially('Стол', { delay: 30 });
   await dialog.getByText('Иван Столповский').waitFor();
@@ -109,8 +114,8 @@ test('the visitor is changed to a found user, then to a new one; a bad e-mail is
   await dialog.getByRole('button', { name: 'Сохранить' }).click();
   await page.waitForFunction(() => document.querySelector('#visitor-name').textContent.includes('Иван Столповский'));
 
-  await page.locator('#visitor-name').getByRole('button', { name: 'Изменить' }).click();
-  await dialog.getByRole('button', { name: '+ Добавить' }).click();
+  await page.locator('section[aria-labelledby=visitor-h]').getByRole('button', { name: 'Изменить' }).click();
+  await dialog.getByRole('button', { name: 'Новый пользователь' }).click();
   await dialog.locator('input[name="user.first_name"]').fill('Ольга');
   await dialog.locator('input[name="user.last_name"]').fill('Новикова');
   await dialog.locator('input[name="user.email"]').fill('not-an-email');
@@ -150,8 +155,8 @@ test('the workplace is changed to a free one', async () => {
 test('the price of a new order shows before a customer is picked', async () => {
   const page = await signIn(browser, server.base, ...logins.rental);
   await page.goto(server.base + '/admin/coworking/orders/new');
-  await page.locator('input[name="items.0.period.start_date"]').fill('2031-04-06');
-  await page.locator('input[name="items.0.period.end_date"]').fill('2031-04-08');
+  await fillDate(page, 'items.0.period.start_date', '2031-04-06');
+  await fillDate(page, 'items.0.period.end_date', '2031-04-08');
   await page.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
   assert.match((await page.locator('#quote').textContent()).trim(), /₽$/);
   await page.context().close();
@@ -164,8 +169,8 @@ test('an order is added with the price shown before saving', async () => {
   await page.locator('#order-form input[type=search]').pressSequentially('Семен', { delay: 30 });
   await page.locator('#customer-results').getByText('Мария Семенова').waitFor();
   // Far in the future, so the workplace is free whatever the demo's dates.
-  await page.locator('input[name="items.0.period.start_date"]').fill('2031-03-02');
-  await page.locator('input[name="items.0.period.end_date"]').fill('2031-03-04');
+  await fillDate(page, 'items.0.period.start_date', '2031-03-02');
+  await fillDate(page, 'items.0.period.end_date', '2031-03-04');
   await page.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
   const quote = (await page.locator('#quote').textContent()).trim();
   assert.match(quote, /₽$/, quote);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, fillDate, fillTime, confirmInPage } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -24,8 +24,8 @@ async function newEvent(page, name, day) {
   const hotel = await d.locator('option', { hasText: 'София' }).getAttribute('value');
   await d.locator('select[name=venue_id]').selectOption(hotel);
   await d.locator('input[name=name]').fill(name);
-  await d.locator('input[name=start_date]').fill(day);
-  await d.locator('input[name=end_date]').fill(day);
+  await fillDate(d, 'start_date', day);
+  await fillDate(d, 'end_date', day);
   await d.locator('input[name=pax]').fill('80');
   await d.locator('button[type=submit]').click();
   await page.waitForURL('**/admin/events/*');
@@ -36,9 +36,9 @@ async function addSession(page, name, day, start, end) {
   const d = page.locator('#add-activity-dialog');
   await d.locator('select[name=kind]').selectOption('hall');
   await d.locator('input[name=name]').fill(name);
-  await d.locator('input[name=date]').fill(day);
-  await d.locator('input[name=start_time]').fill(start);
-  await d.locator('input[name=end_time]').fill(end);
+  await fillDate(d, 'date', day);
+  await fillTime(d, 'start_time', start);
+  await fillTime(d, 'end_time', end);
   await d.locator('select[name=premises_id]').selectOption({ index: 1 });
   await d.locator('button[type=submit]').click();
   return d;
@@ -68,7 +68,7 @@ test('an event manager creates an event and runs it by clicking, in Russian', as
     await page.locator('[data-open="add-charge-dialog"]').first().click();
     const d = page.locator('#add-charge-dialog');
     await d.locator('input[name=description]').fill(description);
-    await d.locator('input[name=service_date]').fill('2031-06-10');
+    await fillDate(d, 'service_date', '2031-06-10');
     await d.locator('input[name=unit_price]').fill(price);
     await d.locator('select[name=activity_id]').selectOption({ index: through });
     await d.locator('button[type=submit]').click();
@@ -114,7 +114,7 @@ test('an event manager creates an event and runs it by clicking, in Russian', as
   await page.locator('#event-pax', { hasText: '90' }).waitFor();
   await page.getByRole('button', { name: 'Календарь' }).click();
   const cal = page.locator('#calendar-dialog');
-  await cal.locator('input[name=start_date]').fill('2031-06-11');
+  await fillDate(cal, 'start_date', '2031-06-11');
   await cal.getByRole('button', { name: 'Предпросмотр' }).click();
   await cal.locator('.preview li', { hasText: 'Дневная сессия' }).waitFor();
   await cal.getByRole('button', { name: 'Применить' }).click();
@@ -194,7 +194,14 @@ test('the hall diary fits a phone by scrolling inside its own box, in English', 
 test('an event is renamed and its room blocks are added, resized and cancelled', async () => {
   const page = await signIn(browser, server.base, ...logins.events);
   await newEvent(page, 'Осенний форум', '2031-09-15');
-  await page.getByRole('button', { name: 'Переименовать' }).click();
+  // Renaming is in the event's ⋮ menu, reached from the keyboard.
+  await page.locator('[data-menu="event-menu"]').focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Переименовать');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.menu), 'event-menu', 'Esc gives focus back to the ⋮ button');
+  await page.locator('[data-menu="event-menu"]').click();
+  await page.getByRole('menuitem', { name: 'Переименовать' }).click();
   const rename = page.locator('#rename-dialog');
   await rename.locator('input[name=name]').fill('  ');
   await rename.locator('button[type=submit]').click();
@@ -213,8 +220,8 @@ test('an event is renamed and its room blocks are added, resized and cancelled',
   await page.locator('#edit-block-dialog input[name=rooms]').fill('30');
   await page.locator('#edit-block-dialog button[type=submit]').click();
   await page.locator('tr[data-name="Делегаты"] td:nth-child(2)', { hasText: '30' }).waitFor();
-  page.once('dialog', (d) => d.accept());
   await row(page, 'block', 'Делегаты').getByRole('button', { name: 'Отменить блок' }).click();
+  await confirmInPage(page);
   await page.locator('tr.cancelled[data-name="Делегаты"]').waitFor();
   assert.match(await text(row(page, 'block', 'Делегаты')), /Отменено/);
   await page.context().close();

@@ -2,7 +2,7 @@
 // date changes, previewed and applied, against the real server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, fillDate, confirmInPage } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -86,7 +86,7 @@ test('Move: after a preview, every charge date shifts with the new arrival day',
   const dialog = page.locator('#calendar-dialog');
   await dialog.getByLabel('Перенести').check();
   assert.ok(await dialog.locator('input[name=end_date]').isDisabled(), 'a move takes only the arrival day');
-  await dialog.locator('input[name=start_date]').fill(iso(shift(start, 5)));
+  await fillDate(dialog, 'start_date', iso(shift(start, 5)));
   await dialog.getByRole('button', { name: 'Предпросмотр' }).click();
   await dialog.locator('.preview li').first().waitFor();
   const plan = await dialog.locator('.preview').textContent();
@@ -108,24 +108,24 @@ test('Shorten cancels what falls outside, and a closed folio keeps its charges a
   await page.getByRole('button', { name: 'Календарь' }).click();
   const dialog = page.locator('#calendar-dialog');
   await dialog.getByLabel('Сократить период').check();
-  await dialog.locator('input[name=start_date]').fill(iso(start));
-  await dialog.locator('input[name=end_date]').fill(iso(shift(end, -1)));
+  await fillDate(dialog, 'start_date', iso(start));
+  await fillDate(dialog, 'end_date', iso(shift(end, -1)));
   await dialog.getByRole('button', { name: 'Предпросмотр' }).click();
   await dialog.locator('.preview li.cancel').first().waitFor();
   assert.match(await dialog.locator('.preview').textContent(), /Техника.*будет отменено/);
   await dialog.getByRole('button', { name: 'Отмена' }).click();
 
-  page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Закрыть фолио' }).first().click();
-  await page.locator('.folio-head .muted', { hasText: 'Закрыто' }).waitFor();
+  await confirmInPage(page);
+  await page.locator('.folio-head .status', { hasText: 'Закрыто' }).waitFor();
   await page.getByRole('button', { name: 'Календарь' }).click();
   await dialog.getByLabel('Сократить период').check();
-  await dialog.locator('input[name=start_date]').fill(iso(start));
-  await dialog.locator('input[name=end_date]').fill(iso(shift(end, -1)));
+  await fillDate(dialog, 'start_date', iso(start));
+  await fillDate(dialog, 'end_date', iso(shift(end, -1)));
   await dialog.getByRole('button', { name: 'Предпросмотр' }).click();
   // A closed folio no longer blocks the change: its charges stay as they are, listed.
   await dialog.locator('.preview li.kept').first().waitFor();
-  assert.match(await dialog.locator('.preview li.kept', { hasText: 'Техника' }).textContent(), /остаётся как есть: фолио \d+ закрыто/);
+  assert.match(await dialog.locator('.preview li.kept', { hasText: 'Техника' }).textContent(), /остаётся как есть: Фолио \d+ закрыто/);
   assert.equal(await dialog.locator('.preview li.cancel', { hasText: 'Техника' }).count(), 0);
   await screenshot(page, 'event-preview-kept');
   await dialog.getByRole('button', { name: 'Применить' }).click();

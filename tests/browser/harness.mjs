@@ -137,6 +137,31 @@ export const logins = {
 /** A date in Moscow (the demo coworking's zone), `days` from today. */
 export const moscowDay = (days = 0) => new Date(Date.now() + days * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
 
+/** Types a date into a date field (by its name) as a person would: in the
+ *  page's own format, 13.12.2031; the field keeps the ISO value for the API. */
+export async function fillDate(scope, name, iso) {
+  const [y, m, d] = iso.split('-');
+  await scope.locator(`.date-field:has(input[name="${name}"]) input[data-kit-field]`).fill(`${d}.${m}.${y}`);
+}
+
+/** Types a time (HH:MM) into a time field, by its name. */
+export async function fillTime(scope, name, hhmm) {
+  await scope.locator(`.time-field:has(input[name="${name}"]) input[data-kit-field]`).fill(hhmm);
+}
+
+/** Says yes in the page's own confirmation dialog (Tessera never uses confirm()). */
+export async function confirmInPage(page) {
+  const dialog = page.locator('#confirm-dialog[open]');
+  await dialog.waitFor();
+  await dialog.locator('[data-confirm-ok]').click();
+}
+
+/** Asserts that the page does not scroll sideways (a phone's width holds it all). */
+export async function fitsWidth(page, what) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  if (scroll > inner) throw new Error(`${what}: the page scrolls sideways (${scroll} px > ${inner} px)`);
+}
+
 /** Calls the JSON API from a signed-in page, as the page's own scripts do. */
 export async function api(page, method, url, body) {
   return page.evaluate(async ([method, url, body]) => {

@@ -52,7 +52,7 @@ test('the admin adds a webhook, tries it, narrows it, pauses and deletes it', as
   assert.match(await admin.locator('.empty').textContent(), /Вебхуков пока нет/);
 
   // Not an address: refused at the field, nothing added.
-  await admin.getByRole('button', { name: 'Добавить вебхук' }).click();
+  await admin.locator('.page-head').getByRole('button', { name: 'Добавить вебхук' }).click();
   const dialog = admin.locator('#webhook-add');
   await dialog.locator('input[name=url]').fill('ftp://crm.example.com');
   await dialog.getByRole('button', { name: 'Сохранить' }).click();

@@ -35,7 +35,7 @@ test('an order confirmed in the browser mails its customer; the admin sees it se
   await admin.locator('#page-done').getByText('Тестовое письмо поставлено в очередь.').waitFor();
   const test = await withMail.mail((m) => m.subject === 'Проверка почты Tessera');
   assert.match(test.to, /admin@tessera\.local/);
-  await admin.getByRole('link', { name: 'Все письма →' }).click();
+  await admin.getByRole('link', { name: 'Все письма' }).click();
   await admin.waitForURL(/\/admin\/integrations\/mail$/);
   const subjects = await admin.locator('table.mails tbody td:nth-child(4)').allTextContents();
   assert.ok(subjects.includes(`Заказ ${number} подтвержден`), subjects.join(' | '));

@@ -3,7 +3,7 @@
 // the pages — on a desktop and on a 390 px phone, in Russian, Bulgarian and English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, fillDate } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -17,8 +17,8 @@ async function addOrder(page, customerPrefix, customer, startDate, endDate) {
   await page.goto(server.base + '/admin/coworking/orders/new');
   await page.locator('#order-form input[type=search]').pressSequentially(customerPrefix, { delay: 30 });
   await page.locator('#customer-results').getByText(customer).waitFor();
-  await page.locator('input[name="items.0.period.start_date"]').fill(startDate);
-  await page.locator('input[name="items.0.period.end_date"]').fill(endDate);
+  await fillDate(page, 'items.0.period.start_date', startDate);
+  await fillDate(page, 'items.0.period.end_date', endDate);
   await page.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
   await page.locator('#order-form button[type=submit]').click();
   await page.waitForURL(/\/coworking\/orders\/\d+$/);
@@ -125,7 +125,7 @@ test('an over-long comment is refused at its field and changes nothing', async (
 test('the orders list filters by number, status, period and customer as the user types and clicks', async () => {
   const page = await signIn(browser, server.base, ...logins.rental);
   const mine = await addOrder(page, 'Семен', 'Мария Семенова', '2033-05-10', '2033-05-11');
-  await page.getByRole('link', { name: 'Заказы', exact: true }).click();
+  await page.locator('#side').getByRole('link', { name: 'Заказы', exact: true }).click();
   await page.waitForURL(/\/admin\/coworking\/orders$/);
   assert.equal(await page.locator('nav.side a[aria-current=page]').textContent(), 'Заказы');
   assert.deepEqual(await page.locator('thead th').allTextContents(), ['Номер', 'Дата создания', 'Клиент', 'Статус', 'Сумма', 'Билеты']);
@@ -147,7 +147,7 @@ test('the orders list filters by number, status, period and customer as the user
   await page.locator('button[data-reset="f-from f-to"]').click();
   await page.waitForURL(/\/orders$/);
 
-  await page.locator('#f-status summary').click();
+  await page.locator('#f-status-button').click();
   await page.getByLabel('Подтвержден', { exact: true }).check();
   await page.waitForURL(/status=confirmed$/);
   const statuses = new Set(await column(page, 4));
@@ -166,9 +166,10 @@ test('the orders list filters by number, status, period and customer as the user
   assert.equal(await page.locator('#f-customer-chip').count(), 0);
   assert.ok((await column(page, 3)).some((c) => c !== 'Мария Семенова'), 'other customers are back');
 
-  // A bad number says so, in the page's language, instead of an empty list.
+  // A bad number says so at its field, in the page's language, instead of an empty list.
   await page.goto(server.base + '/admin/coworking/orders?number=abc');
-  assert.match(await page.locator('#results [role=alert]').textContent(), /number/);
+  assert.equal((await page.locator('[data-error-for=number]').textContent()).trim(), 'положительное целое число');
+  assert.match(await page.locator('#results .empty-title').textContent(), /В фильтре ошибка/);
   await page.context().close();
 });
 
@@ -212,8 +213,8 @@ test('an order form sent empty, in English, names each missing field once at its
   assert.doesNotMatch(pageText, /missing field|line \d+ column|`/, 'no parser text');
   assert.equal(pageText.split('is required').length - 1, 2, 'each message once');
   // Fixing a field takes its message away on the next try.
-  await page.locator('input[name="items.0.period.start_date"]').fill('2030-01-10');
-  await page.locator('input[name="items.0.period.end_date"]').fill('2030-01-12');
+  await fillDate(page, 'items.0.period.start_date', '2030-01-10');
+  await fillDate(page, 'items.0.period.end_date', '2030-01-12');
   await page.locator('#order-form button[type=submit]').click();
   await page.waitForFunction(() => document.querySelector('[data-error-for="items[0].period"]').textContent.trim() === '');
   assert.equal((await customer.textContent()).trim(), 'is required');

@@ -3,7 +3,7 @@
 // visitor's contact data only, and everybody changes their own password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, confirmInPage } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer({ mail: true }); browser = await startBrowser(); });
@@ -68,8 +68,8 @@ test('a bad e-mail is flagged at its field; the admin adds a manager, edits her 
   await admin.waitForLoadState('load');
   await admin.waitForFunction(() => document.querySelector('#person-form input[name=phone]').value === '+7 (900) 123-45-67');
 
-  admin.once('dialog', (d) => d.accept());
   await admin.getByRole('button', { name: 'Отключить' }).click();
+  await confirmInPage(admin);
   await admin.waitForFunction(() => document.querySelector('#person-state').textContent.trim() === 'Отключена');
   await screenshot(admin, 'person-deactivated-ru');
 
@@ -96,8 +96,8 @@ test('the last admin cannot deactivate herself, and says why', async () => {
   await page.goto(server.base + '/admin/people?search=admin%40tessera');
   await rows(page).first().locator('a').click();
   await page.waitForURL(/\/admin\/people\/\d+$/);
-  page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Отключить' }).click();
+  await confirmInPage(page);
   await page.locator('#page-error').waitFor();
   assert.match(await page.locator('#page-error').textContent(), /последнего активного администратора/);
   assert.equal((await page.locator('#person-state').textContent()).trim(), 'Активна');

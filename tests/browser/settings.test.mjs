@@ -4,7 +4,7 @@
 // workplace is offered no more.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins, phone } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, fillDate } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -16,7 +16,7 @@ async function add(page, form, values, shows) {
     const el = form.locator(`[name="${name}"]`);
     if (await el.evaluate((e) => e.tagName) === 'SELECT') await el.selectOption(value); else await el.fill(value);
   }
-  await form.getByRole('button', { name: '+ Добавить' }).click();
+  await form.getByRole('button', { name: 'Добавить' }).click();
   await page.locator(shows).first().waitFor();
 }
 
@@ -32,7 +32,7 @@ test('the admin sets up a venue, a manager books with it, a new price leaves the
   await dialog.locator('select[name=locale]').selectOption('bg');
   await dialog.getByRole('button', { name: 'Сохранить' }).click();
   await admin.waitForURL(/\/admin\/settings\/venues\/\d+$/);
-  assert.match(await admin.locator('.page-head .muted').textContent(), /Europe\/Sofia · BGN · bg/);
+  assert.match(await admin.locator('.page-head .muted').textContent(), /Europe\/Sofia · BGN · Български/);
 
   await add(admin, admin.locator('#premises-add'), { name: 'Коворкинг Витоша', kind: 'coworking', directions: '3 этаж, у окна' }, '[data-premises="Коворкинг Витоша"]');
   const block = admin.locator('[data-premises="Коворкинг Витоша"]');
@@ -44,7 +44,7 @@ test('the admin sets up a venue, a manager books with it, a new price leaves the
   const tariffForm = admin.locator('#tariff-add');
   await tariffForm.locator('input[name=name]').fill('Дневен');
   await tariffForm.locator('input[name=price]').fill('двадцать');
-  await tariffForm.getByRole('button', { name: '+ Добавить' }).click();
+  await tariffForm.getByRole('button', { name: 'Добавить' }).click();
   await admin.waitForFunction(() => document.querySelector('#tariff-add [data-error-for=price]').textContent.trim() !== '');
   assert.equal(await admin.locator('[data-tariff]').count(), 0);
   await add(admin, admin.locator('#tariff-add'), { name: 'Дневен', price: '20', unit: 'day' }, '[data-tariff="Дневен"]');
@@ -63,8 +63,8 @@ test('the admin sets up a venue, a manager books with it, a new price leaves the
   await tariffSelect.selectOption(await tariffSelect.locator('option', { hasText: 'Дневен' }).getAttribute('value'));
   await manager.locator('select[name="items.0.service_variant_id"]').selectOption({ label: 'Стандарт' });
   await manager.getByLabel(/Шкафче/).check();
-  await manager.locator('input[name="items.0.period.start_date"]').fill('2035-06-01');
-  await manager.locator('input[name="items.0.period.end_date"]').fill('2035-06-02');
+  await fillDate(manager, 'items.0.period.start_date', '2035-06-01');
+  await fillDate(manager, 'items.0.period.end_date', '2035-06-02');
   await manager.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
   const quote = (await manager.locator('#quote').textContent()).trim();
   await manager.locator('#order-form button[type=submit]').click();

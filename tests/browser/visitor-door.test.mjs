@@ -8,7 +8,7 @@
 // that check marked offline once the door is back online.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, logins, phone, desktop, api, moscowDay } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, logins, phone, desktop, api, moscowDay, fillDate, fillTime } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -66,11 +66,11 @@ test('a visitor signs up, gets a validated ticket, enters through the door, send
   await app.locator('#book-link').click();
   await app.waitForURL('**/app/book');
   await noSidewaysScroll(app, 'the booking page');
-  await app.locator('input[name=period_kind][value=slot]').check();
+  await app.locator('label:has(input[name=period_kind][value=slot])').click();
   assert.equal(await app.locator('select[name="items.0.tariff_id"] option:checked').getAttribute('data-unit'), 'hour', 'a slot is priced by the hour');
-  await app.locator('input[name="items.0.period.date"]').fill(moscowDay(5));
-  await app.locator('input[name="items.0.period.start_time"]').fill('10:00');
-  await app.locator('input[name="items.0.period.end_time"]').fill('12:00');
+  await fillDate(app, 'items.0.period.date', moscowDay(5));
+  await fillTime(app, 'items.0.period.start_time', '10:00');
+  await fillTime(app, 'items.0.period.end_time', '12:00');
   await app.waitForFunction(() => /\d/.test(document.querySelector('#quote').textContent));
   const price = (await app.locator('#quote').textContent()).trim();
   assert.match(price, /₽/);

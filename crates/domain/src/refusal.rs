@@ -19,6 +19,9 @@ pub enum Refusal {
     /// Of the wrong JSON type.
     #[error("has the wrong type")]
     WrongType,
+    /// Not a whole number where one is expected (a fraction, text).
+    #[error("must be a whole number")]
+    NotWholeNumber,
     /// Not one of the names it may take.
     #[error("one of {}", .0.join(", "))]
     OneOf(&'static [&'static str]),

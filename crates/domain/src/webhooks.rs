@@ -203,6 +203,19 @@ pub fn check_url(url: &str) -> Result<(), UrlError> {
     }
 }
 
+/// Why an attempt at a webhook or a mail failed, when Tessera itself says
+/// so (a server's own answer is kept as it came); the admin pages word them.
+pub mod failure {
+    /// No answer in time.
+    pub const TIMED_OUT: &str = "timed out";
+    /// The server could not be reached.
+    pub const NO_CONNECTION: &str = "could not connect";
+    /// Still not sent a day after it was made.
+    pub const EXPIRED: &str = "not sent within 24 hours";
+    /// What the mail was about no longer exists.
+    pub const GONE: &str = "nothing to send: what it was about is gone";
+}
+
 /// How long a delivery keeps being retried after its event.
 pub const RETRY_FOR_SECONDS: i64 = 24 * 3600;
 

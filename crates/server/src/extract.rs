@@ -119,6 +119,14 @@ fn data_error(text: &str, all_missing: impl FnOnce() -> Vec<String>) -> Problem 
             .unwrap_or_default();
         return Problem::field(at(None), Refusal::Expected(names));
     }
+    // A fraction or text where a whole number goes (PAX, rooms, an id).
+    let expected = words.rsplit_once("expected ").map_or("", |(_, e)| e);
+    if ["i64", "u32", "u64", "i32", "integer", "whole number"]
+        .iter()
+        .any(|w| expected.contains(w))
+    {
+        return Problem::field(at(None), Refusal::NotWholeNumber);
+    }
     Problem::field(at(None), Refusal::WrongType)
 }
 

@@ -30,6 +30,7 @@ pub fn refusal(r: &Refusal, l: Locale) -> String {
     match r {
         Refusal::Required => p("обязательное поле", "задължително поле", "is required"),
         Refusal::WrongType => p("значение не того типа", "стойност от грешен тип", "has the wrong type"),
+        Refusal::NotWholeNumber => p("нужно целое число", "трябва да е цяло число", "must be a whole number"),
         Refusal::OneOf(names) => refusal_one_of(&names.join(", "), l),
         Refusal::Expected(names) => refusal_one_of(&names.join(", "), l),
         Refusal::NotDate => p(
@@ -446,11 +447,14 @@ fn money(e: &MoneyError, l: Locale) -> String {
 pub fn cascade(e: &CascadeError, l: Locale) -> String {
     let p = |ru: &'static str, bg: &'static str, en: &'static str| pick(l, ru, bg, en).to_owned();
     match e {
-        CascadeError::InvalidPax => p(
-            "PAX должен быть не меньше 1",
-            "PAX трябва да е поне 1",
-            "PAX must be at least 1",
-        ),
+        CascadeError::InvalidPax => {
+            let max = tessera_domain::money_text::number_text(&tessera_events::MAX_PAX.to_string(), l);
+            match l {
+                Locale::Ru => format!("PAX — целое число от 1 до {max}"),
+                Locale::Bg => format!("PAX е цяло число от 1 до {max}"),
+                Locale::En => format!("PAX is a whole number from 1 to {max}"),
+            }
+        }
         CascadeError::InvertedPeriod => period(&PeriodError::EndBeforeStart, l),
         CascadeError::NotAHall => refusal(&Refusal::NotAHall, l),
         CascadeError::ExtendShrinks => p(
@@ -760,6 +764,7 @@ mod tests {
         let all = vec![
             Refusal::Required,
             Refusal::WrongType,
+            Refusal::NotWholeNumber,
             Refusal::OneOf(&["hall", "catering", "other"]),
             Refusal::Expected(vec!["move".into(), "extend".into()]),
             Refusal::NotDate,
@@ -844,6 +849,7 @@ mod tests {
             match r {
                 Refusal::Required
                 | Refusal::WrongType
+                | Refusal::NotWholeNumber
                 | Refusal::OneOf(_)
                 | Refusal::Expected(_)
                 | Refusal::NotDate

@@ -11,6 +11,8 @@
 
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+  const Kit = window.Kit;
+  const words = Kit.words;
   const debounce = (fn, ms) => {
     let t;
     return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
@@ -26,7 +28,7 @@
     try {
       res = await fetch(url, { method, headers, credentials: 'same-origin', body: data === undefined ? undefined : JSON.stringify(data) });
     } catch (e) {
-      return { ok: false, status: 0, data: { detail: String(e) } };
+      return { ok: false, status: 0, data: { detail: words.offline } };
     }
     let json = null;
     if ((res.headers.get('content-type') || '').includes('json')) {
@@ -38,48 +40,23 @@
 
   const eventVersion = () => { const e = $('#event'); return e ? e.dataset.version : undefined; };
   // Somebody else changed the event: reload it and say why.
-  const reloadStale = () => flashAndReload($('#event') && $('#event').dataset.stale);
-
-  // ---- errors -------------------------------------------------------------
-  function clearErrors(root) {
-    $$('[data-error-for]', root).forEach((p) => { p.textContent = ''; });
-    $$('[aria-invalid]', root).forEach((i) => i.removeAttribute('aria-invalid'));
-    const general = $('.form-error', root);
-    if (general) { general.textContent = ''; general.hidden = true; }
+  const reloadStale = () => { sessionStorage.setItem('tessera-stale', words.stale || ''); location.reload(); };
+  const stale = sessionStorage.getItem('tessera-stale');
+  if (stale) {
+    sessionStorage.removeItem('tessera-stale');
+    const slot = $('#page-error');
+    if (slot) { slot.textContent = stale; slot.hidden = false; } else window.Kit.toast(stale, 'error');
   }
 
-  // A row's name on the page (an activity's, a charge's), or its id.
-  const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : '#' + id; };
+  // ---- errors (kit.js: at their fields, once, a summary linking to them) ---
+  const { clearErrors, showProblem } = Kit;
 
-  function showProblem(root, general, problem) {
-    const p = problem || {};
-    let shownAtField = false;
-    (p.errors || []).forEach((e) => {
-      const key = fieldKey(e.field);
-      const slot = root && $$('[data-error-for]', root).find((el) => fieldKey(el.dataset.errorFor) === key);
-      const input = root && $$('[name]', root).find((el) => fieldKey(el.name) === key);
-      if (input) input.setAttribute('aria-invalid', 'true');
-      if (slot) { slot.textContent = e.message; shownAtField = true; }
-    });
-    if (general) {
-      let text = p.detail || p.title || '';
-      if (!shownAtField && p.errors && p.errors.length) {
-        text += ' ' + p.errors.map((e) => e.field + ': ' + e.message).join('; ');
-      }
-      general.textContent = text;
-      general.hidden = false;
-    }
-  }
+  // A row's name on the page (an activity's, a charge's, a folio's).
+  const nameOf = (attr, id) => { const r = document.querySelector('[' + attr + '="' + id + '"]'); return r ? r.dataset.name : ''; };
 
   function flashAndReload(text) {
-    if (text) sessionStorage.setItem('tessera-flash', text);
+    window.Kit.later(text);
     location.reload();
-  }
-  const flash = sessionStorage.getItem('tessera-flash');
-  if (flash) {
-    sessionStorage.removeItem('tessera-flash');
-    const slot = $('#page-error');
-    if (slot) { slot.textContent = flash; slot.hidden = false; }
   }
 
   // ---- bodies from forms ----------------------------------------------------
@@ -129,9 +106,9 @@
   }
 
   // ---- previews -------------------------------------------------------------
-  const words = $('#words') ? $('#words').dataset : {};
-  const dayFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
-  const day = (iso) => { const d = new Date(iso + 'T00:00:00Z'); return isNaN(d) ? iso : dayFormat.format(d); };
+  // The plan's words come from the event page; its dates in the page's format.
+  const planWords = $('#words') ? $('#words').dataset : {};
+  const day = window.Kit.formatDay;
 
   function renderPlan(form, plan) {
     const box = $('.preview', form);
@@ -140,12 +117,15 @@
     const line = (text, cancelled) => {
       const li = document.createElement('li');
       li.textContent = text;
-      if (cancelled) { li.classList.add('cancel'); li.textContent += ' — ' + (words.cancelled || 'cancelled'); }
+      if (cancelled) { li.classList.add('cancel'); li.textContent += ' — ' + (planWords.cancelled || ''); }
       list.appendChild(li);
     };
     const currentPax = $('#event-pax') ? $('#event-pax').textContent.trim() : '';
-    if (plan.pax !== undefined && String(plan.pax) !== currentPax) line((words.pax || 'PAX') + ': ' + currentPax + ' → ' + plan.pax);
-    if (plan.start_date && plan.end_date) line((words.period || 'Period') + ': ' + day(plan.start_date) + ' – ' + day(plan.end_date));
+    if (plan.pax !== undefined && String(plan.pax) !== currentPax) line((planWords.pax || 'PAX') + ': ' + currentPax + ' → ' + plan.pax);
+    // The period, when it changes, with the page's own dash (13.12.2022 - 14.12.2022).
+    const ev = $('#event');
+    const samePeriod = ev && plan.start_date === ev.dataset.start && plan.end_date === ev.dataset.end;
+    if (plan.start_date && plan.end_date && !samePeriod) line((planWords.period || '') + ': ' + day(plan.start_date) + ' - ' + day(plan.end_date));
     (plan.activities || []).forEach((a) => {
       const bits = [];
       if (a.date_before && a.date_before !== a.date_after) bits.push(day(a.date_before) + ' → ' + day(a.date_after));
@@ -162,14 +142,18 @@
     (plan.kept || []).forEach((k) => {
       const li = document.createElement('li');
       li.classList.add('kept');
-      li.textContent = nameOf('data-charge', k.id) + ' — ' + (words.kept || 'stays: folio {folio} is closed').replace('{folio}', k.folio_id);
+      li.textContent = nameOf('data-charge', k.id) + ' — ' + (planWords.kept || '').replace('{folio}', nameOf('data-folio', k.folio_id));
       list.appendChild(li);
     });
-    if (!list.children.length) line(words.nothing || '—');
+    if (!list.children.length) line(planWords.nothing || '—');
     box.hidden = false;
   }
 
   // ---- API forms ------------------------------------------------------------
+  // A form names its call (data-api "VERB /path/{field}"); on success it goes
+  // to data-then, says data-done, reveals a secret once, or reloads with a
+  // toast (data-toast, else "saved").
+  const busy = (button, on) => { if (button) { button.disabled = on; if (on) button.setAttribute('aria-busy', 'true'); else button.removeAttribute('aria-busy'); } };
   $$('form[data-api]').forEach((form) => {
     const [method, urlTemplate] = form.dataset.api.split(' ');
     const submit = $('button[type=submit]', form);
@@ -183,6 +167,14 @@
     };
     form.addEventListener('input', invalidatePreview);
     form.addEventListener('change', invalidatePreview);
+
+    // What is not a date or a time is said at its field; nothing is sent.
+    const refuseBadInput = () => {
+      const bad = Kit.badInputs(form);
+      if (!bad.length) return false;
+      showProblem(form, general, { errors: bad });
+      return true;
+    };
 
     const send = async (dryRun) => {
       clearErrors(form);
@@ -198,9 +190,11 @@
     const previewButton = $('[data-do-preview]', form);
     if (previewButton) {
       previewButton.addEventListener('click', async () => {
-        previewButton.disabled = true;
+        clearErrors(form);
+        if (refuseBadInput()) return;
+        busy(previewButton, true);
         const [res] = await send(true);
-        previewButton.disabled = false;
+        busy(previewButton, false);
         if (res.status === 412) return reloadStale();
         if (!res.ok) return showProblem(form, general, res.data);
         renderPlan(form, res.data || {});
@@ -211,8 +205,11 @@
 
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      if (submit) submit.disabled = true;
+      clearErrors(form);
+      if (refuseBadInput()) return;
+      busy(submit, true);
       const [res] = await send(false);
+      busy(submit, false);
       if (submit) submit.disabled = needsPreview;
       if (res.status === 412) return reloadStale();
       if (!res.ok) return showProblem(form, general, res.data);
@@ -246,31 +243,41 @@
         let done = $('.form-done', form);
         if (!done) { done = document.createElement('p'); done.className = 'form-done'; done.setAttribute('role', 'status'); form.prepend(done); }
         done.textContent = form.dataset.done;
+        done.hidden = false;
         $$('input[type=password]', form).forEach((i) => { i.value = ''; });
       } else if (then) {
+        Kit.later(form.dataset.toast || words.saved);
         location.href = then.replace(/\{([^}]+)\}/g, (_, p) => encodeURIComponent(pick(res.data, p) ?? ''));
       } else {
-        location.reload();
+        flashAndReload(form.dataset.toast || words.saved);
       }
     });
   });
 
   // ---- one-click actions ----------------------------------------------------
+  // data-confirm asks first, in the page's own dialog (never confirm()).
   $$('button[data-api]').forEach((button) => {
     button.addEventListener('click', async () => {
-      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+      if (button.dataset.confirm) {
+        const ok = await Kit.confirm({ text: button.dataset.confirm, ok: button.dataset.confirmOk || button.textContent.trim(), danger: button.classList.contains('danger') || button.classList.contains('danger-outline') || button.classList.contains('danger-text') });
+        if (!ok) return;
+      }
       const [method, url] = button.dataset.api.split(' ');
       const slot = document.getElementById(button.dataset.error || 'page-error');
       if (slot) { slot.hidden = true; slot.textContent = ''; }
-      button.disabled = true;
+      busy(button, true);
       const opts = button.dataset.ifMatch !== undefined ? { ifMatch: eventVersion() } : {};
       const res = await api(method, url, button.dataset.body ? JSON.parse(button.dataset.body) : undefined, opts);
-      button.disabled = false;
+      busy(button, false);
       if (res.status === 412) return reloadStale();
-      if (!res.ok) return showProblem(null, slot, res.data);
+      if (!res.ok) {
+        if (slot) return showProblem(null, slot, res.data);
+        return Kit.toast((res.data && (res.data.detail || res.data.title)) || words.failed, 'error');
+      }
       const said = button.dataset.done && document.getElementById('page-done');
       if (said) { said.textContent = button.dataset.done; said.hidden = false; return; }
-      location.reload();
+      if (button.dataset.done) { Kit.toast(button.dataset.done); return; }
+      flashAndReload(button.dataset.toast || words.saved);
     });
   });
 
@@ -309,7 +316,9 @@
       }
     }
     dialog.showModal();
-    const first = dialog.querySelector('input:not([type=hidden]):not([disabled]), select, button:not([data-close])');
+    // Focus goes back to what opened the dialog when it closes.
+    dialog.addEventListener('close', () => { if (document.contains(opener)) opener.focus(); }, { once: true });
+    const first = dialog.querySelector('input:not([type=hidden]):not([disabled]):not([tabindex="-1"]), select:not([disabled]), textarea, button:not([data-close]):not([tabindex="-1"])');
     if (first) first.focus();
   });
   $$('[data-close]').forEach((b) => b.addEventListener('click', () => b.closest('dialog').close()));
@@ -412,9 +421,14 @@
       const current = tariff.selectedOptions[0];
       if (fits && (!current || current.hidden || current.dataset.unit !== want)) tariff.value = fits.value;
     };
-    premises.addEventListener('change', () => { syncCatalogue(); fitTariff(); });
+    // The quote says what the tariff prices: "Суточный — 1 500,00 ₽ / сутки".
+    const unit = $('#quote-unit');
+    const sayUnit = () => { if (unit) { const o = tariff.selectedOptions[0]; unit.textContent = o ? '(' + o.textContent.trim() + ')' : ''; } };
+    tariff.addEventListener('change', sayUnit);
+    premises.addEventListener('change', () => { syncCatalogue(); fitTariff(); sayUnit(); });
     syncCatalogue();
     fitTariff();
+    sayUnit();
 
     $$('input[name=period_kind]', order).forEach((r) => r.addEventListener('change', () => {
       const slot = $('input[name=period_kind]:checked', order).value === 'slot';
@@ -423,6 +437,7 @@
       $$('.period-days input', order).forEach((i) => { i.disabled = slot; });
       $$('.period-slot input', order).forEach((i) => { i.disabled = !slot; });
       fitTariff();
+      sayUnit();
     }));
 
     // A visitor is offered only the workplaces free for the period.
@@ -469,6 +484,28 @@
   // ---- the ticket list's filters ---------------------------------------------
   const filters = $('form[data-auto-filter]');
   if (filters) {
+    // On a phone the filter folds behind a button that counts what is set.
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'filters-toggle';
+    toggle.setAttribute('aria-controls', filters.id);
+    const setCount = () => {
+      const set = new Set();
+      new FormData(filters).forEach((v, k) => { if (String(v).trim() !== '') set.add(k); });
+      toggle.innerHTML = '';
+      const label = document.createElement('span');
+      label.append(Kit.icon('list-filter'), document.createTextNode(' ' + (filters.getAttribute('aria-label') || '')));
+      toggle.appendChild(label);
+      if (set.size) { const c = document.createElement('span'); c.className = 'count'; c.textContent = set.size; toggle.appendChild(c); }
+      toggle.setAttribute('aria-expanded', String(filters.classList.contains('open')));
+    };
+    filters.classList.add('collapsible');
+    if ($('[aria-invalid=true]', filters)) filters.classList.add('open');
+    filters.before(toggle);
+    toggle.addEventListener('click', () => { filters.classList.toggle('open'); setCount(); });
+    filters.addEventListener('change', setCount);
+    filters.addEventListener('input', setCount);
+    setCount();
     const url = () => {
       const params = new URLSearchParams();
       new FormData(filters).forEach((v, k) => { if (String(v).trim() !== '') params.append(k, v); });
@@ -487,6 +524,16 @@
       if (fresh) $('#results').innerHTML = fresh.innerHTML;
       const summary = doc.getElementById('f-status-summary');
       if (summary) $('#f-status-summary').textContent = summary.textContent;
+      // What the server said of each field, at the field.
+      $$('[data-error-for]', filters).forEach((slot) => {
+        const said = doc.querySelector(`#filters [data-error-for="${slot.dataset.errorFor}"]`);
+        slot.textContent = said ? said.textContent : '';
+        const input = filters.elements.namedItem(slot.dataset.errorFor);
+        const shown = input && input.type === 'hidden' ? $('input[data-kit-field]', input.parentElement) : input;
+        if (shown && shown.setAttribute) {
+          if (slot.textContent) shown.setAttribute('aria-invalid', 'true'); else shown.removeAttribute('aria-invalid');
+        }
+      });
       history.replaceState(null, '', target);
     };
     const soon = debounce(refresh, 300);
@@ -498,7 +545,11 @@
         const el = document.getElementById(id);
         if (!el) return;
         if (el.tagName === 'INPUT') el.value = '';
+        // A date field's shown text is its named input's, set through it.
+        const named = el.dataset && el.dataset.kitField ? $('input[type=hidden]', el.parentElement) : null;
+        if (named) named.value = '';
         $$('input[type=checkbox]', el).forEach((c) => { c.checked = false; });
+        el.dispatchEvent(new Event('kit:sync'));
       });
       // A chip (the customer an orders list is narrowed to) goes with its value.
       if (b.dataset.drop) { const chip = document.getElementById(b.dataset.drop); if (chip) chip.remove(); }
@@ -508,8 +559,9 @@
     if (resetAll) resetAll.addEventListener('click', (e) => {
       e.preventDefault();
       $$('input', filters).forEach((i) => { if (i.type === 'checkbox') i.checked = false; else i.value = ''; });
+      $$('.multi-select', filters).forEach((m) => m.dispatchEvent(new Event('kit:sync')));
       $$('[data-drop]', filters).forEach((b) => { const chip = document.getElementById(b.dataset.drop); if (chip) chip.remove(); });
-      resetAll.closest('details').open = false;
+      Kit.closePopover();
       refresh();
     });
   }

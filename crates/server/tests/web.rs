@@ -383,7 +383,14 @@ async fn the_ticket_list_page_shows_the_seeds_columns_filtered_in_the_users_lang
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(bad.contains("role=\"alert\""));
+    // Each at its field, in the page's language, without the parameter's key.
+    assert!(
+        bad.contains(r#"data-error-for="number">положительное целое число</p>"#),
+        "{bad}"
+    );
+    assert!(bad.contains(r#"id="f-number" name="number""#) && bad.contains(r#"aria-invalid="true""#));
+    assert!(bad.contains("В фильтре ошибка"));
+    assert!(!bad.contains("number:"), "no parameter key shows");
 }
 
 #[tokio::test]

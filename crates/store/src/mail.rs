@@ -167,10 +167,10 @@ pub(crate) async fn expire_mails(c: &mut Conn<'_>, before: i64, now: i64) -> Res
         .exec(
             sql!(
                 c,
-                "UPDATE mails SET state = 'failed', last_error = 'not sent within 24 hours'
+                "UPDATE mails SET state = 'failed', last_error = $3
                  WHERE state = 'pending' AND created_at < $1 AND (claimed_until IS NULL OR claimed_until <= $2)"
             ),
-            &args![before, now],
+            &args![before, now, tessera_domain::webhooks::failure::EXPIRED],
         )
         .await?;
     if n > 0 {

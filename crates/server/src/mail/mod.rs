@@ -14,7 +14,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
-use tessera_domain::webhooks::{AfterFailure, after_failure};
+use tessera_domain::webhooks::{AfterFailure, after_failure, failure};
 use tessera_store::{AttemptNext, DueMail, MailOutcome};
 
 use crate::AppState;
@@ -146,7 +146,7 @@ async fn write_and_send(
     let written = match compose::write(state, m).await {
         Ok(Some(w)) => w,
         // What it was about is gone: it never will be sent.
-        Ok(None) => return (None, Err(("nothing to send: what it was about is gone".into(), true))),
+        Ok(None) => return (None, Err((failure::GONE.into(), true))),
         // The database did not answer: try again later.
         Err(e) => return (None, Err((short(&e.to_string()), false))),
     };

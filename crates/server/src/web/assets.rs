@@ -9,6 +9,10 @@ use sha2::{Digest, Sha256};
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
+/// The design system's components (menus, pickers, dialogs, toasts).
+const KIT_JS: &str = include_str!("../../static/kit.js");
+/// Lucide icons as one sprite (`scripts/build-icons`).
+const ICONS: &str = include_str!("../../static/icons.svg");
 const VISITOR_JS: &str = include_str!("../../static/visitor.js");
 const DOOR_JS: &str = include_str!("../../static/door.js");
 const ICON: &str = include_str!("../../static/icon.svg");
@@ -19,7 +23,7 @@ pub const SERVICE_WORKER: &str = include_str!("../../static/sw.js");
 
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut h = Sha256::new();
-    for file in [CSS, JS, VISITOR_JS, DOOR_JS, ICON, JSQR, SERVICE_WORKER] {
+    for file in [CSS, JS, KIT_JS, ICONS, VISITOR_JS, DOOR_JS, ICON, JSQR, SERVICE_WORKER] {
         h.update(file.as_bytes());
     }
     hex::encode(&h.finalize()[..6])
@@ -36,6 +40,8 @@ pub async fn file(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
+        "kit.js" => (KIT_JS, "text/javascript; charset=utf-8"),
+        "icons.svg" => (ICONS, "image/svg+xml"),
         "visitor.js" => (VISITOR_JS, "text/javascript; charset=utf-8"),
         "door.js" => (DOOR_JS, "text/javascript; charset=utf-8"),
         "icon.svg" => (ICON, "image/svg+xml"),

@@ -45,7 +45,7 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(Area::Coworking)?;
     let l = v.locale;
-    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "from", "to", "visitor"]);
+    let (mut f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "from", "to", "visitor"]);
     let q = ListQuery {
         number: f.param("number"),
         from: f.param("from"),
@@ -75,7 +75,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
                 .collect();
             (rows, page.next_before.map(encode_cursor), None)
         }
-        Err(problem) => (Vec::new(), None, Some(problem.render(l).detail)),
+        Err(problem) => (Vec::new(), None, f.refused(&problem, l)),
     };
     let (first_url, next_url) = f.pages("/admin/coworking", next, cursor.as_deref());
     let (statuses, status_summary) = f.status_choices(
@@ -360,7 +360,12 @@ pub async fn order_catalogue(state: &AppState, l: tessera_domain::Locale) -> Res
         .filter(|x| x.archived_at.is_none())
         .map(|t| Choice {
             id: t.id,
-            price: tessera_domain::money_text::money_text(&t.price, &currency(t.venue_id), l),
+            // What the tariff prices, said: "1 500,00 ₽ / сутки".
+            price: format!(
+                "{} / {}",
+                tessera_domain::money_text::money_text(&t.price, &currency(t.venue_id), l),
+                tessera_domain::pricing::TariffUnit::parse(&t.unit).map_or("", |u| super::text::ui(l).unit(u))
+            ),
             name: t.name,
             group: t.venue_id,
             unit: t.unit,

@@ -85,7 +85,7 @@ pub async fn log(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQue
     v.require(Area::Coworking)?;
     let l = v.locale;
     let names = ["premises_id", "ticket_number", "allowed", "from", "to"];
-    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &names);
+    let (mut f, cursor) = FilterValues::from_query(raw.as_deref(), &names);
     let q = crate::routes::access::CheckListQuery {
         premises_id: Some(f.get("premises_id").to_owned()),
         ticket_number: Some(f.get("ticket_number").to_owned()),
@@ -119,7 +119,7 @@ pub async fn log(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQue
                 .collect();
             (rows, page.next_after, None)
         }
-        Err(p) => (Vec::new(), None, Some(p.render(l).detail)),
+        Err(p) => (Vec::new(), None, f.refused(&p, l)),
     };
     let chosen = f.get("premises_id").parse::<i64>().ok();
     let premises = state

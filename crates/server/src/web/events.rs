@@ -110,8 +110,8 @@ pub struct ChargeLine {
 /// A folio with its charges.
 pub struct FolioBox {
     id: i64,
-    /// Its name; empty when it has none.
-    name: String,
+    /// As pages name it: `Фолио 2 · Организатор`.
+    title: String,
     open: bool,
     charges: Vec<ChargeLine>,
     total: String,
@@ -330,7 +330,7 @@ pub async fn event(State(state): State<AppState>, v: Viewer, Path(id): Path<Stri
                 .collect();
             FolioBox {
                 id: f.id,
-                name: f.name.clone(),
+                title: super::format::folio_title(v.ui.folio, f.id, &f.name),
                 open: f.status == FolioStatus::Open,
                 charges,
                 total: super::format::totals_text(&totals, l),

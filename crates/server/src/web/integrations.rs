@@ -179,7 +179,7 @@ pub async fn mail(State(state): State<AppState>, v: Viewer) -> Result<Html, WebE
             state: t.mail_state_word(&m.state),
             state_key: m.state,
             attempts: m.attempts,
-            error: m.last_error.unwrap_or_default(),
+            error: m.last_error.map(|e| t.error_words(&e)).unwrap_or_default(),
         })
         .collect();
     render(&MailPage { v, t, mail, mails }, l)
@@ -215,7 +215,7 @@ pub async fn webhook(State(state): State<AppState>, v: Viewer, Path(id): Path<St
             },
             state: t.state_word(&d.state),
             answer: match (d.last_status, d.last_error) {
-                (_, Some(e)) => e,
+                (_, Some(e)) => t.error_words(&e),
                 (Some(s), None) => format!("HTTP {s}"),
                 (None, None) => "—".to_owned(),
             },

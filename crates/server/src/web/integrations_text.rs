@@ -65,6 +65,10 @@ pub struct IntegrationsUi {
     pub kind_ticket_sent: &'static str,
     pub kind_password_reset: &'static str,
     pub kind_test: &'static str,
+    pub err_timeout: &'static str,
+    pub err_connect: &'static str,
+    pub err_expired: &'static str,
+    pub err_gone: &'static str,
 }
 
 const RU: IntegrationsUi = IntegrationsUi {
@@ -129,6 +133,10 @@ const RU: IntegrationsUi = IntegrationsUi {
     kind_ticket_sent: "Билет передан",
     kind_password_reset: "Смена пароля",
     kind_test: "Тестовое письмо",
+    err_timeout: "нет ответа за 10 секунд",
+    err_connect: "не удалось подключиться",
+    err_expired: "не отправлено за сутки",
+    err_gone: "отправлять нечего: того, о чём письмо, больше нет",
 };
 
 const BG: IntegrationsUi = IntegrationsUi {
@@ -193,6 +201,10 @@ const BG: IntegrationsUi = IntegrationsUi {
     kind_ticket_sent: "Изпратен билет",
     kind_password_reset: "Смяна на парола",
     kind_test: "Тестово писмо",
+    err_timeout: "няма отговор за 10 секунди",
+    err_connect: "неуспешно свързване",
+    err_expired: "не е изпратено за денонощие",
+    err_gone: "няма какво да се изпрати: това, за което е писмото, вече го няма",
 };
 
 const EN: IntegrationsUi = IntegrationsUi {
@@ -257,6 +269,10 @@ const EN: IntegrationsUi = IntegrationsUi {
     kind_ticket_sent: "Ticket sent",
     kind_password_reset: "Password reset",
     kind_test: "Test mail",
+    err_timeout: "no answer within 10 seconds",
+    err_connect: "could not connect",
+    err_expired: "not sent within 24 hours",
+    err_gone: "nothing to send: what it was about is gone",
 };
 
 /// The words in a language.
@@ -280,6 +296,19 @@ impl IntegrationsUi {
             TicketSentCopy => self.kind_ticket_sent,
             PasswordReset => self.kind_password_reset,
             Test => self.kind_test,
+        }
+    }
+
+    /// A failed attempt's error as the admin reads it: Tessera's own
+    /// reasons in words, a server's own answer (HTTP 500, SMTP's) as it came.
+    pub fn error_words(&self, raw: &str) -> String {
+        use tessera_domain::webhooks::failure;
+        match raw {
+            failure::TIMED_OUT => self.err_timeout.to_owned(),
+            failure::NO_CONNECTION => self.err_connect.to_owned(),
+            failure::EXPIRED => self.err_expired.to_owned(),
+            failure::GONE => self.err_gone.to_owned(),
+            other => other.to_owned(),
         }
     }
 

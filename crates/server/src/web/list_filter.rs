@@ -2,11 +2,13 @@
 //! named text fields, the statuses ticked, and the page's cursor, read from
 //! and written back to the page's address.
 
-/// The filter's values.
+/// The filter's values, and what is wrong with them.
 pub struct FilterValues {
     fields: Vec<(&'static str, String)>,
     /// The statuses ticked (wire names).
     pub statuses: Vec<String>,
+    /// Each refused field's message, in the page's language.
+    errors: Vec<(String, String)>,
 }
 
 impl FilterValues {
@@ -16,6 +18,7 @@ impl FilterValues {
         let mut f = FilterValues {
             fields: names.iter().map(|n| (*n, String::new())).collect(),
             statuses: Vec::new(),
+            errors: Vec::new(),
         };
         let mut cursor = None;
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
@@ -43,6 +46,36 @@ impl FilterValues {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
+    }
+
+    /// Takes the API's refusal of the filter: each field's message goes to
+    /// its field; what names no field is answered, for the list's alert.
+    pub fn refused(&mut self, problem: &crate::error::Problem, l: tessera_domain::Locale) -> Option<String> {
+        let body = problem.render(l);
+        if body.errors.is_empty() {
+            return Some(body.detail);
+        }
+        self.errors = body.errors.into_iter().map(|e| (e.field, e.message)).collect();
+        None
+    }
+
+    /// Refuses one field with a message of the catalogue.
+    pub fn refuse(&mut self, field: &str, message: String) {
+        self.errors.push((field.to_owned(), message));
+    }
+
+    /// The message of a refused field ("" when it is fine).
+    pub fn error(&self, name: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
+    }
+
+    /// Whether a field was refused.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
     }
 
     /// A text field's value, as the API's query takes it.

@@ -16,6 +16,7 @@ mod events;
 mod format;
 mod integrations;
 mod integrations_text;
+mod kit_text;
 mod list_filter;
 mod orders;
 mod people;

@@ -62,7 +62,7 @@ struct OrdersPage {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(Area::Coworking)?;
     let l = v.locale;
-    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "customer_id", "from", "to"]);
+    let (mut f, cursor) = FilterValues::from_query(raw.as_deref(), &["number", "customer_id", "from", "to"]);
     let q = OrderListQuery {
         number: f.param("number"),
         customer_id: f.param("customer_id"),
@@ -99,7 +99,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
                 .collect();
             (rows, page.next_before.map(encode_cursor), None, customer)
         }
-        Err(problem) => (Vec::new(), None, Some(problem.render(l).detail), None),
+        Err(problem) => (Vec::new(), None, f.refused(&problem, l), None),
     };
     let (first_url, next_url) = f.pages("/admin/coworking/orders", next, cursor.as_deref());
     let (statuses, status_summary) = f.status_choices(

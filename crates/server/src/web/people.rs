@@ -42,7 +42,7 @@ fn role_of(name: &str) -> Role {
 pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQuery) -> Result<Html, WebError> {
     v.require(Area::Coworking)?;
     let l = v.locale;
-    let (f, cursor) = FilterValues::from_query(raw.as_deref(), &["search", "role", "active"]);
+    let (mut f, cursor) = FilterValues::from_query(raw.as_deref(), &["search", "role", "active"]);
     let role = Role::parse(f.get("role"));
     let active = match f.get("active") {
         "true" => Some(true),
@@ -51,13 +51,14 @@ pub async fn list(State(state): State<AppState>, v: Viewer, RawQuery(raw): RawQu
     };
     // A cursor the server did not give starts from the first page.
     let after = cursor.as_deref().and_then(|c| decode_cursor(c).ok()).unwrap_or(0);
-    let search = f.get("search").trim();
+    let search = f.get("search").trim().to_owned();
+    let search = search.as_str();
     let (rows, next, error) = if search.chars().count() > crate::rules::SEARCH_MAX {
-        (
-            Vec::new(),
-            None,
-            Some(format!("{}: ≤ {}", v.ui.search, crate::rules::SEARCH_MAX)),
-        )
+        f.refuse(
+            "search",
+            crate::field_text::refusal(&tessera_domain::refusal::Refusal::TooLong(crate::rules::SEARCH_MAX), l),
+        );
+        (Vec::new(), None, None::<String>)
     } else {
         let found = state
             .store

@@ -68,7 +68,7 @@ pub async fn venues(State(state): State<AppState>, v: Viewer, RawQuery(raw): Raw
         .into_iter()
         .filter(|x| archived || x.archived_at.is_none())
         .map(|x| ItemRow {
-            detail: format!("{} · {} · {}", x.time_zone, x.currency, x.locale),
+            detail: format!("{} · {} · {}", x.time_zone, x.currency, language_name(&x.locale)),
             fill: fill(&[("id", &x.id.to_string()), ("name", &x.name)]),
             id: x.id,
             name: x.name,
@@ -87,6 +87,8 @@ struct VenuePage {
     time_zone: String,
     currency: String,
     locale: String,
+    /// The venue's language by name.
+    locale_name: String,
     archived: bool,
     show_archived: bool,
     premises: Vec<PremisesBlock>,
@@ -199,6 +201,7 @@ pub async fn venue(
         name: venue.name,
         time_zone: venue.time_zone,
         currency: venue.currency,
+        locale_name: language_name(&venue.locale).to_owned(),
         locale: venue.locale,
         archived: venue.archived_at.is_some(),
         show_archived: all,
@@ -218,4 +221,14 @@ pub async fn venue(
         v,
     };
     render(&page, l)
+}
+
+/// A language as its speakers name it (a venue's default language).
+fn language_name(tag: &str) -> &str {
+    match Locale::parse(tag) {
+        Some(Locale::Ru) => "Русский",
+        Some(Locale::Bg) => "Български",
+        Some(Locale::En) => "English",
+        None => tag,
+    }
 }

@@ -7,6 +7,7 @@ use tessera_domain::Locale;
 
 use super::WebError;
 use super::app_text::{AppUi, app_ui};
+use super::kit_text::{Kit, kit};
 use super::text::{Ui, ui};
 use crate::AppState;
 use crate::auth::{Caller, cookie, csrf_token, session_cookie};
@@ -23,6 +24,8 @@ pub struct Viewer {
     pub ui: &'static Ui,
     /// The visitor's app's and the door's words in it.
     pub app: &'static AppUi,
+    /// The shared components' words in it.
+    pub kit: &'static Kit,
     /// Who they are.
     pub caller: Option<Caller>,
     /// Their name, for the header.
@@ -48,6 +51,7 @@ impl Viewer {
             locale,
             ui: ui(locale),
             app: app_ui(locale),
+            kit: kit(locale),
             caller: None,
             name: String::new(),
             can_coworking: false,
@@ -90,6 +94,27 @@ impl Viewer {
         }
     }
 
+    /// Someone who works in the admin (and gets its menu).
+    pub fn staff(&self) -> bool {
+        self.can_coworking || self.can_events
+    }
+
+    /// An icon of the sprite (`static/icons.svg`), for `|safe` in templates;
+    /// `name` is always a literal of a template.
+    pub fn icon(&self, name: &str) -> String {
+        icon(self.assets, name)
+    }
+
+    /// The viewer's initials, for the avatar.
+    pub fn initials(&self) -> String {
+        self.name
+            .split_whitespace()
+            .take(2)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+
     /// The languages to switch to, with whether each is current.
     pub fn languages(&self) -> [(&'static str, &'static str, bool); 3] {
         [
@@ -98,6 +123,13 @@ impl Viewer {
             ("en", "English", self.locale == Locale::En),
         ]
     }
+}
+
+/// An icon of the sprite, decorative (its button or link carries the words).
+pub fn icon(assets: &str, name: &str) -> String {
+    format!(
+        r#"<svg class="icon" aria-hidden="true" focusable="false"><use href="/static/icons.svg?v={assets}#i-{name}"></use></svg>"#
+    )
 }
 
 /// A part of the UI that belongs to some roles.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
-use tessera_domain::webhooks::{AfterFailure, EventType, Subscription, TEST_EVENT, after_failure};
+use tessera_domain::webhooks::{AfterFailure, EventType, Subscription, TEST_EVENT, after_failure, failure};
 use tessera_store::{Attempt, AttemptNext, DueDelivery, Fan, WebhookRow};
 use tokio::sync::{Semaphore, mpsc};
 
@@ -251,8 +251,8 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
             Some(i64::from(r.status().as_u16())),
             Some(format!("HTTP {}", r.status().as_u16())),
         ),
-        Err(e) if e.is_timeout() => (None, Some("timed out".to_owned())),
-        Err(e) if e.is_connect() => (None, Some("could not connect".to_owned())),
+        Err(e) if e.is_timeout() => (None, Some(failure::TIMED_OUT.to_owned())),
+        Err(e) if e.is_connect() => (None, Some(failure::NO_CONNECTION.to_owned())),
         Err(e) => (None, Some(short(&e.to_string()))),
     };
     let now = state.clock.now().as_second();
