@@ -621,5 +621,22 @@
     return bad.map((i) => ({ field: $('input[type=hidden]', i.parentElement).name, message: i.dataset.badInput }));
   }
 
+  // ---- copy buttons (a secret shown once, a feed's address) ---------------------
+  document.addEventListener('click', async (e) => {
+    const b = e.target.closest && e.target.closest('[data-copy]');
+    if (!b) return;
+    const source = document.querySelector(b.dataset.copy);
+    if (!source) return;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      toast(words.copied);
+    } catch (err) {
+      // No clipboard (an insecure origin): select it for the person to copy.
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    }
+  });
+
   window.Kit = { toast, later, confirm: confirmAction, showProblem, clearErrors, badInputs, formatDay, parseDay, icon, place, openPopover, closePopover, words };
 })();

@@ -40,6 +40,8 @@ pub struct Kit {
     pub applied: &'static str,
     pub filter_invalid: &'static str,
     pub filter_invalid_hint: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
 }
 
 const RU: Kit = Kit {
@@ -75,6 +77,8 @@ const RU: Kit = Kit {
     applied: "Изменения применены",
     filter_invalid: "В фильтре ошибка",
     filter_invalid_hint: "Исправьте отмеченное поле — список обновится сам.",
+    copy: "Копировать",
+    copied: "Скопировано",
 };
 
 const BG: Kit = Kit {
@@ -110,6 +114,8 @@ const BG: Kit = Kit {
     applied: "Промените са приложени",
     filter_invalid: "Във филтъра има грешка",
     filter_invalid_hint: "Поправете отбелязаното поле — списъкът ще се обнови сам.",
+    copy: "Копирай",
+    copied: "Копирано",
 };
 
 const EN: Kit = Kit {
@@ -145,6 +151,8 @@ const EN: Kit = Kit {
     applied: "Changes applied",
     filter_invalid: "The filter has a mistake",
     filter_invalid_hint: "Fix the marked field: the list updates by itself.",
+    copy: "Copy",
+    copied: "Copied",
 };
 
 /// The shared components' words in a language.

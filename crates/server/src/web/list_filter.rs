@@ -73,6 +73,11 @@ impl FilterValues {
             .unwrap_or("")
     }
 
+    /// Whether anything is set: a field, a status.
+    pub fn is_set(&self) -> bool {
+        self.fields.iter().any(|(_, v)| !v.trim().is_empty()) || !self.statuses.is_empty()
+    }
+
     /// Whether a field was refused.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
