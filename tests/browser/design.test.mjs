@@ -269,3 +269,25 @@ test('on a phone the menu is a button: it opens the sections, Esc closes it, foc
   await page.waitForFunction(() => document.querySelector('.filters-toggle .count')?.textContent === '1');
   await page.context().close();
 });
+
+test('a preview says its dates as the page does, in English too', async () => {
+  const page = await signIn(browser, server.base, ...logins.events, 'en-GB');
+  await page.goto(server.base + '/admin/events/1');
+  const shown = (await page.locator('tr[data-name="Техника"] td:nth-child(2)').textContent()).trim();
+  assert.match(shown, /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/, `the page's own format: ${shown}`);
+  await page.getByRole('button', { name: 'Calendar' }).click();
+  const dialog = page.locator('#calendar-dialog');
+  const start = await dialog.locator('input[type=hidden][name=start_date]').inputValue();
+  const moved = new Date(Date.parse(start + 'T00:00:00Z') + 5 * 86400000).toISOString().slice(0, 10);
+  await fillDate(dialog, 'start_date', moved);
+  assert.match(await dialog.locator('#cal-start').inputValue(), /^\d{2}\.\d{2}\.\d{4}$|^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+  await dialog.locator('#cal-start').press('Tab');
+  assert.match(await dialog.locator('#cal-start').inputValue(), /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/, 'the field shows the page\'s format once left');
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await dialog.locator('.preview li').first().waitFor();
+  const plan = await dialog.locator('.preview').innerText();
+  assert.ok(plan.includes(`Техника: ${shown} → `), plan);
+  assert.match(plan, /Period: [A-Z][a-z]{2} \d{1,2}, \d{4} - [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+  assert.doesNotMatch(plan, /\d{2}\/\d{2}\/\d{4}/, 'no other format');
+  await page.context().close();
+});
