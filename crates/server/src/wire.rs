@@ -373,6 +373,14 @@ pub fn page_of<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> i64) -> (Vec
     (rows, next_cursor)
 }
 
+/// An instant (Unix seconds) as RFC 3339 in UTC, as the integration
+/// answers give times.
+pub fn utc_text(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
+}
+
 /// Page size: default 50, at most 500.
 pub fn limit(l: Option<i64>) -> Result<i64, Problem> {
     match l {

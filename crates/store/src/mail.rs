@@ -250,11 +250,7 @@ impl Store {
         let rows: Vec<serde_json::Value> = outcomes
             .iter()
             .map(|a| {
-                let (state, next_at, sent_at) = match a.next {
-                    crate::AttemptNext::Delivered(at) => ("sent", None, Some(at)),
-                    crate::AttemptNext::RetryAt(at) => ("pending", Some(at), None),
-                    crate::AttemptNext::Failed => ("failed", None, None),
-                };
+                let (state, next_at, sent_at) = a.next.columns("sent");
                 serde_json::json!([a.id, state, a.error, next_at, sent_at, a.subject])
             })
             .collect();

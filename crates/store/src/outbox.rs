@@ -130,6 +130,18 @@ pub enum AttemptNext {
     Failed,
 }
 
+impl AttemptNext {
+    /// The state written (`done`: what the done state is called), the next
+    /// attempt's instant and the instant it was done.
+    pub(crate) fn columns(self, done: &'static str) -> (&'static str, Option<i64>, Option<i64>) {
+        match self {
+            AttemptNext::Delivered(at) => (done, None, Some(at)),
+            AttemptNext::RetryAt(at) => ("pending", Some(at), None),
+            AttemptNext::Failed => ("failed", None, None),
+        }
+    }
+}
+
 /// Events fanned out and older than this are removed, with their
 /// deliveries, once none is pending.
 const KEEP_SECONDS: i64 = 30 * 24 * 3600;
@@ -342,11 +354,7 @@ impl Store {
         let rows: Vec<serde_json::Value> = attempts
             .iter()
             .map(|a| {
-                let (state, next_at, delivered_at) = match a.next {
-                    AttemptNext::Delivered(at) => ("delivered", None, Some(at)),
-                    AttemptNext::RetryAt(at) => ("pending", Some(at), None),
-                    AttemptNext::Failed => ("failed", None, None),
-                };
+                let (state, next_at, delivered_at) = a.next.columns("delivered");
                 serde_json::json!([a.id, state, a.status, a.error, next_at, delivered_at])
             })
             .collect();

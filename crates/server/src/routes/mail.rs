@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tessera_domain::refusal::Refusal;
 use tessera_store::MailRow;
@@ -14,7 +13,7 @@ use crate::auth::Admin;
 use crate::error::{FieldFault, Problem, ProblemBody};
 use crate::extract::{Number, Query};
 use crate::query_params::refuse_query;
-use crate::wire::{Page, decode_cursor, encode_cursor, limit};
+use crate::wire::{Page, decode_cursor, limit, page_of, utc_text as utc};
 
 /// The states a mail is in.
 pub const MAIL_STATES: &[&str] = &["pending", "sent", "failed"];
@@ -86,12 +85,6 @@ pub struct MailQuery {
     pub cursor: Option<String>,
 }
 
-fn utc(seconds: i64) -> String {
-    Timestamp::from_second(seconds)
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-        .to_string()
-}
-
 pub(crate) fn mail_out(m: MailRow) -> MailOut {
     MailOut {
         id: m.id,
@@ -159,14 +152,8 @@ pub async fn list(
     let filter = state_filter(q.state.as_deref())?;
     let limit = limit(q.limit)?;
     let before = q.cursor.as_deref().map(decode_cursor).transpose()?;
-    let mut rows = state.store.mails(filter, before, limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more {
-        rows.last().map(|m| encode_cursor(m.id))
-    } else {
-        None
-    };
+    let rows = state.store.mails(filter, before, limit + 1).await?;
+    let (rows, next_cursor) = page_of(rows, limit, |m| m.id);
     Ok(axum::Json(Page {
         items: rows.into_iter().map(mail_out).collect(),
         next_cursor,

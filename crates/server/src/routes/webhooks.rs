@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tessera_domain::refusal::{Refusal, Thing};
 use tessera_domain::webhooks::{Subscription, SubscriptionError, UrlError, check_url};
@@ -16,7 +15,7 @@ use crate::extract::{Json, Number, Query};
 use crate::routes::me::PageQuery;
 use crate::rules::DESCRIPTION_MAX;
 use crate::webhooks::signing::new_secret;
-use crate::wire::{Page, check, decode_cursor, encode_cursor, limit, optional_text};
+use crate::wire::{Page, check, decode_cursor, limit, optional_text, page_of, utc_text as utc};
 
 /// An endpoint to add.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -90,12 +89,6 @@ pub struct DeliveryOut {
     pub next_attempt_at: Option<String>,
     /// When it was delivered.
     pub delivered_at: Option<String>,
-}
-
-fn utc(seconds: i64) -> String {
-    Timestamp::from_second(seconds)
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-        .to_string()
 }
 
 pub(crate) fn webhook_out(w: WebhookRow, with_secret: bool) -> WebhookOut {
@@ -264,14 +257,8 @@ pub async fn deliveries(
         .webhook(id)
         .await?
         .ok_or(Problem::NotFound(Thing::Webhook))?;
-    let mut rows = state.store.deliveries(id, before, limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more {
-        rows.last().map(|d| encode_cursor(d.id))
-    } else {
-        None
-    };
+    let rows = state.store.deliveries(id, before, limit + 1).await?;
+    let (rows, next_cursor) = page_of(rows, limit, |d| d.id);
     Ok(axum::Json(Page {
         items: rows.into_iter().map(delivery_out).collect(),
         next_cursor,
