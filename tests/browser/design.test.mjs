@@ -143,6 +143,7 @@ test('the empty "Add order" in English says what is missing in English, once, at
   await page.locator('input[type=search][data-user-search]').fill('Сем');
   await page.locator('#customer-results input').first().waitFor();
   assert.equal((await page.locator('[data-error-for="customer_id"]').textContent()).trim(), '');
+  assert.equal(await page.locator('input[type=search][data-user-search]').getAttribute('aria-invalid'), null, 'the customer box is no longer marked');
   await screenshot(page, 'order-errors-en');
   await page.context().close();
 });

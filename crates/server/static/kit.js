@@ -600,7 +600,12 @@
     const together = named.closest('[data-errors-together]');
     $$('[data-error-for]', form).forEach((s) => {
       const k = fieldKey(s.dataset.errorFor);
-      if (k === key || key.startsWith(k + '.') || (together && together.contains(s))) s.textContent = '';
+      if (!(k === key || key.startsWith(k + '.') || (together && together.contains(s)))) return;
+      s.textContent = '';
+      // The marks its message put on its field (a search box that stands
+      // for a customer's radio buttons) go with it.
+      const box = s.closest('.field, fieldset');
+      if (box) $$('[aria-invalid]', box).forEach((m) => m.removeAttribute('aria-invalid'));
     });
     const marked = together ? $$('[aria-invalid]', together) : [named, control];
     marked.forEach((m) => m.removeAttribute('aria-invalid'));
