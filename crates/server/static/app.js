@@ -17,8 +17,6 @@
     let t;
     return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
   };
-  // `items[0].period` and `items.0.period` name the same field.
-  const fieldKey = (name) => String(name).replace(/\[(\d+)\]/g, '.$1');
 
   async function api(method, url, data, opts = {}) {
     const headers = { 'Accept': 'application/json', 'Accept-Language': lang, 'X-CSRF-Token': csrf };

@@ -145,18 +145,26 @@ pub(crate) async fn insert_mails(c: &mut Conn<'_>, mails: String, won: &str, now
 }
 
 /// Forgets the reset links of the events of mails that will not be sent
-/// again (sent, or given up on): the link's only plain copy.
-async fn forget_reset_links(c: &mut Conn<'_>) -> Result<()> {
-    c.exec(
-        sql!(
-            c,
+/// again (sent, or given up on): the link's only plain copy. `only`: the
+/// mails just recorded (a JSON array of `[id, …]` rows), so that recording
+/// looks at its own few; without it, every such mail (the hourly expiry).
+async fn forget_reset_links(c: &mut Conn<'_>, only: Option<String>) -> Result<()> {
+    let q = match c.dialect() {
+        Dialect::Sqlite => {
+            "UPDATE outbox SET detail = NULL
+             WHERE type = ?1 AND detail IS NOT NULL
+               AND id IN (SELECT event_id FROM mails WHERE kind = ?2 AND state <> 'pending'
+                            AND (?3 IS NULL OR id IN (SELECT j.value ->> 0 FROM json_each(?3) AS j)))"
+        }
+        Dialect::Postgres => {
             "UPDATE outbox SET detail = NULL
              WHERE type = $1 AND detail IS NOT NULL
-               AND id IN (SELECT event_id FROM mails WHERE kind = $2 AND state <> 'pending')"
-        ),
-        &args![PASSWORD_RESET_EVENT, MailKind::PasswordReset.as_str()],
-    )
-    .await?;
+               AND id IN (SELECT event_id FROM mails WHERE kind = $2 AND state <> 'pending'
+                            AND ($3::text IS NULL OR id IN (SELECT (j.e ->> 0)::bigint FROM jsonb_array_elements($3::jsonb) AS j(e))))"
+        }
+    };
+    c.exec(q, &args![PASSWORD_RESET_EVENT, MailKind::PasswordReset.as_str(), only])
+        .await?;
     Ok(())
 }
 
@@ -174,7 +182,7 @@ pub(crate) async fn expire_mails(c: &mut Conn<'_>, before: i64, now: i64) -> Res
         )
         .await?;
     if n > 0 {
-        forget_reset_links(c).await?;
+        forget_reset_links(c, None).await?;
     }
     Ok(())
 }
@@ -273,8 +281,8 @@ impl Store {
                          WHERE mails.id = (j.e ->> 0)::bigint AND mails.state = 'pending'"
                     }
                 };
-                c.exec(record, &args![rows]).await?;
-                forget_reset_links(&mut c).await
+                c.exec(record, &args![rows.clone()]).await?;
+                forget_reset_links(&mut c, Some(rows)).await
             })
         })
         .await

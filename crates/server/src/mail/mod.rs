@@ -13,11 +13,11 @@ use futures::StreamExt;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use rand::Rng;
-use tessera_domain::webhooks::{AfterFailure, after_failure, failure};
+use tessera_domain::webhooks::failure;
 use tessera_store::{AttemptNext, DueMail, MailOutcome};
 
 use crate::AppState;
+use crate::webhooks::{after_failed_attempt, short};
 
 /// Mails claimed per round.
 const BATCH: i64 = 32;
@@ -181,12 +181,7 @@ async fn send(
             let next = if permanent {
                 AttemptNext::Failed
             } else {
-                let tries = u32::try_from(m.attempts + 1).unwrap_or(u32::MAX);
-                let jitter: f64 = rand::thread_rng().r#gen();
-                match after_failure(tries, m.created_at, now, jitter) {
-                    AfterFailure::RetryAt(at) => AttemptNext::RetryAt(at),
-                    AfterFailure::GiveUp => AttemptNext::Failed,
-                }
+                after_failed_attempt(m.attempts, m.created_at, now)
             };
             (Some(why), next)
         }
@@ -197,8 +192,4 @@ async fn send(
         error,
         next,
     }
-}
-
-fn short(s: &str) -> String {
-    s.chars().take(300).collect()
 }

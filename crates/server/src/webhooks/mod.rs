@@ -264,12 +264,7 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
         Some(why) => {
             metrics::counter!("tessera_webhook_attempts_failed_total").increment(1);
             tracing::info!(delivery = d.id, webhook = d.webhook_id, error = %why, "webhook attempt failed");
-            let tries = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
-            let jitter: f64 = rand::thread_rng().r#gen();
-            match after_failure(tries, d.created_at, now, jitter) {
-                AfterFailure::RetryAt(at) => AttemptNext::RetryAt(at),
-                AfterFailure::GiveUp => AttemptNext::Failed,
-            }
+            after_failed_attempt(d.attempts, d.created_at, now)
         }
     };
     Attempt {
@@ -280,7 +275,20 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
     }
 }
 
-fn short(s: &str) -> String {
+/// What follows a failed attempt (after `attempts_before` earlier ones) at
+/// a delivery or a mail made at `created_at`: the domain's schedule, with
+/// this attempt's jitter.
+pub(crate) fn after_failed_attempt(attempts_before: i64, created_at: i64, now: i64) -> AttemptNext {
+    let tries = u32::try_from(attempts_before + 1).unwrap_or(u32::MAX);
+    let jitter: f64 = rand::thread_rng().r#gen();
+    match after_failure(tries, created_at, now, jitter) {
+        AfterFailure::RetryAt(at) => AttemptNext::RetryAt(at),
+        AfterFailure::GiveUp => AttemptNext::Failed,
+    }
+}
+
+/// An error as it is kept: its first 300 characters.
+pub(crate) fn short(s: &str) -> String {
     s.chars().take(300).collect()
 }
 
